@@ -1,0 +1,1 @@
+//! Lint and (later) batch simulation over sample shoppers.

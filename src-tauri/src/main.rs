@@ -1,1 +1,70 @@
-fn main() {}
+//! Tailor's desktop shell. Each command parses its arguments, calls a crate
+//! and maps the error to an [`ErrorReport`]; no business logic lives here.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod recent;
+
+use std::sync::Mutex;
+
+use tauri::Manager;
+
+/// The open workspace, if any. One per window (the app has one window).
+#[derive(Default)]
+pub struct AppState {
+    pub workspace: Mutex<Option<tailor_store::Workspace>>,
+}
+
+fn main() {
+    // A workspace path given on the command line wins over the recent list.
+    let path_arg = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(AppState::default())
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            let start = path_arg
+                .clone()
+                .or_else(|| recent::load(&handle).first().map(|r| r.path.clone()));
+            if let Some(path) = start {
+                // A missing or broken last workspace just shows the welcome screen.
+                if let Err(e) = commands::open_path(&handle, &path) {
+                    eprintln!("could not reopen {path}: {}", e.message);
+                }
+            }
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::workspace_create,
+            commands::workspace_open,
+            commands::workspace_create_example,
+            commands::workspace_current,
+            commands::workspace_recent,
+            commands::workspace_close,
+            commands::example_list,
+            commands::attribute_list,
+            commands::attribute_save,
+            commands::attribute_delete,
+            commands::attribute_values,
+            commands::shopper_page,
+            commands::import_shoppers,
+            commands::segment_list,
+            commands::segment_save,
+            commands::segment_delete,
+            commands::condition_parse,
+            commands::condition_print,
+            commands::reach,
+            commands::lint,
+            commands::history_list,
+            commands::undo,
+            commands::redo,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running Tailor");
+}
+
+/// Convenience for commands: the managed state.
+pub fn state(app: &tauri::AppHandle) -> tauri::State<'_, AppState> {
+    app.state::<AppState>()
+}

@@ -1,1 +1,474 @@
-fn main() {}
+//! `tailor`: the command line over the same crates the desktop app uses.
+//! Every command takes `--format json`; errors go to stderr with exit code 2
+//! (lint findings of severity error exit with 1).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+use tailor_model::{AttrType, Attribute, AttributeName};
+use tailor_store::Workspace;
+use tailor_store::types::ImportOptions;
+
+
+#[derive(Parser)]
+#[command(name = "tailor", version, about = "Author, simulate and publish shopper personalization rules")]
+struct Cli {
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new workspace file.
+    Init {
+        workspace: PathBuf,
+        /// Start from a bundled example.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(tailor_store::EXAMPLE_NAMES))]
+        example: Option<String>,
+    },
+    /// Shopper attributes.
+    #[command(subcommand)]
+    Attribute(AttributeCmd),
+    /// Segments.
+    #[command(subcommand)]
+    Segment(SegmentCmd),
+    /// Import data into a workspace.
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Apply a spec file (YAML) to a workspace.
+    Apply {
+        workspace: PathBuf,
+        file: PathBuf,
+        /// Delete entities the file does not mention.
+        #[arg(long)]
+        prune: bool,
+    },
+    /// Print the workspace as a spec file (YAML).
+    Export {
+        workspace: PathBuf,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Check the workspace for problems (exit 1 on errors).
+    Lint { workspace: PathBuf },
+    /// Undo the last change.
+    Undo { workspace: PathBuf },
+    /// Redo the last undone change.
+    Redo { workspace: PathBuf },
+    /// The change log, newest first.
+    History {
+        workspace: PathBuf,
+        #[arg(long, default_value_t = 20)]
+        limit: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum AttributeCmd {
+    /// Add an attribute.
+    Add {
+        workspace: PathBuf,
+        #[arg(long)]
+        name: String,
+        #[arg(long = "type", value_parser = parse_type)]
+        ty: AttrType,
+        /// Allowed values of an enum, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        values: Vec<String>,
+        #[arg(long)]
+        sensitive: bool,
+        #[arg(long)]
+        requires_consent: bool,
+        #[arg(long)]
+        source: Option<String>,
+    },
+    /// List attributes.
+    List { workspace: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum SegmentCmd {
+    /// Add a segment.
+    Add {
+        workspace: PathBuf,
+        #[arg(long)]
+        name: String,
+        /// The condition, in the text syntax.
+        #[arg(long)]
+        when: String,
+        #[arg(long)]
+        owner: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        /// Review-by date, YYYY-MM-DD.
+        #[arg(long)]
+        review_by: Option<jiff::civil::Date>,
+    },
+    /// List segments.
+    List { workspace: PathBuf },
+    /// Show one segment.
+    Show { workspace: PathBuf, name: String },
+    /// How many sample shoppers a segment (or an ad-hoc condition) matches.
+    Reach(ReachArgs),
+}
+
+#[derive(Args)]
+struct ReachArgs {
+    workspace: PathBuf,
+    /// A saved segment.
+    #[arg(required_unless_present = "when", conflicts_with = "when")]
+    name: Option<String>,
+    /// An ad-hoc condition instead of a saved segment.
+    #[arg(long)]
+    when: Option<String>,
+    /// How many example shoppers to print.
+    #[arg(long, default_value_t = 5)]
+    examples: usize,
+}
+
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// Import sample shoppers from CSV or JSON Lines (atomic).
+    Shoppers {
+        workspace: PathBuf,
+        file: PathBuf,
+        /// Column with the shopper id (default: the row number).
+        #[arg(long)]
+        id_column: Option<String>,
+        /// Report what would happen without writing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+fn parse_type(s: &str) -> Result<AttrType, String> {
+    serde_json::from_value(serde_json::Value::String(s.into()))
+        .map_err(|_| "expected one of string, number, bool, date, string_list, enum".into())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn open(path: &Path) -> Result<Workspace> {
+    Ok(Workspace::open(path)?)
+}
+
+/// Prints `value` as JSON, or `text` for humans.
+fn emit<T: Serialize>(format: Format, value: &T, text: impl FnOnce() -> String) -> Result<()> {
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(value)?),
+        Format::Text => {
+            let t = text();
+            if !t.is_empty() {
+                println!("{t}");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let f = cli.format;
+    match cli.command {
+        Command::Init { workspace, example } => {
+            let mut ws = Workspace::create(&workspace)?;
+            if let Some(name) = example {
+                tailor_store::load_example(&mut ws, &name)
+                    .with_context(|| format!("loading example {name}"))?;
+            }
+            let info = ws.info()?;
+            emit(f, &info, || {
+                format!(
+                    "created {} ({} attributes, {} segments, {} shoppers)",
+                    info.path, info.attribute_count, info.segment_count, info.shopper_count
+                )
+            })?;
+        }
+        Command::Attribute(AttributeCmd::Add {
+            workspace,
+            name,
+            ty,
+            values,
+            sensitive,
+            requires_consent,
+            source,
+        }) => {
+            let mut ws = open(&workspace)?;
+            let attr = Attribute {
+                name: AttributeName(name),
+                ty,
+                values,
+                sensitive,
+                requires_consent,
+                source,
+            };
+            let row = ws.save_attribute(&attr, None)?;
+            emit(f, &row, || format!("added attribute {} ({})", attr.name, attr.ty))?;
+        }
+        Command::Attribute(AttributeCmd::List { workspace }) => {
+            let ws = open(&workspace)?;
+            let rows = ws.attributes()?;
+            emit(f, &rows, || {
+                rows.iter()
+                    .map(|r| {
+                        let a = &r.attribute;
+                        let mut line = format!("{}\t{}", a.name, a.ty);
+                        if !a.values.is_empty() {
+                            line += &format!("({})", a.values.join(", "));
+                        }
+                        if a.sensitive {
+                            line += "\tsensitive";
+                        }
+                        if a.requires_consent {
+                            line += "\trequires consent";
+                        }
+                        line
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })?;
+        }
+        Command::Segment(cmd) => return segment(f, cmd),
+        Command::Import(ImportCmd::Shoppers {
+            workspace,
+            file,
+            id_column,
+            dry_run,
+        }) => {
+            let mut ws = open(&workspace)?;
+            let report = ws.import_shoppers(&file, &ImportOptions { id_column }, dry_run)?;
+            emit(f, &report, || {
+                let mut out = format!(
+                    "{} {} shoppers from {}",
+                    if dry_run { "would import" } else { "imported" },
+                    report.rows,
+                    report.file
+                );
+                for c in &report.columns {
+                    out += &format!(
+                        "\n  {} -> {} ({}{})",
+                        c.column,
+                        c.attribute,
+                        c.ty,
+                        if c.existing { ", existing" } else { ", new" }
+                    );
+                }
+                out
+            })?;
+        }
+        Command::Apply {
+            workspace,
+            file,
+            prune,
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let spec: tailor_model::spec::Spec = serde_norway::from_str(&text)
+                .with_context(|| format!("{} is not a valid spec file", file.display()))?;
+            let mut ws = open(&workspace)?;
+            let report = ws.apply_spec(&spec, prune)?;
+            emit(f, &report, || {
+                format!(
+                    "created {}, updated {}, deleted {}, unchanged {}",
+                    report.created.len(),
+                    report.updated.len(),
+                    report.deleted.len(),
+                    report.unchanged
+                )
+            })?;
+        }
+        Command::Export { workspace, output } => {
+            let ws = open(&workspace)?;
+            let spec = ws.export_spec()?;
+            let yaml = serde_norway::to_string(&spec)?;
+            match output {
+                Some(path) => std::fs::write(&path, yaml)
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None if f == Format::Json => println!("{}", serde_json::to_string_pretty(&spec)?),
+                None => print!("{yaml}"),
+            }
+        }
+        Command::Lint { workspace } => {
+            let mut ws = open(&workspace)?;
+            let findings = ws.lint()?;
+            let errors = findings
+                .iter()
+                .filter(|x| x.severity == tailor_sim::lint::Severity::Error)
+                .count();
+            emit(f, &findings, || {
+                let mut out: Vec<String> = findings
+                    .iter()
+                    .map(|x| {
+                        let sev = match x.severity {
+                            tailor_sim::lint::Severity::Error => "error",
+                            tailor_sim::lint::Severity::Warning => "warning",
+                        };
+                        format!("{sev}[{}] {}: {}", x.rule, x.item, x.message)
+                    })
+                    .collect();
+                out.push(format!(
+                    "{} error(s), {} warning(s)",
+                    errors,
+                    findings.len() - errors
+                ));
+                out.join("\n")
+            })?;
+            if errors > 0 {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Undo { workspace } => {
+            let mut ws = open(&workspace)?;
+            let done = ws.undo()?;
+            emit(f, &done, || done.as_ref().map_or("nothing to undo".into(), |s| format!("undid: {s}")))?;
+        }
+        Command::Redo { workspace } => {
+            let mut ws = open(&workspace)?;
+            let done = ws.redo()?;
+            emit(f, &done, || done.as_ref().map_or("nothing to redo".into(), |s| format!("redid: {s}")))?;
+        }
+        Command::History { workspace, limit } => {
+            let ws = open(&workspace)?;
+            let rows = ws.history(limit, 20, None)?;
+            emit(f, &rows, || {
+                rows.iter()
+                    .map(|h| format!("#{} {} {} {} ({} changes)", h.txn, h.at, h.author, h.summary, h.change_count))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn segment(f: Format, cmd: SegmentCmd) -> Result<ExitCode> {
+    match cmd {
+        SegmentCmd::Add {
+            workspace,
+            name,
+            when,
+            owner,
+            description,
+            review_by,
+        } => {
+            let mut ws = open(&workspace)?;
+            let spec = tailor_model::spec::SegmentSpec {
+                name,
+                when,
+                owner,
+                review_by,
+                description,
+            };
+            let segment = tailor_store::segment_from_spec(&spec, &ws.schema()?)?;
+            let row = ws.save_segment(&segment, None)?;
+            emit(f, &row, || format!("added segment {}: {}", row.segment.name, row.condition_text))?;
+        }
+        SegmentCmd::List { workspace } => {
+            let mut ws = open(&workspace)?;
+            let rows = ws.segments()?;
+            #[derive(Serialize)]
+            struct Listed {
+                name: String,
+                when: String,
+                owner: Option<String>,
+                review_by: Option<jiff::civil::Date>,
+                matched: u64,
+                total: u64,
+                share: f64,
+            }
+            let mut listed = Vec::new();
+            for r in rows {
+                let reach = ws.reach(&r.segment.condition, 0)?;
+                listed.push(Listed {
+                    name: r.segment.name.0,
+                    when: r.condition_text,
+                    owner: r.segment.owner,
+                    review_by: r.segment.review_by,
+                    matched: reach.matched,
+                    total: reach.total,
+                    share: reach.share,
+                });
+            }
+            emit(f, &listed, || {
+                listed
+                    .iter()
+                    .map(|l| {
+                        format!(
+                            "{}\t{:.1}% ({} of {})\t{}\t{}",
+                            l.name,
+                            l.share * 100.0,
+                            l.matched,
+                            l.total,
+                            l.owner.as_deref().unwrap_or("-"),
+                            l.when
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })?;
+        }
+        SegmentCmd::Show { workspace, name } => {
+            let ws = open(&workspace)?;
+            let row = ws.segment(&name)?;
+            emit(f, &row, || {
+                let s = &row.segment;
+                let mut out = format!("{}\n  when: {}", s.name, row.condition_text);
+                if let Some(o) = &s.owner {
+                    out += &format!("\n  owner: {o}");
+                }
+                if let Some(d) = &s.review_by {
+                    out += &format!("\n  review by: {d}");
+                }
+                if let Some(d) = &s.description {
+                    out += &format!("\n  {d}");
+                }
+                out
+            })?;
+        }
+        SegmentCmd::Reach(args) => {
+            let mut ws = open(&args.workspace)?;
+            let condition = match (&args.name, &args.when) {
+                (Some(name), _) => ws.segment(name)?.segment.condition,
+                (None, Some(text)) => ws.parse_condition(text)?,
+                (None, None) => bail!("give a segment name or --when"),
+            };
+            let r = ws.reach(&condition, args.examples)?;
+            emit(f, &r, || {
+                let mut out = format!(
+                    "{} of {} sample shoppers ({:.2}%)",
+                    r.matched,
+                    r.total,
+                    r.share * 100.0
+                );
+                if !r.examples.is_empty() {
+                    out += &format!(
+                        "\nexamples: {}",
+                        r.examples.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(", ")
+                    );
+                }
+                out
+            })?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

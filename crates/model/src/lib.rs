@@ -9,6 +9,7 @@
 pub mod attribute;
 pub mod condition;
 pub mod segment;
+pub mod spec;
 pub mod validate;
 
 pub use attribute::{AttrType, Attribute, AttributeName, Schema};

@@ -1,1 +1,4 @@
-//! Lint and (later) batch simulation over sample shoppers.
+//! Lint (and, later, batch simulation and estimation) over a workspace's
+//! rules and its sample shoppers. Pure functions: callers load the data.
+
+pub mod lint;

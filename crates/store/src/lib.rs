@@ -1,2 +1,26 @@
-//! store
+//! Tailor's workspace file: one SQLite database (WAL, foreign keys, a Tailor
+//! `application_id`, embedded migrations) holding attributes, segments, sample
+//! shoppers and the change log.
+//!
+//! Every mutation goes through [`Workspace::transact`], which records each
+//! entity's before/after state: that one path gives undo/redo, per-item
+//! history and the audit trail, and refuses writes based on a stale revision.
+//! SQL stays in this crate; the app and the CLI call these functions.
+
+mod entities;
+mod examples;
+mod error;
+mod import;
+mod log;
+mod shoppers;
+mod spec;
 pub mod types;
+mod workspace;
+
+pub use examples::{EXAMPLE_NAMES, load_example};
+pub use entities::{check_condition, validate_attribute, validate_segment};
+pub use error::{Result, StoreError, condition_position};
+pub use import::attribute_name;
+pub use log::{Expect, Tx};
+pub use spec::{ApplyReport, segment_from_spec};
+pub use workspace::{APPLICATION_ID, Workspace, schema_version};

@@ -1,0 +1,113 @@
+//! Lint: problems a reviewer would flag before rules ship (DESIGN §8).
+//! So far the segment rules; plan and catalog rules come with the engine.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use tailor_engine::{CompiledCondition, ShopperTable, reach};
+use tailor_model::condition::typecheck;
+use tailor_model::{Schema, Segment};
+use ts_rs::TS;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, naming the rule, the item and what is wrong.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Finding {
+    pub severity: Severity,
+    /// Stable rule id, e.g. `tiny_segment`.
+    pub rule: String,
+    /// The item, as `kind:name` (e.g. `segment:returning_buyers`).
+    pub item: String,
+    pub message: String,
+}
+
+/// Thresholds, with the defaults the CLI and app use.
+#[derive(Clone, Debug)]
+pub struct LintOptions {
+    /// Segments below this share of sample shoppers are "tiny".
+    pub tiny_share: f64,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        Self { tiny_share: 0.01 }
+    }
+}
+
+/// Lints segments against the schema and the sample shoppers. Findings are
+/// sorted errors first, then by item.
+pub fn lint_segments(
+    segments: &[Segment],
+    schema: &Schema,
+    shoppers: &ShopperTable,
+    today: Date,
+    options: &LintOptions,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for s in segments {
+        let item = format!("segment:{}", s.name);
+        let mut push = |severity, rule: &str, message: String| {
+            out.push(Finding {
+                severity,
+                rule: rule.into(),
+                item: item.clone(),
+                message,
+            })
+        };
+        if s.owner.as_deref().is_none_or(|o| o.trim().is_empty()) {
+            push(Severity::Warning, "missing_owner", "no owner: nobody is answerable for this segment".into());
+        }
+        if let Some(d) = s.review_by {
+            if d < today {
+                push(Severity::Warning, "past_review_by", format!("review-by date {d} has passed"));
+            }
+        }
+        let errors = typecheck(&s.condition, schema);
+        if !errors.is_empty() {
+            let msg = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ");
+            push(Severity::Error, "invalid_condition", msg);
+            continue;
+        }
+        if shoppers.len() == 0 {
+            continue;
+        }
+        let Ok(compiled) = CompiledCondition::compile(&s.condition, schema) else {
+            continue;
+        };
+        let r = reach(&compiled, shoppers, today, 0);
+        if r.matched == 0 {
+            push(
+                Severity::Warning,
+                "matches_nobody",
+                format!("matches none of the {} sample shoppers", r.total),
+            );
+        } else if r.matched == r.total {
+            push(
+                Severity::Warning,
+                "matches_everybody",
+                format!("matches all {} sample shoppers: is a condition missing?", r.total),
+            );
+        } else if r.share < options.tiny_share {
+            push(
+                Severity::Warning,
+                "tiny_segment",
+                format!(
+                    "matches {} of {} sample shoppers ({:.2}%), under {:.0}%",
+                    r.matched,
+                    r.total,
+                    r.share * 100.0,
+                    options.tiny_share * 100.0
+                ),
+            );
+        }
+    }
+    out.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.item.cmp(&b.item)));
+    out
+}

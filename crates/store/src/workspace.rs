@@ -1,0 +1,201 @@
+//! Opening and creating workspace files.
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite_migration::{M, Migrations};
+
+use crate::error::{Result, StoreError};
+
+/// `PRAGMA application_id` of a Tailor workspace ("TLR1").
+pub const APPLICATION_ID: i32 = 0x544C_5231;
+
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(vec![M::up(include_str!("../migrations/0001_init.sql"))])
+});
+
+/// The schema version this build writes.
+pub fn schema_version() -> i64 {
+    // One `M` per migration file; user_version counts them.
+    1
+}
+
+/// An open workspace file. All writes go through [`Workspace::transact`].
+pub struct Workspace {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+    pub(crate) author: String,
+    /// Bumped on every committed write through this handle; caches key on it.
+    pub(crate) generation: u64,
+    pub(crate) shopper_cache: Option<crate::shoppers::ShopperCache>,
+}
+
+impl Workspace {
+    /// Creates a new, empty workspace. Refuses to overwrite an existing file.
+    pub fn create(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        if path.exists() {
+            return Err(StoreError::FileExists { path });
+        }
+        let conn = Connection::open(&path)?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        set_wal(&conn)?;
+        let mut ws = Self::configure(conn, path)?;
+        let name = ws
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "workspace".into());
+        let id = uuid::Uuid::new_v4().to_string();
+        ws.transact("Create workspace", |tx| {
+            tx.put_setting("name", &serde_json::Value::String(name.clone()))?;
+            tx.put_setting("workspace_id", &serde_json::Value::String(id.clone()))?;
+            Ok(())
+        })?;
+        Ok(ws)
+    }
+
+    /// Opens an existing workspace. A file that is not a Tailor workspace, or
+    /// one written by a newer version, is refused before anything is written.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        if !path.exists() {
+            return Err(StoreError::NoSuchFile { path });
+        }
+        Self::check_file(&path)?;
+        let conn = Connection::open(&path)?;
+        set_wal(&conn)?;
+        Self::configure(conn, path)
+    }
+
+    /// Read-only look at the header: application id and schema version.
+    fn check_file(path: &Path) -> Result<()> {
+        let not_ours = |reason: &str| StoreError::NotAWorkspace {
+            path: path.to_path_buf(),
+            reason: reason.to_owned(),
+        };
+        let len = std::fs::metadata(path)?.len();
+        if len == 0 {
+            return Err(not_ours(" (the file is empty)"));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let app_id: i32 = match conn.pragma_query_value(None, "application_id", |r| r.get(0)) {
+            Ok(v) => v,
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::NotADatabase =>
+            {
+                return Err(not_ours(" (not an SQLite database)"));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if app_id != APPLICATION_ID {
+            return Err(not_ours(" (an SQLite database of another application)"));
+        }
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > schema_version() {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: version,
+                known: schema_version(),
+            });
+        }
+        Ok(())
+    }
+
+    fn configure(mut conn: Connection, path: PathBuf) -> Result<Self> {
+        conn.pragma_update(None, "foreign_keys", true)?;
+        // NORMAL is durable in WAL mode except for the last commit on power
+        // loss; a crash of the process never loses a commit.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        MIGRATIONS.to_latest(&mut conn)?;
+        let author = std::env::var("TAILOR_AUTHOR")
+            .or_else(|_| std::env::var("USER"))
+            .unwrap_or_else(|_| "unknown".into());
+        Ok(Self {
+            conn,
+            path,
+            author,
+            generation: 0,
+            shopper_cache: None,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Who is recorded as the author of changes made through this handle.
+    pub fn set_author(&mut self, author: impl Into<String>) {
+        self.author = author.into();
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<serde_json::Value>> {
+        let body: Option<String> = self
+            .conn
+            .query_row("SELECT body FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?;
+        Ok(body.map(|b| serde_json::from_str(&b)).transpose()?)
+    }
+
+    pub fn name(&self) -> Result<String> {
+        Ok(self
+            .setting("name")?
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default())
+    }
+
+    pub fn workspace_id(&self) -> Result<String> {
+        Ok(self
+            .setting("workspace_id")?
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default())
+    }
+
+    /// `PRAGMA integrity_check`, "ok" when the file is sound.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    pub(crate) fn count(&self, table: &str) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+
+    pub fn info(&self) -> Result<crate::types::WorkspaceInfo> {
+        Ok(crate::types::WorkspaceInfo {
+            path: self.path.display().to_string(),
+            name: self.name()?,
+            workspace_id: self.workspace_id()?,
+            shopper_count: self.count("shoppers")?,
+            attribute_count: self.count("attributes")?,
+            segment_count: self.count("segments")?,
+            undo: self.undo_label()?,
+            redo: self.redo_label()?,
+        })
+    }
+}
+
+fn set_wal(conn: &Connection) -> Result<()> {
+    conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        MIGRATIONS.validate().unwrap();
+        assert_eq!(schema_version(), 1);
+    }
+}

@@ -1,0 +1,228 @@
+//! The IPC surface. Arguments arrive camelCase from JS (Tauri's convention).
+
+use std::path::Path;
+
+use tailor_model::condition::{self, Condition};
+use tailor_model::{Attribute, Segment};
+use tailor_sim::lint::Finding;
+use tailor_store::types::{
+    AttributeRow, ErrorKind, ErrorReport, HistoryEntry, ImportOptions, ImportReport, ReachReport,
+    RecentWorkspace, SegmentRow, ShopperPage, ValueCount, WorkspaceInfo,
+};
+use tailor_store::{StoreError, Workspace};
+use tauri::{AppHandle, Emitter, Manager};
+
+use crate::{recent, state};
+
+type CmdResult<T> = Result<T, ErrorReport>;
+
+fn report(e: StoreError) -> ErrorReport {
+    e.report()
+}
+
+fn no_workspace() -> ErrorReport {
+    ErrorReport {
+        kind: ErrorKind::NoWorkspace,
+        message: "no workspace is open".into(),
+        position: None,
+    }
+}
+
+/// Runs `f` on the open workspace.
+fn with_ws<T>(app: &AppHandle, f: impl FnOnce(&mut Workspace) -> tailor_store::Result<T>) -> CmdResult<T> {
+    let st = state(app);
+    let mut guard = st.workspace.lock().map_err(|_| ErrorReport {
+        kind: ErrorKind::Internal,
+        message: "workspace lock poisoned".into(),
+        position: None,
+    })?;
+    let ws = guard.as_mut().ok_or_else(no_workspace)?;
+    f(ws).map_err(report)
+}
+
+/// Runs a mutation, then tells the UI and updates the title.
+fn mutate<T>(app: &AppHandle, f: impl FnOnce(&mut Workspace) -> tailor_store::Result<T>) -> CmdResult<T> {
+    let out = with_ws(app, f)?;
+    changed(app);
+    Ok(out)
+}
+
+fn changed(app: &AppHandle) {
+    let info = with_ws(app, |ws| ws.info()).ok();
+    let title = match &info {
+        Some(i) => format!("{} — Tailor", i.name),
+        None => "Tailor".to_string(),
+    };
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.set_title(&title);
+    }
+    let _ = app.emit("workspace-changed", info);
+}
+
+/// Opens a workspace file and makes it the current one.
+pub fn open_path(app: &AppHandle, path: &str) -> CmdResult<WorkspaceInfo> {
+    install(app, Workspace::open(path).map_err(report)?)
+}
+
+fn install(app: &AppHandle, ws: Workspace) -> CmdResult<WorkspaceInfo> {
+    let info = ws.info().map_err(report)?;
+    *state(app).workspace.lock().map_err(|_| no_workspace())? = Some(ws);
+    recent::remember(app, &info.path, &info.name);
+    changed(app);
+    Ok(info)
+}
+
+fn absolute(path: &str) -> String {
+    let p = Path::new(path);
+    if p.is_absolute() {
+        path.to_string()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(p).display().to_string())
+            .unwrap_or_else(|_| path.to_string())
+    }
+}
+
+#[tauri::command]
+pub fn workspace_create(app: AppHandle, path: String) -> CmdResult<WorkspaceInfo> {
+    install(&app, Workspace::create(absolute(&path)).map_err(report)?)
+}
+
+#[tauri::command]
+pub fn workspace_create_example(app: AppHandle, path: String, example: String) -> CmdResult<WorkspaceInfo> {
+    let path = absolute(&path);
+    let mut ws = Workspace::create(&path).map_err(report)?;
+    if let Err(e) = tailor_store::load_example(&mut ws, &example) {
+        drop(ws);
+        // Leave no half-made example behind.
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
+        return Err(report(e));
+    }
+    install(&app, ws)
+}
+
+#[tauri::command]
+pub fn example_list() -> Vec<String> {
+    tailor_store::EXAMPLE_NAMES.iter().map(|s| s.to_string()).collect()
+}
+
+#[tauri::command]
+pub fn workspace_open(app: AppHandle, path: String) -> CmdResult<WorkspaceInfo> {
+    open_path(&app, &absolute(&path))
+}
+
+#[tauri::command]
+pub fn workspace_current(app: AppHandle) -> CmdResult<Option<WorkspaceInfo>> {
+    match with_ws(&app, |ws| ws.info()) {
+        Ok(i) => Ok(Some(i)),
+        Err(e) if e.kind == ErrorKind::NoWorkspace => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+#[tauri::command]
+pub fn workspace_recent(app: AppHandle) -> Vec<RecentWorkspace> {
+    recent::prune(&app)
+}
+
+#[tauri::command]
+pub fn workspace_close(app: AppHandle) -> CmdResult<()> {
+    *state(&app).workspace.lock().map_err(|_| no_workspace())? = None;
+    changed(&app);
+    Ok(())
+}
+
+#[tauri::command]
+pub fn attribute_list(app: AppHandle) -> CmdResult<Vec<AttributeRow>> {
+    with_ws(&app, |ws| ws.attributes())
+}
+
+#[tauri::command]
+pub fn attribute_save(app: AppHandle, attribute: Attribute, expected_revision: Option<i64>) -> CmdResult<AttributeRow> {
+    mutate(&app, |ws| ws.save_attribute(&attribute, expected_revision))
+}
+
+#[tauri::command]
+pub fn attribute_delete(app: AppHandle, name: String, expected_revision: i64) -> CmdResult<()> {
+    mutate(&app, |ws| ws.delete_attribute(&name, expected_revision))
+}
+
+#[tauri::command]
+pub fn attribute_values(app: AppHandle, name: String) -> CmdResult<Vec<ValueCount>> {
+    with_ws(&app, |ws| ws.attribute_values(&name, 50))
+}
+
+#[tauri::command]
+pub fn shopper_page(app: AppHandle, offset: u64, limit: u64) -> CmdResult<ShopperPage> {
+    with_ws(&app, |ws| ws.shopper_page(offset, limit.min(500)))
+}
+
+#[tauri::command]
+pub async fn import_shoppers(
+    app: AppHandle,
+    path: String,
+    options: ImportOptions,
+    dry_run: bool,
+) -> CmdResult<ImportReport> {
+    // Async so a large import does not block the UI thread.
+    let run = |ws: &mut Workspace| ws.import_shoppers(Path::new(&path), &options, dry_run);
+    if dry_run { with_ws(&app, run) } else { mutate(&app, run) }
+}
+
+#[tauri::command]
+pub fn segment_list(app: AppHandle) -> CmdResult<Vec<SegmentRow>> {
+    with_ws(&app, |ws| ws.segments())
+}
+
+#[tauri::command]
+pub fn segment_save(app: AppHandle, segment: Segment, expected_revision: Option<i64>) -> CmdResult<SegmentRow> {
+    mutate(&app, |ws| ws.save_segment(&segment, expected_revision))
+}
+
+#[tauri::command]
+pub fn segment_delete(app: AppHandle, name: String, expected_revision: i64) -> CmdResult<()> {
+    mutate(&app, |ws| ws.delete_segment(&name, expected_revision))
+}
+
+#[tauri::command]
+pub fn condition_parse(app: AppHandle, text: String) -> CmdResult<Condition> {
+    with_ws(&app, |ws| ws.parse_condition(&text))
+}
+
+#[tauri::command]
+pub fn condition_print(condition: Condition) -> String {
+    condition::print(&condition)
+}
+
+#[tauri::command]
+pub fn reach(app: AppHandle, condition: Condition) -> CmdResult<ReachReport> {
+    with_ws(&app, |ws| ws.reach(&condition, 5))
+}
+
+#[tauri::command]
+pub fn lint(app: AppHandle) -> CmdResult<Vec<Finding>> {
+    with_ws(&app, |ws| ws.lint())
+}
+
+#[tauri::command]
+pub fn history_list(app: AppHandle, limit: u64) -> CmdResult<Vec<HistoryEntry>> {
+    with_ws(&app, |ws| ws.history(limit, 50, None))
+}
+
+#[tauri::command]
+pub fn undo(app: AppHandle) -> CmdResult<WorkspaceInfo> {
+    mutate(&app, |ws| {
+        ws.undo()?;
+        ws.info()
+    })
+}
+
+#[tauri::command]
+pub fn redo(app: AppHandle) -> CmdResult<WorkspaceInfo> {
+    mutate(&app, |ws| {
+        ws.redo()?;
+        ws.info()
+    })
+}

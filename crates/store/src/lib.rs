@@ -17,6 +17,9 @@ mod spec;
 pub mod types;
 mod workspace;
 
+#[cfg(test)]
+mod tests;
+
 pub use examples::{EXAMPLE_NAMES, load_example};
 pub use entities::{check_condition, validate_attribute, validate_segment};
 pub use error::{Result, StoreError, condition_position};

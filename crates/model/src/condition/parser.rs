@@ -647,12 +647,13 @@ impl<'a> Parser<'a> {
     }
 
     fn day_count(&mut self) -> Result<(u32, Span), ParseError> {
-        if let Tok::Num(n) = self.tok.kind {
-            if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) {
-                // In range and whole, so the cast is exact.
-                let days = n as u32;
-                return Ok((days, self.advance()?.span));
-            }
+        if let Tok::Num(n) = self.tok.kind
+            && n.fract() == 0.0
+            && (0.0..=f64::from(u32::MAX)).contains(&n)
+        {
+            // In range and whole, so the cast is exact.
+            let days = n as u32;
+            return Ok((days, self.advance()?.span));
         }
         Err(self.unexpected("a whole number of days", &["a number of days"]))
     }

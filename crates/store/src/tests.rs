@@ -1,0 +1,409 @@
+//! Behaviour of the workspace file: opening, the change log, revisions,
+//! imports and the spec file.
+
+use std::path::{Path, PathBuf};
+
+use tailor_model::spec::Spec;
+use tailor_model::{AttrType, Attribute, Segment, SegmentName};
+
+use crate::types::{EntityKind, ErrorKind, ImportOptions, TxnKind, TxnState};
+use crate::{StoreError, Workspace};
+
+fn tmp() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ws.tailor");
+    (dir, path)
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn segment(ws: &Workspace, name: &str, when: &str) -> Segment {
+    Segment {
+        name: SegmentName(name.into()),
+        condition: ws.parse_condition(when).unwrap(),
+        owner: Some("merch".into()),
+        description: None,
+        review_by: None,
+    }
+}
+
+const SHOPPERS: &str = "\
+customer,visitor,spend,member,first_seen,tags
+c1,returning,120.5,TRUE,2026-01-03,running|trail
+c2,new,0,FALSE,2026-02-10,
+c3,returning,35,TRUE,2025-12-24,yoga
+";
+
+#[test]
+fn created_workspace_reopens_with_its_name_and_id() {
+    let (_d, path) = tmp();
+    let id = Workspace::create(&path).unwrap().workspace_id().unwrap();
+    let ws = Workspace::open(&path).unwrap();
+    assert_eq!(ws.name().unwrap(), "ws");
+    assert_eq!(ws.workspace_id().unwrap(), id);
+    assert_eq!(ws.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn create_refuses_to_overwrite() {
+    let (_d, path) = tmp();
+    Workspace::create(&path).unwrap();
+    assert!(matches!(Workspace::create(&path), Err(StoreError::FileExists { .. })));
+}
+
+#[test]
+fn non_tailor_files_are_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = write(dir.path(), "notes.tailor", "hello, not a database\n");
+    let other = dir.path().join("other.db");
+    {
+        let c = rusqlite::Connection::open(&other).unwrap();
+        c.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);").unwrap();
+    }
+    let empty = write(dir.path(), "empty.tailor", "");
+    for p in [&text, &other, &empty] {
+        let before = std::fs::read(p).unwrap();
+        let err = Workspace::open(p).err().expect("must be refused");
+        assert_eq!(err.kind(), ErrorKind::NotAWorkspace, "{err}");
+        assert!(err.to_string().contains("is not a Tailor workspace"), "{err}");
+        assert_eq!(std::fs::read(p).unwrap(), before, "{} was modified", p.display());
+        assert!(!Path::new(&format!("{}-wal", p.display())).exists());
+    }
+}
+
+#[test]
+fn newer_schema_is_refused_and_left_untouched() {
+    let (_d, path) = tmp();
+    drop(Workspace::create(&path).unwrap());
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.pragma_update(None, "user_version", 99).unwrap();
+        c.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get::<_, String>(0)).unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = Workspace::open(&path).err().expect("must be refused");
+    assert_eq!(err.kind(), ErrorKind::TooNew);
+    assert!(err.to_string().contains("newer version of Tailor"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn stale_revision_write_is_refused() {
+    let (_d, path) = tmp();
+    let mut a = Workspace::create(&path).unwrap();
+    let mut b = Workspace::open(&path).unwrap();
+    let row = a.save_attribute(&Attribute::new("spend", AttrType::Number), None).unwrap();
+    // Both windows start from revision 1; the first write wins.
+    let mut edited = row.attribute.clone();
+    edited.sensitive = true;
+    let saved = b.save_attribute(&edited, Some(row.revision)).unwrap();
+    assert_eq!(saved.revision, 2);
+    let mut other = row.attribute.clone();
+    other.source = Some("crm".into());
+    let err = a.save_attribute(&other, Some(row.revision)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict);
+    assert!(err.to_string().contains("changed elsewhere"), "{err}");
+    // Nothing was overwritten.
+    assert!(a.attribute("spend").unwrap().attribute.sensitive);
+    assert_eq!(a.attribute("spend").unwrap().attribute.source, None);
+}
+
+#[test]
+fn creating_an_existing_name_is_refused() {
+    let (_d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    let a = Attribute::new("spend", AttrType::Number);
+    ws.save_attribute(&a, None).unwrap();
+    assert_eq!(ws.save_attribute(&a, None).unwrap_err().kind(), ErrorKind::AlreadyExists);
+}
+
+#[test]
+fn undo_and_redo_walk_the_edit_stack() {
+    let (_d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    ws.save_attribute(&Attribute::new("spend", AttrType::Number), None).unwrap();
+    let s = segment(&ws, "big", "spend > 100");
+    ws.save_segment(&s, None).unwrap();
+    assert_eq!(ws.undo_label().unwrap().as_deref(), Some("Add segment big"));
+
+    assert_eq!(ws.undo().unwrap().as_deref(), Some("Add segment big"));
+    assert!(ws.segments().unwrap().is_empty());
+    assert_eq!(ws.redo_label().unwrap().as_deref(), Some("Add segment big"));
+    assert_eq!(ws.undo().unwrap().as_deref(), Some("Add attribute spend"));
+    assert!(ws.attributes().unwrap().is_empty());
+
+    assert_eq!(ws.redo().unwrap().as_deref(), Some("Add attribute spend"));
+    assert_eq!(ws.redo().unwrap().as_deref(), Some("Add segment big"));
+    assert_eq!(ws.segments().unwrap()[0].segment, s);
+    assert_eq!(ws.redo().unwrap(), None);
+
+    let h = ws.history(10, 10, None).unwrap();
+    assert_eq!(h[0].kind, TxnKind::Redo);
+    assert_eq!(h[0].summary, "Redo: Add segment big");
+}
+
+#[test]
+fn a_new_edit_discards_the_redo_stack() {
+    let (_d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    ws.save_attribute(&Attribute::new("a", AttrType::Number), None).unwrap();
+    ws.undo().unwrap();
+    ws.save_attribute(&Attribute::new("b", AttrType::Number), None).unwrap();
+    assert_eq!(ws.redo_label().unwrap(), None);
+    assert_eq!(ws.redo().unwrap(), None);
+    let h = ws.history(10, 10, None).unwrap();
+    let discarded = h.iter().find(|e| e.summary == "Add attribute a").unwrap();
+    assert_eq!(discarded.state, Some(TxnState::Discarded));
+}
+
+#[test]
+fn undo_survives_reopening_the_file() {
+    let (_d, path) = tmp();
+    {
+        let mut ws = Workspace::create(&path).unwrap();
+        ws.save_attribute(&Attribute::new("a", AttrType::Number), None).unwrap();
+    }
+    let mut ws = Workspace::open(&path).unwrap();
+    assert_eq!(ws.undo().unwrap().as_deref(), Some("Add attribute a"));
+    assert!(ws.attributes().unwrap().is_empty());
+}
+
+#[test]
+fn per_item_history_lists_only_that_item() {
+    let (_d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    let row = ws.save_attribute(&Attribute::new("a", AttrType::Number), None).unwrap();
+    ws.save_attribute(&Attribute::new("b", AttrType::Number), None).unwrap();
+    let mut a = row.attribute.clone();
+    a.sensitive = true;
+    ws.save_attribute(&a, Some(row.revision)).unwrap();
+    let h = ws.history(10, 10, Some((EntityKind::Attribute, "a"))).unwrap();
+    let summaries: Vec<_> = h.iter().map(|e| e.summary.as_str()).collect();
+    assert_eq!(summaries, ["Edit attribute a", "Add attribute a"]);
+    let change = &h[0].changes[0];
+    assert_eq!(change.before.as_ref().unwrap()["sensitive"], serde_json::Value::Null);
+    assert_eq!(change.after.as_ref().unwrap()["sensitive"], true);
+}
+
+#[test]
+fn import_infers_types_and_creates_attributes() {
+    let (d, path) = tmp();
+    let csv = write(d.path(), "s.csv", SHOPPERS);
+    let mut ws = Workspace::create(&path).unwrap();
+    let opts = ImportOptions { id_column: Some("customer".into()) };
+    let r = ws.import_shoppers(&csv, &opts, false).unwrap();
+    assert_eq!(r.rows, 3);
+    let types: Vec<_> = r.columns.iter().map(|c| (c.attribute.as_str(), c.ty)).collect();
+    assert_eq!(
+        types,
+        [
+            ("visitor", AttrType::String),
+            ("spend", AttrType::Number),
+            ("member", AttrType::Bool),
+            ("first_seen", AttrType::Date),
+            ("tags", AttrType::String),
+        ]
+    );
+    let c1 = ws.shopper("c1").unwrap();
+    assert_eq!(c1.values["spend"], 120.5);
+    assert_eq!(c1.values["member"], true);
+    // An empty cell is a missing value, not an empty string.
+    assert!(!ws.shopper("c2").unwrap().values.contains_key("tags"));
+    let cond = ws.parse_condition("member = true and first_seen after \"2026-01-01\"").unwrap();
+    assert_eq!(ws.reach(&cond, 5).unwrap().matched, 1);
+}
+
+#[test]
+fn a_bad_row_aborts_the_import_and_names_row_and_column() {
+    let (d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    ws.save_attribute(&Attribute::new("spend", AttrType::Number), None).unwrap();
+    let bad = write(d.path(), "bad.csv", "id,spend,visitor\na,10,x\nb,12,y\nc,lots,z\n");
+    let err = ws
+        .import_shoppers(&bad, &ImportOptions { id_column: Some("id".into()) }, false)
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("bad.csv: row 3 (line 4), column spend"), "{msg}");
+    assert!(msg.contains("expected a number, found \"lots\""), "{msg}");
+    assert_eq!(ws.info().unwrap().shopper_count, 0);
+    assert_eq!(ws.attributes().unwrap().len(), 1, "no attribute was created");
+}
+
+#[test]
+fn ragged_csv_and_duplicate_ids_are_row_errors() {
+    let (d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    let ragged = write(d.path(), "r.csv", "a,b\n1,2\n3\n");
+    let msg = ws.import_shoppers(&ragged, &ImportOptions::default(), false).unwrap_err().to_string();
+    assert!(msg.contains("row 2 (line 3)") && msg.contains("expected 2 fields, found 1"), "{msg}");
+    let dup = write(d.path(), "d.csv", "id,a\nx,1\ny,2\nx,3\n");
+    let msg = ws
+        .import_shoppers(&dup, &ImportOptions { id_column: Some("id".into()) }, false)
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("row 3 (line 4), column id") && msg.contains("appears twice"), "{msg}");
+    assert_eq!(ws.info().unwrap().shopper_count, 0);
+}
+
+#[test]
+fn dry_run_reports_and_writes_nothing() {
+    let (d, path) = tmp();
+    let csv = write(d.path(), "s.csv", SHOPPERS);
+    let mut ws = Workspace::create(&path).unwrap();
+    let r = ws.import_shoppers(&csv, &ImportOptions::default(), true).unwrap();
+    assert!(r.dry_run);
+    assert_eq!(r.rows, 3);
+    assert_eq!(r.sample[0].id, "1", "row numbers are the ids without --id-column");
+    let info = ws.info().unwrap();
+    assert_eq!((info.shopper_count, info.attribute_count), (0, 0));
+    assert_eq!(info.undo.as_deref(), Some("Create workspace"));
+}
+
+#[test]
+fn import_maps_onto_existing_attributes() {
+    let (d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    let mut visitor = Attribute::new("visitor", AttrType::Enum);
+    visitor.values = vec!["new".into(), "returning".into()];
+    ws.save_attribute(&visitor, None).unwrap();
+    let csv = write(d.path(), "s.csv", SHOPPERS);
+    let r = ws.import_shoppers(&csv, &ImportOptions { id_column: Some("customer".into()) }, false).unwrap();
+    let col = r.columns.iter().find(|c| c.attribute == "visitor").unwrap();
+    assert!(col.existing);
+    assert_eq!(col.ty, AttrType::Enum);
+    let bad = write(d.path(), "bad.csv", "visitor\nnew\nvip\n");
+    let msg = ws.import_shoppers(&bad, &ImportOptions::default(), false).unwrap_err().to_string();
+    assert!(msg.contains("column visitor") && msg.contains("\"vip\" is not one of the values"), "{msg}");
+}
+
+#[test]
+fn jsonl_import_reads_typed_values_and_ids() {
+    let (d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    let f = write(
+        d.path(),
+        "s.jsonl",
+        "{\"id\":\"s-1\",\"cart_value\":92.5,\"device\":\"mobile\",\"viewed\":[\"running\"],\"consent\":true}\n\
+         \n{\"id\":\"s-2\",\"cart_value\":null,\"device\":\"desktop\",\"viewed\":[]}\n",
+    );
+    let r = ws.import_shoppers(&f, &ImportOptions::default(), false).unwrap();
+    assert_eq!(r.rows, 2);
+    let ty = |n: &str| r.columns.iter().find(|c| c.attribute == n).unwrap().ty;
+    assert_eq!(ty("cart_value"), AttrType::Number);
+    assert_eq!(ty("viewed"), AttrType::StringList);
+    assert_eq!(ty("consent"), AttrType::Bool);
+    let cond = ws.parse_condition("\"running\" in viewed and cart_value > 90").unwrap();
+    let reach = ws.reach(&cond, 5).unwrap();
+    assert_eq!((reach.matched, reach.examples[0].id.as_str()), (1, "s-1"));
+
+    let bad = write(d.path(), "bad.jsonl", "{\"id\":\"s-3\"}\n{\"id\": \n");
+    let msg = ws.import_shoppers(&bad, &ImportOptions::default(), false).unwrap_err().to_string();
+    assert!(msg.contains("row 2 (line 2)") && msg.contains("not a JSON object"), "{msg}");
+}
+
+#[test]
+fn malformed_condition_reports_its_position() {
+    let (_d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    ws.save_attribute(&Attribute::new("spend", AttrType::Number), None).unwrap();
+    let err = ws.parse_condition("spend > ").unwrap_err();
+    let report = err.report();
+    let pos = report.position.expect("a position");
+    assert_eq!((pos.line, pos.column), (1, 9));
+    let err = ws.parse_condition("spend > 10 and\n  spnd < 5").unwrap_err();
+    let pos = err.report().position.unwrap();
+    assert_eq!((pos.line, pos.column), (2, 3));
+    assert!(err.to_string().contains("spnd"), "{err}");
+}
+
+#[test]
+fn attribute_used_by_a_segment_cannot_be_deleted() {
+    let (_d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    let row = ws.save_attribute(&Attribute::new("spend", AttrType::Number), None).unwrap();
+    let s = segment(&ws, "big", "spend > 100");
+    ws.save_segment(&s, None).unwrap();
+    let msg = ws.delete_attribute("spend", row.revision).unwrap_err().to_string();
+    assert!(msg.contains("used by segment(s) big"), "{msg}");
+}
+
+#[test]
+fn changing_a_type_that_data_does_not_fit_is_refused() {
+    let (d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    ws.import_shoppers(&write(d.path(), "s.csv", SHOPPERS), &ImportOptions::default(), false).unwrap();
+    let row = ws.attribute("visitor").unwrap();
+    let mut a = row.attribute.clone();
+    a.ty = AttrType::Number;
+    let msg = ws.save_attribute(&a, Some(row.revision)).unwrap_err().to_string();
+    assert!(msg.contains("is not a number"), "{msg}");
+}
+
+const SPEC: &str = r#"
+attributes:
+  - {name: visitor_type, type: enum, values: [new, returning, other]}
+  - {name: cart_value, type: number}
+  - {name: viewed_categories, type: string_list}
+  - {name: skin_concern, type: string, sensitive: true, requires_consent: true}
+segments:
+  - name: returning_big_carts
+    when: visitor_type = "returning" and (cart_value > 80 or "running" in viewed_categories)
+    owner: merchandising
+    review_by: 2027-03-01
+    description: Repeat buyers with big carts.
+  - name: everyone
+    when: ""
+"#;
+
+#[test]
+fn apply_then_export_is_a_fixed_point_and_idempotent() {
+    let (_d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    let spec: Spec = serde_norway::from_str(SPEC).unwrap();
+    let r = ws.apply_spec(&spec, false).unwrap();
+    assert_eq!(r.created.len(), 6);
+    let again = ws.apply_spec(&spec, false).unwrap();
+    assert!(again.created.is_empty() && again.updated.is_empty());
+    assert_eq!(again.unchanged, 6);
+    let exported = ws.export_spec().unwrap();
+    let yaml = serde_norway::to_string(&exported).unwrap();
+    let reparsed: Spec = serde_norway::from_str(&yaml).unwrap();
+    assert_eq!(reparsed, exported);
+    let (_d2, path2) = tmp();
+    let mut ws2 = Workspace::create(&path2).unwrap();
+    ws2.apply_spec(&reparsed, false).unwrap();
+    assert_eq!(ws2.export_spec().unwrap(), exported);
+}
+
+#[test]
+fn invalid_spec_names_entity_and_field() {
+    let (_d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    let spec: Spec = serde_norway::from_str(
+        "attributes: [{name: cart_value, type: number}]\nsegments: [{name: s1, when: 'cart_value > \"a\"'}]",
+    )
+    .unwrap();
+    let msg = ws.apply_spec(&spec, false).unwrap_err().to_string();
+    assert!(msg.starts_with("segment \"s1\": condition:"), "{msg}");
+    let spec: Spec = serde_norway::from_str("attributes: [{name: color, type: enum}]").unwrap();
+    let msg = ws.apply_spec(&spec, false).unwrap_err().to_string();
+    assert_eq!(msg, "attribute \"color\": values: an enum attribute needs at least one value");
+    assert_eq!(ws.info().unwrap().attribute_count, 0);
+}
+
+#[test]
+fn prune_removes_what_the_spec_omits() {
+    let (_d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    let spec: Spec = serde_norway::from_str(SPEC).unwrap();
+    ws.apply_spec(&spec, false).unwrap();
+    let mut smaller = spec.clone();
+    smaller.segments.truncate(1);
+    let r = ws.apply_spec(&smaller, true).unwrap();
+    assert_eq!(r.deleted, ["segment everyone"]);
+    assert_eq!(ws.segments().unwrap().len(), 1);
+}

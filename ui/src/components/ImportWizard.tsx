@@ -1,0 +1,196 @@
+import { useState } from "react";
+import { toErrorReport } from "../api";
+import type { ErrorReport } from "../bindings/ErrorReport";
+import type { ImportReport } from "../bindings/ImportReport";
+import { chooseShopperFile } from "../dialogs";
+import { useImportShoppers } from "../queries";
+import { ShopperTable } from "./ShopperTable";
+
+type Step = { step: "choose" } | { step: "preview"; report: ImportReport } | { step: "done"; report: ImportReport };
+
+/** Choose a CSV / JSONL file, preview what it would do, then import it. */
+export function ImportWizard({ onClose }: { onClose: () => void }) {
+  const [path, setPath] = useState("");
+  const [idColumn, setIdColumn] = useState("");
+  const [state, setState] = useState<Step>({ step: "choose" });
+  const [error, setError] = useState<ErrorReport | null>(null);
+  const imp = useImportShoppers();
+
+  const options = (id: string) => (id.trim() ? { id_column: id.trim() } : {});
+  const preview = (id = idColumn) => {
+    setError(null);
+    imp.mutate(
+      { path: path.trim(), options: options(id), dryRun: true },
+      { onSuccess: (report) => setState({ step: "preview", report }), onError: setError },
+    );
+  };
+  const commit = () => {
+    setError(null);
+    imp.mutate(
+      { path: path.trim(), options: options(idColumn), dryRun: false },
+      { onSuccess: (report) => setState({ step: "done", report }), onError: setError },
+    );
+  };
+  const browse = async () => {
+    try {
+      const p = await chooseShopperFile();
+      if (p) {
+        setPath(p);
+        setState({ step: "choose" });
+      }
+    } catch (e) {
+      setError(toErrorReport(e));
+    }
+  };
+
+  return (
+    <section className="panel wizard" data-testid="import-wizard" aria-label="Import shoppers">
+      <div className="panel-title">
+        <h2>Import shoppers</h2>
+        <button type="button" className="btn-link" onClick={onClose} data-testid="import-close">
+          Close
+        </button>
+      </div>
+      <ol className="steps">
+        <li className={state.step === "choose" ? "current" : ""}>1. Choose file</li>
+        <li className={state.step === "preview" ? "current" : ""}>2. Check preview</li>
+        <li className={state.step === "done" ? "current" : ""}>3. Done</li>
+      </ol>
+
+      {error && (
+        <div className="banner banner-error import-error" role="alert" data-testid="import-error">
+          <strong>Import failed — nothing was imported.</strong>
+          <pre className="error-detail">{error.message}</pre>
+        </div>
+      )}
+
+      {state.step !== "done" && (
+        <form
+          className="form-grid"
+          onSubmit={(e) => {
+            e.preventDefault();
+            preview();
+          }}
+        >
+          <label htmlFor="import-path">File (CSV or JSON Lines)</label>
+          <div className="row">
+            <input
+              id="import-path"
+              value={path}
+              onChange={(e) => {
+                setPath(e.target.value);
+                setState({ step: "choose" });
+              }}
+              placeholder="/path/to/shoppers.csv"
+              data-testid="import-path"
+              spellCheck={false}
+            />
+            <button type="button" onClick={browse} data-testid="import-browse">
+              Choose file…
+            </button>
+          </div>
+          <label htmlFor="import-id-column">Shopper id column</label>
+          {state.step === "preview" ? (
+            <select
+              id="import-id-column"
+              value={idColumn}
+              onChange={(e) => {
+                setIdColumn(e.target.value);
+                preview(e.target.value);
+              }}
+              data-testid="import-id-select"
+            >
+              <option value="">(none — use row numbers)</option>
+              {state.report.columns.map((c) => (
+                <option key={c.column} value={c.column}>
+                  {c.column}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input
+              id="import-id-column"
+              value={idColumn}
+              onChange={(e) => setIdColumn(e.target.value)}
+              placeholder="optional, e.g. customer_id (row numbers otherwise)"
+              data-testid="import-id-column"
+              spellCheck={false}
+            />
+          )}
+          <span />
+          <div>
+            <button type="submit" className={state.step === "choose" ? "btn-primary" : ""} disabled={!path.trim() || imp.isPending} data-testid="import-preview">
+              {imp.isPending && imp.variables?.dryRun ? "Reading…" : state.step === "preview" ? "Refresh preview" : "Preview"}
+            </button>
+          </div>
+        </form>
+      )}
+
+      {state.step === "preview" && <ImportPreview report={state.report} />}
+
+      {state.step === "preview" && (
+        <div className="form-actions">
+          <button type="button" className="btn-primary" onClick={commit} disabled={imp.isPending} data-testid="import-commit">
+            {imp.isPending && !imp.variables?.dryRun ? "Importing…" : `Import ${state.report.rows} shoppers`}
+          </button>
+        </div>
+      )}
+
+      {state.step === "done" && (
+        <div className="banner banner-ok" data-testid="import-done">
+          Imported {state.report.rows} shoppers from {state.report.file}.{" "}
+          {newColumns(state.report) > 0 && `${newColumns(state.report)} new attributes were created. `}
+          You can undo this from the header or History.
+          <div className="form-actions">
+            <button type="button" onClick={onClose}>
+              Close
+            </button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+const newColumns = (r: ImportReport) => r.columns.filter((c) => !c.existing).length;
+
+function ImportPreview({ report }: { report: ImportReport }) {
+  return (
+    <div className="import-preview" data-testid="import-report">
+      <p>
+        <strong data-testid="import-rows">{report.rows}</strong> rows · format <span className="badge">{report.format}</span> ·{" "}
+        {report.columns.length} columns ({newColumns(report)} new attributes)
+      </p>
+      <table className="table table-compact" data-testid="import-columns">
+        <thead>
+          <tr>
+            <th>Column</th>
+            <th>Attribute</th>
+            <th>Type</th>
+            <th />
+            <th>Sample values</th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.columns.map((c) => (
+            <tr key={c.column} data-testid={`import-column-${c.column}`}>
+              <td className="mono">{c.column}</td>
+              <td className="mono">{c.attribute}</td>
+              <td>
+                <span className="badge">{c.type}</span>
+              </td>
+              <td>{c.existing ? <span className="badge">existing</span> : <span className="badge badge-new">new</span>}</td>
+              <td className="muted">{c.sample_values.join(", ")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {report.sample.length > 0 && (
+        <>
+          <h3>First rows as they will be stored</h3>
+          <ShopperTable rows={report.sample} columns={report.columns.map((c) => c.attribute)} testId="import-sample" />
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,214 @@
+// React Query hooks over api.ts. Components fetch and mutate only through here.
+import { useEffect, useState } from "react";
+import {
+  keepPreviousData,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from "@tanstack/react-query";
+import { listen } from "@tauri-apps/api/event";
+import { api, WORKSPACE_CHANGED } from "./api";
+import type { Attribute } from "./bindings/Attribute";
+import type { Condition } from "./bindings/Condition";
+import type { ErrorReport } from "./bindings/ErrorReport";
+import type { ImportOptions } from "./bindings/ImportOptions";
+import type { Segment } from "./bindings/Segment";
+import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
+
+// Every IPC rejection is turned into an ErrorReport by api.ts.
+declare module "@tanstack/react-query" {
+  interface Register {
+    defaultError: ErrorReport;
+  }
+}
+
+export const keys = {
+  workspace: ["workspace"] as const,
+  recent: ["recent"] as const,
+  attributes: ["attributes"] as const,
+  attributeValues: (name: string) => ["attribute_values", name] as const,
+  shoppers: (offset: number, limit: number) => ["shoppers", offset, limit] as const,
+  segments: ["segments"] as const,
+  reach: (condition: Condition) => ["reach", JSON.stringify(condition)] as const,
+  parse: (text: string) => ["condition_parse", text] as const,
+  print: (condition: Condition) => ["condition_print", JSON.stringify(condition)] as const,
+  history: (limit: number) => ["history", limit] as const,
+};
+
+/** A value that follows `value` after it has been still for `ms`. */
+export function useDebounced<T>(value: T, ms: number): T {
+  const [current, setCurrent] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setCurrent(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return current;
+}
+
+/** Drop everything cached for the previous workspace and adopt the new one. */
+export function switchWorkspace(qc: QueryClient, info: WorkspaceInfo | null) {
+  qc.removeQueries({ predicate: (q) => q.queryKey[0] !== "workspace" && q.queryKey[0] !== "recent" });
+  qc.setQueryData(keys.workspace, info);
+  void qc.invalidateQueries({ queryKey: keys.recent });
+}
+
+/** Rust emits `workspace-changed` after every mutation, undo, redo, open and close. */
+export function useWorkspaceChangedListener() {
+  const qc = useQueryClient();
+  useEffect(() => {
+    let unlisten: (() => void) | undefined;
+    let cancelled = false;
+    listen(WORKSPACE_CHANGED, () => {
+      void qc.invalidateQueries();
+    })
+      .then((fn) => {
+        if (cancelled) fn();
+        else unlisten = fn;
+      })
+      .catch(() => {
+        /* not running inside Tauri (plain browser / tests): nothing to listen to */
+      });
+    return () => {
+      cancelled = true;
+      unlisten?.();
+    };
+  }, [qc]);
+}
+
+// ---------- queries ----------
+
+export const useWorkspace = () =>
+  useQuery<WorkspaceInfo | null, ErrorReport>({ queryKey: keys.workspace, queryFn: api.workspaceCurrent });
+
+export const useRecent = () => useQuery({ queryKey: keys.recent, queryFn: api.workspaceRecent });
+
+export const useAttributes = () =>
+  useQuery({ queryKey: keys.attributes, queryFn: api.attributeList });
+
+export const useAttributeValues = (name: string | undefined) =>
+  useQuery({
+    queryKey: keys.attributeValues(name ?? ""),
+    queryFn: () => api.attributeValues(name ?? ""),
+    enabled: !!name,
+    staleTime: 30_000,
+  });
+
+export const useShopperPage = (offset: number, limit: number) =>
+  useQuery({
+    queryKey: keys.shoppers(offset, limit),
+    queryFn: () => api.shopperPage(offset, limit),
+    placeholderData: keepPreviousData,
+  });
+
+export const useSegments = () => useQuery({ queryKey: keys.segments, queryFn: api.segmentList });
+
+/** Reach of a condition; `null` means "nothing to evaluate" (incomplete or unparsable). */
+export const useReach = (condition: Condition | null, debounceMs = 100) => {
+  const debounced = useDebounced(condition, debounceMs);
+  const settled = JSON.stringify(debounced) === JSON.stringify(condition);
+  const query = useQuery({
+    queryKey: keys.reach(debounced ?? "true"),
+    queryFn: () => api.reach(debounced as Condition),
+    enabled: debounced !== null,
+    placeholderData: keepPreviousData,
+  });
+  return { ...query, pending: !settled || query.isFetching };
+};
+
+export const useConditionParse = (text: string, enabled: boolean, debounceMs = 150) => {
+  const debounced = useDebounced(text, debounceMs);
+  const query = useQuery({
+    queryKey: keys.parse(debounced),
+    queryFn: () => api.conditionParse(debounced),
+    enabled,
+  });
+  return { ...query, settled: debounced === text };
+};
+
+export const useHistory = (limit: number) =>
+  useQuery({ queryKey: keys.history(limit), queryFn: () => api.historyList(limit) });
+
+// ---------- mutations ----------
+
+/** After any write, refresh everything (Rust also emits workspace-changed). */
+function useInvalidateAll() {
+  const qc = useQueryClient();
+  return () => qc.invalidateQueries();
+}
+
+export function useOpenWorkspace() {
+  const qc = useQueryClient();
+  return useMutation<WorkspaceInfo, ErrorReport, { path: string; create: boolean }>({
+    mutationFn: ({ path, create }) => (create ? api.workspaceCreate(path) : api.workspaceOpen(path)),
+    onSuccess: (info) => switchWorkspace(qc, info),
+  });
+}
+
+export function useCloseWorkspace() {
+  const qc = useQueryClient();
+  return useMutation<null, ErrorReport, void>({
+    mutationFn: () => api.workspaceClose(),
+    onSuccess: () => switchWorkspace(qc, null),
+  });
+}
+
+export function useUndoRedo() {
+  const qc = useQueryClient();
+  const onSuccess = (info: WorkspaceInfo) => {
+    qc.setQueryData(keys.workspace, info);
+    void qc.invalidateQueries();
+  };
+  const undo = useMutation<WorkspaceInfo, ErrorReport, void>({ mutationFn: () => api.undo(), onSuccess });
+  const redo = useMutation<WorkspaceInfo, ErrorReport, void>({ mutationFn: () => api.redo(), onSuccess });
+  return { undo, redo };
+}
+
+export function useSaveAttribute() {
+  const invalidate = useInvalidateAll();
+  return useMutation({
+    mutationFn: ({ attribute, expectedRevision }: { attribute: Attribute; expectedRevision: number | null }) =>
+      api.attributeSave(attribute, expectedRevision),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteAttribute() {
+  const invalidate = useInvalidateAll();
+  return useMutation({
+    mutationFn: ({ name, revision }: { name: string; revision: number }) => api.attributeDelete(name, revision),
+    onSuccess: invalidate,
+  });
+}
+
+export function useSaveSegment() {
+  const invalidate = useInvalidateAll();
+  return useMutation({
+    mutationFn: ({ segment, expectedRevision }: { segment: Segment; expectedRevision: number | null }) =>
+      api.segmentSave(segment, expectedRevision),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteSegment() {
+  const invalidate = useInvalidateAll();
+  return useMutation({
+    mutationFn: ({ name, revision }: { name: string; revision: number }) => api.segmentDelete(name, revision),
+    onSuccess: invalidate,
+  });
+}
+
+export function useImportShoppers() {
+  const invalidate = useInvalidateAll();
+  return useMutation({
+    mutationFn: ({ path, options, dryRun }: { path: string; options: ImportOptions; dryRun: boolean }) =>
+      api.importShoppers(path, options, dryRun),
+    onSuccess: (report) => {
+      if (!report.dry_run) void invalidate();
+    },
+  });
+}
+
+export function usePrintCondition() {
+  return useMutation({ mutationFn: (condition: Condition) => api.conditionPrint(condition) });
+}

@@ -1,0 +1,62 @@
+# The two commands: `make run` and `make test`. Both install what is missing.
+SHELL := /bin/bash
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(CARGO_BIN):$(PATH)
+
+EXAMPLE := online-shoppers
+EXAMPLE_WS := target/examples/$(EXAMPLE).tailor
+APP := target/debug/tailor-app
+CLI := target/debug/tailor
+
+.PHONY: run test deps ui app test-rust test-ui test-e2e bindings-check screenshot bench
+
+deps:
+	@bash scripts/install-deps
+
+ui: deps
+	cd ui && npm run build
+
+app: ui
+	cargo build -p tailor-app -p tailor-cli
+
+$(EXAMPLE_WS): app
+	@mkdir -p target/examples
+	@[ -f $(EXAMPLE_WS) ] || $(CLI) init $(EXAMPLE_WS) --example $(EXAMPLE)
+
+## Opens the app on the bundled example workspace.
+run: app $(EXAMPLE_WS)
+	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
+	  echo "No display found: running under Xvfb (headless)."; \
+	  xvfb-run -a $(APP) $(abspath $(EXAMPLE_WS)); \
+	else \
+	  $(APP) $(abspath $(EXAMPLE_WS)); \
+	fi
+
+## Every suite: Rust (nextest), UI unit tests (vitest), end-to-end (WebDriver).
+test: app
+	cargo nextest run --workspace --no-fail-fast
+	@$(MAKE) --no-print-directory bindings-check
+	cd ui && npm test
+	bash tests/e2e/run.sh
+
+test-rust: deps
+	cargo nextest run --workspace
+
+test-ui: deps
+	cd ui && npm test
+
+test-e2e: app
+	bash tests/e2e/run.sh
+
+## The UI's IPC types are generated from Rust (ts-rs, during cargo tests);
+## the committed copies must match.
+bindings-check:
+	@git diff --quiet -- ui/src/bindings || { echo "ui/src/bindings is out of date: run cargo test and commit it"; git diff --stat -- ui/src/bindings; exit 1; }
+	@[ -z "$$(git ls-files --others --exclude-standard ui/src/bindings)" ] || { echo "new generated bindings are not committed:"; git ls-files --others --exclude-standard ui/src/bindings; exit 1; }
+
+## README screenshot of the real app under Xvfb.
+screenshot: app $(EXAMPLE_WS)
+	bash scripts/screenshot.sh $(abspath $(EXAMPLE_WS)) docs/screenshot.png
+
+bench:
+	cargo bench -p tailor-benches

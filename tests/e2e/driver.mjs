@@ -1,0 +1,57 @@
+// Starts the real Tailor app under tauri-driver and connects WebdriverIO.
+import { spawn } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const appBinary = path.join(root, "target/debug/tailor-app");
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const s = net.connect(port, "127.0.0.1");
+    s.once("connect", () => { s.destroy(); resolve(true); });
+    s.once("error", () => resolve(false));
+  });
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.once("error", reject);
+  });
+}
+
+/** tauri-driver with an isolated environment (data dir for the recent list). */
+export async function startDriver(env) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const proc = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  for (let i = 0; i < 100 && !(await portOpen(port)); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { port, stop: () => proc.kill() };
+}
+
+/** One app session; `args` go to the app's command line. */
+export async function openApp(driver, args = []) {
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port: driver.port,
+    logLevel: "warn",
+    connectionRetryTimeout: 120000,
+    capabilities: { "tauri:options": { application: appBinary, args } },
+  });
+  return browser;
+}
+
+/** `$t(browser, id)`: the element with data-testid=id. */
+export const $t = (browser, id) => browser.$(`[data-testid="${id}"]`);

@@ -56,7 +56,7 @@ bindings-check:
 
 ## README screenshot of the real app under Xvfb.
 screenshot: app $(EXAMPLE_WS)
-	bash scripts/screenshot.sh $(abspath $(EXAMPLE_WS)) docs/screenshot.png
+	bash scripts/screenshot.sh $(EXAMPLE_WS) docs
 
 bench:
 	cargo bench -p tailor-benches

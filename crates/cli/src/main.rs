@@ -63,6 +63,15 @@ enum Command {
     },
     /// Check the workspace for problems (exit 1 on errors).
     Lint { workspace: PathBuf },
+    /// Decide one shopper's page and show why (the same engine as the service).
+    Explain(ExplainArgs),
+    /// The deterministic bucket (GrowthBook hash v2) of a unit under a seed.
+    Bucket {
+        #[arg(long)]
+        seed: String,
+        #[arg(long)]
+        unit: String,
+    },
     /// Undo the last change.
     Undo { workspace: PathBuf },
     /// Redo the last undone change.
@@ -138,6 +147,32 @@ struct ReachArgs {
     examples: usize,
 }
 
+#[derive(Args)]
+struct ExplainArgs {
+    workspace: PathBuf,
+    /// A sample shopper's id.
+    #[arg(long, required_unless_present = "shopper_json", conflicts_with = "shopper_json")]
+    shopper: Option<String>,
+    /// A shopper given inline as a flat JSON object (what-if checks).
+    #[arg(long)]
+    shopper_json: Option<String>,
+    /// The page type.
+    #[arg(long)]
+    page: String,
+    /// The time of the visit (RFC 3339; default now).
+    #[arg(long)]
+    at: Option<jiff::Timestamp>,
+    /// The product being viewed (product pages).
+    #[arg(long)]
+    product: Option<String>,
+    /// Products in the cart, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    cart: Vec<String>,
+    /// Override the page type's journey stage.
+    #[arg(long)]
+    stage: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum ImportCmd {
     /// Import sample shoppers from CSV or JSON Lines (atomic).
@@ -151,6 +186,23 @@ enum ImportCmd {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Import products from CSV (atomic; upserts by id).
+    Catalog {
+        workspace: PathBuf,
+        file: PathBuf,
+        /// Map product fields to columns: `--map id=SKU,price="Variant Price"`.
+        #[arg(long, value_delimiter = ',', value_parser = parse_mapping)]
+        map: Vec<(String, String)>,
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+fn parse_mapping(s: &str) -> Result<(String, String), String> {
+    let (field, column) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected FIELD=COLUMN, found \"{s}\""))?;
+    Ok((field.trim().to_owned(), column.trim().trim_matches('"').to_owned()))
 }
 
 fn parse_type(s: &str) -> Result<AttrType, String> {
@@ -276,6 +328,35 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 out
             })?;
         }
+        Command::Import(ImportCmd::Catalog {
+            workspace,
+            file,
+            map,
+            dry_run,
+        }) => {
+            let mut ws = open(&workspace)?;
+            let mapping = map.into_iter().collect();
+            let report = ws.import_catalog(&file, &mapping, dry_run)?;
+            emit(f, &report, || {
+                let mut out = format!(
+                    "{} {} products from {} ({} new, {} updated)",
+                    if dry_run { "would import" } else { "imported" },
+                    report.rows,
+                    report.file,
+                    report.created,
+                    report.updated
+                );
+                for (column, field) in &report.mapping {
+                    out += &format!("\n  {column} -> {field}");
+                }
+                out
+            })?;
+        }
+        Command::Explain(args) => return explain(f, args),
+        Command::Bucket { seed, unit } => {
+            let b = tailor_engine::bucket(&seed, &unit);
+            emit(f, &serde_json::json!({"seed": seed, "unit": unit, "bucket": b}), || b.to_string())?;
+        }
         Command::Apply {
             workspace,
             file,
@@ -358,6 +439,37 @@ fn run(cli: Cli) -> Result<ExitCode> {
             })?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(f: Format, args: ExplainArgs) -> Result<ExitCode> {
+    let mut ws = open(&args.workspace)?;
+    let shopper = match (&args.shopper, &args.shopper_json) {
+        (_, Some(json)) => serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(json)
+            .context("--shopper-json must be a flat JSON object")?,
+        (Some(id), None) => {
+            let row = ws.shopper(id)?;
+            let mut obj = row.values;
+            obj.insert("id".into(), serde_json::Value::String(row.id));
+            obj
+        }
+        (None, None) => bail!("give --shopper ID or --shopper-json"),
+    };
+    let request = tailor_engine::plan::DecisionRequest {
+        shopper,
+        page: args.page,
+        at: args.at,
+        context: tailor_engine::plan::Context {
+            product: args.product,
+            cart: args.cart,
+            stage: args.stage,
+            traffic_source: None,
+        },
+        explain: true,
+    };
+    let plan = ws.plan()?;
+    let decision = tailor_engine::plan::decide_json(&plan, &request, jiff::Timestamp::now())?;
+    emit(f, &decision, || decision.render_text(&plan))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,13 +1,18 @@
-//! Tailor's engine: compiles conditions (and, later, whole plans) against the
-//! attribute schema into slot-resolved form, and evaluates them against
-//! shoppers. It does no I/O: callers load shoppers and hand them in.
+//! Tailor's engine: compiles conditions and whole plans against the
+//! attribute schema, and decides pages for shoppers (DESIGN §5) with an
+//! optional why/why-not trace. It does no I/O: callers load snapshots and
+//! shoppers and hand them in; `decide` takes its instant explicitly.
 
+pub mod bucket;
 pub mod condition;
+pub mod plan;
 pub mod reach;
 pub mod shopper;
 pub mod value;
 
+pub use bucket::bucket;
 pub use condition::{CompileError, CompiledCondition, Evaluator, Failure};
+pub use plan::{Decision, DecisionRequest, PageRequest, Plan, PlanError, decide, decide_json};
 pub use reach::{Reach, reach};
 pub use shopper::{Shopper, ShopperTable, ValueError, shopper_from_json};
 pub use value::Value;

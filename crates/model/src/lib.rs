@@ -8,9 +8,9 @@
 
 pub mod attribute;
 pub mod condition;
+pub mod plan;
 pub mod segment;
 pub mod spec;
-pub mod validate;
 
 pub use attribute::{AttrType, Attribute, AttributeName, Schema};
 pub use condition::Condition;

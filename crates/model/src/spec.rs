@@ -5,15 +5,32 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::attribute::Attribute;
+use crate::plan::{Campaign, Constraints, Content, PageType, PlanEntry, Product, Stage};
+use crate::segment::Segment;
 
-/// The parts of the spec that exist so far: attributes and segments.
+/// Everything a user authors. Sections left out of a file are empty.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<Attribute>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub segments: Vec<SegmentSpec>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<Stage>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub page_types: Vec<PageType>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub content: Vec<Content>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub campaigns: Vec<Campaign>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plan: Vec<PlanEntry>,
+    /// Absent means "leave the workspace's constraints as they are".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraints: Option<Constraints>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub catalog: Vec<Product>,
 }
 
 /// A segment with its condition in text form (`when`).
@@ -29,4 +46,19 @@ pub struct SegmentSpec {
     pub review_by: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+/// A workspace's rules as the engine compiles them: the spec with conditions
+/// parsed (the canonical AST) and stages filled in.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub attributes: Vec<Attribute>,
+    pub segments: Vec<Segment>,
+    pub stages: Vec<Stage>,
+    pub page_types: Vec<PageType>,
+    pub content: Vec<Content>,
+    pub campaigns: Vec<Campaign>,
+    pub plan: Vec<PlanEntry>,
+    pub constraints: Constraints,
+    pub catalog: Vec<Product>,
 }

@@ -101,7 +101,7 @@ impl Workspace {
             None => format!("Add attribute {}", a.name),
             Some(_) => format!("Edit attribute {}", a.name),
         };
-        let rev = self.transact(&summary, |tx| {
+        let rev = self.transact_checked(&summary, |tx| {
             tx.put_json(EntityKind::Attribute, a.name.as_str(), Expect::from_revision(revision), a)
         })?;
         Ok(AttributeRow {
@@ -126,7 +126,7 @@ impl Workspace {
                 message: format!("used by segment(s) {}; change those first", users.join(", ")),
             });
         }
-        self.transact(&format!("Delete attribute {name}"), |tx| {
+        self.transact_checked(&format!("Delete attribute {name}"), |tx| {
             tx.put(EntityKind::Attribute, name, Expect::Revision(revision), None)
         })?;
         Ok(())
@@ -198,7 +198,7 @@ impl Workspace {
             None => format!("Add segment {}", s.name),
             Some(_) => format!("Edit segment {}", s.name),
         };
-        let rev = self.transact(&summary, |tx| {
+        let rev = self.transact_checked(&summary, |tx| {
             tx.put_json(EntityKind::Segment, s.name.as_str(), Expect::from_revision(revision), s)
         })?;
         Ok(SegmentRow {
@@ -209,7 +209,7 @@ impl Workspace {
     }
 
     pub fn delete_segment(&mut self, name: &str, revision: i64) -> Result<()> {
-        self.transact(&format!("Delete segment {name}"), |tx| {
+        self.transact_checked(&format!("Delete segment {name}"), |tx| {
             tx.put(EntityKind::Segment, name, Expect::Revision(revision), None)
         })?;
         Ok(())

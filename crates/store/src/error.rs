@@ -40,6 +40,8 @@ pub enum StoreError {
         key: String,
         error: tailor_model::condition::ConditionError,
     },
+    #[error("the workspace would not compile ({count} problem(s)):\n{message}")]
+    Plan { message: String, count: usize },
     #[error("{file}: row {row} (line {line}), column {column}: {message}")]
     ImportRow {
         file: String,
@@ -75,7 +77,8 @@ impl StoreError {
             StoreError::Invalid { .. }
             | StoreError::Condition { .. }
             | StoreError::ImportRow { .. }
-            | StoreError::ImportFile { .. } => ErrorKind::Invalid,
+            | StoreError::ImportFile { .. }
+            | StoreError::Plan { .. } => ErrorKind::Invalid,
             StoreError::Io(_) => ErrorKind::Io,
             StoreError::Sql(_) | StoreError::Migration(_) | StoreError::Json(_) => {
                 ErrorKind::Internal
@@ -108,17 +111,28 @@ pub fn condition_position(e: &tailor_model::condition::ConditionError) -> TextPo
 
 impl std::fmt::Display for EntityKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(match self {
+            EntityKind::PageType => "page type",
+            EntityKind::Entry => "plan entry",
+            other => other.as_str(),
+        })
     }
 }
 
 impl EntityKind {
+    /// The id stored in the change log (the serde name).
     pub fn as_str(self) -> &'static str {
         match self {
             EntityKind::Attribute => "attribute",
             EntityKind::Segment => "segment",
             EntityKind::Shopper => "shopper",
             EntityKind::Setting => "setting",
+            EntityKind::Stage => "stage",
+            EntityKind::PageType => "page_type",
+            EntityKind::Content => "content",
+            EntityKind::Campaign => "campaign",
+            EntityKind::Entry => "entry",
+            EntityKind::Product => "product",
         }
     }
 
@@ -128,6 +142,12 @@ impl EntityKind {
             EntityKind::Segment => "segments",
             EntityKind::Shopper => "shoppers",
             EntityKind::Setting => "settings",
+            EntityKind::Stage => "stages",
+            EntityKind::PageType => "page_types",
+            EntityKind::Content => "content",
+            EntityKind::Campaign => "campaigns",
+            EntityKind::Entry => "plan_entries",
+            EntityKind::Product => "products",
         }
     }
 
@@ -137,6 +157,12 @@ impl EntityKind {
             "segment" => EntityKind::Segment,
             "shopper" => EntityKind::Shopper,
             "setting" => EntityKind::Setting,
+            "stage" => EntityKind::Stage,
+            "page_type" => EntityKind::PageType,
+            "content" => EntityKind::Content,
+            "campaign" => EntityKind::Campaign,
+            "entry" => EntityKind::Entry,
+            "product" => EntityKind::Product,
             _ => return None,
         })
     }

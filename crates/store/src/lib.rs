@@ -7,11 +7,13 @@
 //! history and the audit trail, and refuses writes based on a stale revision.
 //! SQL stays in this crate; the app and the CLI call these functions.
 
+mod catalog;
 mod entities;
 mod examples;
 mod error;
 mod import;
 mod log;
+mod plan;
 mod shoppers;
 mod spec;
 pub mod types;
@@ -21,9 +23,11 @@ mod workspace;
 mod tests;
 
 pub use examples::{EXAMPLE_NAMES, load_example};
+pub use catalog::{CATALOG_FIELDS, CatalogImportReport};
 pub use entities::{check_condition, validate_attribute, validate_segment};
 pub use error::{Result, StoreError, condition_position};
 pub use import::attribute_name;
 pub use log::{Expect, Tx};
+pub use plan::{Entity, Versioned, check_snapshot};
 pub use spec::{ApplyReport, segment_from_spec};
 pub use workspace::{APPLICATION_ID, Workspace, schema_version};

@@ -119,6 +119,10 @@ impl Tx<'_> {
         self.put(kind, key, expect, Some(&body))
     }
 
+    pub(crate) fn conn(&self) -> &rusqlite::Connection {
+        &self.tx
+    }
+
     pub fn put_setting(&mut self, key: &str, value: &Json) -> Result<i64> {
         self.put_json(EntityKind::Setting, key, Expect::Any, value)
     }

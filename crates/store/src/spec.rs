@@ -2,12 +2,14 @@
 
 use serde::Serialize;
 use tailor_model::condition;
+use tailor_model::plan::Constraints;
 use tailor_model::spec::{SegmentSpec, Spec};
 use tailor_model::{Schema, Segment, SegmentName};
 
-use crate::entities::{put_attribute, validate_segment};
+use crate::entities::{validate_attribute, validate_segment};
 use crate::error::{Result, StoreError};
-use crate::log::Expect;
+use crate::log::{Expect, Tx};
+use crate::plan::{Entity, check_snapshot};
 use crate::types::EntityKind;
 use crate::workspace::Workspace;
 
@@ -22,17 +24,20 @@ pub struct ApplyReport {
 
 impl Workspace {
     /// Applies a spec in one transaction: creates and updates what differs;
-    /// with `prune`, deletes what the spec does not mention. Applying the
-    /// same spec twice changes nothing.
+    /// with `prune`, deletes what the spec does not mention. The result must
+    /// compile into a plan, else nothing is written. Applying the same spec
+    /// twice changes nothing.
     pub fn apply_spec(&mut self, spec: &Spec, prune: bool) -> Result<ApplyReport> {
-        let existing_attrs = self.attributes()?;
+        for a in &spec.attributes {
+            validate_attribute(a)?;
+        }
         // Segments are checked against the attributes as they will be after
         // the apply: the spec's, plus (without prune) the ones already there.
         let mut attrs = spec.attributes.clone();
         if !prune {
-            for r in &existing_attrs {
-                if !attrs.iter().any(|a| a.name == r.attribute.name) {
-                    attrs.push(r.attribute.clone());
+            for a in self.items::<tailor_model::Attribute>()? {
+                if !attrs.iter().any(|x| x.name == a.name) {
+                    attrs.push(a);
                 }
             }
         }
@@ -42,84 +47,129 @@ impl Workspace {
             .iter()
             .map(|s| segment_from_spec(s, &schema))
             .collect::<Result<Vec<_>>>()?;
-        if let Some(dup) = first_duplicate(spec.attributes.iter().map(|a| a.name.as_str())) {
-            return Err(StoreError::AlreadyExists { kind: EntityKind::Attribute, key: dup });
-        }
-        if let Some(dup) = first_duplicate(segments.iter().map(|s| s.name.as_str())) {
-            return Err(StoreError::AlreadyExists { kind: EntityKind::Segment, key: dup });
-        }
-        let existing_segments = self.segments()?;
         let mut report = ApplyReport::default();
+        let existing = Existing::load(self)?;
         self.transact("Apply spec", |tx| {
-            for a in &spec.attributes {
-                let key = format!("attribute {}", a.name);
-                match existing_attrs.iter().find(|r| r.attribute.name == a.name) {
-                    Some(r) if &r.attribute == a => report.unchanged += 1,
-                    Some(_) => {
-                        put_attribute(tx, a)?;
-                        report.updated.push(key);
-                    }
-                    None => {
-                        put_attribute(tx, a)?;
-                        report.created.push(key);
-                    }
+            sync(tx, &existing.attributes, &spec.attributes, prune, &mut report)?;
+            sync(tx, &existing.segments, &segments, prune, &mut report)?;
+            sync(tx, &existing.stages, &spec.stages, prune, &mut report)?;
+            sync(tx, &existing.content, &spec.content, prune, &mut report)?;
+            sync(tx, &existing.page_types, &spec.page_types, prune, &mut report)?;
+            sync(tx, &existing.campaigns, &spec.campaigns, prune, &mut report)?;
+            sync(tx, &existing.plan, &spec.plan, prune, &mut report)?;
+            sync(tx, &existing.catalog, &spec.catalog, prune, &mut report)?;
+            let constraints = match (&spec.constraints, prune) {
+                (Some(c), _) => Some(c.clone()),
+                (None, true) => Some(Constraints::default()),
+                (None, false) => None,
+            };
+            if let Some(c) = constraints {
+                if c == existing.constraints {
+                    report.unchanged += 1;
+                } else {
+                    tx.put_setting("constraints", &serde_json::to_value(&c)?)?;
+                    report.updated.push("constraints".into());
                 }
             }
-            for s in &segments {
-                let key = format!("segment {}", s.name);
-                match existing_segments.iter().find(|r| r.segment.name == s.name) {
-                    Some(r) if &r.segment == s => report.unchanged += 1,
-                    found => {
-                        tx.put_json(EntityKind::Segment, s.name.as_str(), Expect::Any, s)?;
-                        if found.is_some() {
-                            report.updated.push(key);
-                        } else {
-                            report.created.push(key);
-                        }
-                    }
-                }
-            }
-            if prune {
-                for r in &existing_segments {
-                    if !segments.iter().any(|s| s.name == r.segment.name) {
-                        tx.put(EntityKind::Segment, r.segment.name.as_str(), Expect::Any, None)?;
-                        report.deleted.push(format!("segment {}", r.segment.name));
-                    }
-                }
-                for r in &existing_attrs {
-                    if !spec.attributes.iter().any(|a| a.name == r.attribute.name) {
-                        tx.put(EntityKind::Attribute, r.attribute.name.as_str(), Expect::Any, None)?;
-                        report.deleted.push(format!("attribute {}", r.attribute.name));
-                    }
-                }
-            }
-            Ok(())
+            check_snapshot(&tx.snapshot()?)
         })?;
         Ok(report)
     }
 
     /// The workspace as a spec; `export` then `apply` is a fixed point.
     pub fn export_spec(&self) -> Result<Spec> {
+        let constraints = self.constraints()?;
         Ok(Spec {
-            attributes: self.attributes()?.into_iter().map(|r| r.attribute).collect(),
+            attributes: self.items()?,
             segments: self
-                .segments()?
+                .items::<Segment>()?
                 .into_iter()
-                .map(|r| SegmentSpec {
-                    name: r.segment.name.0,
-                    when: r.condition_text,
-                    owner: r.segment.owner,
-                    review_by: r.segment.review_by,
-                    description: r.segment.description,
+                .map(|s| SegmentSpec {
+                    when: condition::print(&s.condition),
+                    name: s.name.0,
+                    owner: s.owner,
+                    review_by: s.review_by,
+                    description: s.description,
                 })
                 .collect(),
+            stages: self.items()?,
+            page_types: self.items()?,
+            content: self.items()?,
+            campaigns: self.items()?,
+            plan: self.items()?,
+            constraints: (!constraints.is_default()).then_some(constraints),
+            catalog: self.items()?,
         })
     }
 }
 
-fn first_duplicate<'a>(names: impl Iterator<Item = &'a str>) -> Option<String> {
+/// The workspace's entities before an apply.
+struct Existing {
+    attributes: Vec<tailor_model::Attribute>,
+    segments: Vec<Segment>,
+    stages: Vec<tailor_model::plan::Stage>,
+    page_types: Vec<tailor_model::plan::PageType>,
+    content: Vec<tailor_model::plan::Content>,
+    campaigns: Vec<tailor_model::plan::Campaign>,
+    plan: Vec<tailor_model::plan::PlanEntry>,
+    catalog: Vec<tailor_model::plan::Product>,
+    constraints: Constraints,
+}
+
+impl Existing {
+    fn load(ws: &Workspace) -> Result<Self> {
+        Ok(Self {
+            attributes: ws.items()?,
+            segments: ws.items()?,
+            stages: ws.items()?,
+            page_types: ws.items()?,
+            content: ws.items()?,
+            campaigns: ws.items()?,
+            plan: ws.items()?,
+            catalog: ws.items()?,
+            constraints: ws.constraints()?,
+        })
+    }
+}
+
+/// Makes the stored entities of one kind match `desired`.
+fn sync<T: Entity>(
+    tx: &mut Tx<'_>,
+    existing: &[T],
+    desired: &[T],
+    prune: bool,
+    report: &mut ApplyReport,
+) -> Result<()> {
     let mut seen = std::collections::HashSet::new();
-    names.into_iter().find(|n| !seen.insert(*n)).map(str::to_owned)
+    for item in desired {
+        if !seen.insert(item.key()) {
+            return Err(StoreError::AlreadyExists {
+                kind: T::KIND,
+                key: item.key().into(),
+            });
+        }
+        let label = format!("{} {}", T::KIND, item.key());
+        match existing.iter().find(|e| e.key() == item.key()) {
+            Some(e) if e == item => report.unchanged += 1,
+            found => {
+                tx.put_json(T::KIND, item.key(), Expect::Any, item)?;
+                if found.is_some() {
+                    report.updated.push(label);
+                } else {
+                    report.created.push(label);
+                }
+            }
+        }
+    }
+    if prune {
+        for e in existing {
+            if !seen.contains(e.key()) {
+                tx.put(T::KIND, e.key(), Expect::Any, None)?;
+                report.deleted.push(format!("{} {}", T::KIND, e.key()));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A spec segment with its `when` parsed and checked; errors name the

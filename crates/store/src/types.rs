@@ -169,6 +169,12 @@ pub enum EntityKind {
     Segment,
     Shopper,
     Setting,
+    Stage,
+    PageType,
+    Content,
+    Campaign,
+    Entry,
+    Product,
 }
 
 /// A distinct value of an attribute in the sample data, with its count.

@@ -12,13 +12,16 @@ use crate::error::{Result, StoreError};
 pub const APPLICATION_ID: i32 = 0x544C_5231;
 
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
-    Migrations::new(vec![M::up(include_str!("../migrations/0001_init.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("../migrations/0001_init.sql")),
+        M::up(include_str!("../migrations/0002_plan.sql")),
+    ])
 });
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
     // One `M` per migration file; user_version counts them.
-    1
+    2
 }
 
 /// An open workspace file. All writes go through [`Workspace::transact`].
@@ -29,6 +32,8 @@ pub struct Workspace {
     /// Bumped on every committed write through this handle; caches key on it.
     pub(crate) generation: u64,
     pub(crate) shopper_cache: Option<crate::shoppers::ShopperCache>,
+    /// (generation, data_version, plan) of the last compiled plan.
+    pub(crate) plan_cache: Option<(u64, i64, std::sync::Arc<tailor_engine::plan::Plan>)>,
 }
 
 impl Workspace {
@@ -122,6 +127,7 @@ impl Workspace {
             author,
             generation: 0,
             shopper_cache: None,
+            plan_cache: None,
         })
     }
 
@@ -196,6 +202,6 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         MIGRATIONS.validate().unwrap();
-        assert_eq!(schema_version(), 1);
+        assert_eq!(schema_version(), 2);
     }
 }

@@ -1,0 +1,294 @@
+//! Plans: a workspace snapshot compiled for fast, explainable decisions
+//! (DESIGN §5), and the decision itself.
+//!
+//! [`Plan::compile`] validates every cross-reference once and turns names into
+//! indices, conditions into slot form, schedules into UTC instants and the
+//! catalog into indexes; [`decide`] then assembles a whole page for one
+//! shopper without lookups by name. The exact rules are in
+//! `docs/decision-semantics.md`.
+
+mod compile;
+mod decide;
+mod decision;
+mod error;
+mod products;
+mod render;
+mod request;
+mod trace;
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+use tailor_model::Schema;
+use tailor_model::condition::Condition;
+use tailor_model::plan::{Content, EntryStatus, PlacementKind, Product, ProductStrategy};
+
+use crate::condition::CompiledCondition;
+
+pub use decide::{decide, decide_json, decide_json_now};
+pub use decision::{Block, Decision, FallbackReason};
+pub use error::{DecideError, PlanError};
+pub use request::{Context, DecisionRequest, PageRef, PageRequest};
+pub use trace::{
+    CandidateTrace, FilterCounts, HoldoutTrace, Outcome, PlacementTrace, ProductTrace, Trace, VariantTrace,
+    WinnerTrace,
+};
+
+/// A compiled workspace: immutable, `Send + Sync`; share it behind an `Arc`.
+#[derive(Debug)]
+pub struct Plan {
+    /// Digest of the bundle this plan came from (set by the bundle crate);
+    /// echoed in every decision.
+    pub digest: Option<String>,
+    /// Bundle version, echoed in every decision.
+    pub version: Option<u64>,
+    pub(crate) schema: Schema,
+    /// Slot of the boolean `consent` attribute (added to the schema when the
+    /// workspace does not declare it).
+    pub(crate) consent_slot: usize,
+    pub(crate) consent_by_default: bool,
+    pub(crate) stages: Vec<String>,
+    pub(crate) segments: Vec<SegmentC>,
+    pub(crate) pages: Vec<PageC>,
+    pub(crate) page_index: HashMap<String, u32>,
+    pub(crate) placements: Vec<PlacementC>,
+    pub(crate) contents: Vec<ContentC>,
+    pub(crate) content_index: HashMap<String, u32>,
+    pub(crate) campaigns: Vec<CampaignC>,
+    pub(crate) entries: Vec<EntryC>,
+    pub(crate) catalog: Catalog,
+    pub(crate) constraints: ConstraintsC,
+}
+
+/// A page type as a renderer sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageInfo<'a> {
+    pub name: &'a str,
+    pub stage: &'a str,
+    pub max_blocks: u32,
+    pub placements: Vec<PlacementInfo<'a>>,
+}
+
+/// A placement as a renderer sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlacementInfo<'a> {
+    /// `page.placement`, e.g. `home.hero`.
+    pub id: &'a str,
+    pub name: &'a str,
+    pub kind: PlacementKind,
+    /// Id of the default content.
+    pub default: Option<&'a str>,
+}
+
+impl Plan {
+    /// The attribute schema shoppers must be converted with
+    /// ([`crate::shopper_from_json`]); includes `consent`.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// A content library item by id.
+    pub fn content(&self, id: &str) -> Option<&Content> {
+        self.content_index.get(id).map(|&i| &self.contents[i as usize].content)
+    }
+
+    /// A catalog product by id.
+    pub fn product(&self, id: &str) -> Option<&Product> {
+        self.catalog.index.get(id).map(|&i| &self.catalog.products[i as usize])
+    }
+
+    /// Position of a page type, for [`PageRef::Index`].
+    pub fn page_index(&self, name: &str) -> Option<usize> {
+        self.page_index.get(name).map(|&i| i as usize)
+    }
+
+    /// Page types in workspace order, with their placements in page order.
+    pub fn page_types(&self) -> impl Iterator<Item = PageInfo<'_>> {
+        self.pages.iter().map(|page| PageInfo {
+            name: &page.name,
+            stage: &self.stages[page.stage as usize],
+            max_blocks: page.max_blocks,
+            placements: page
+                .placements
+                .iter()
+                .map(|&p| {
+                    let p = &self.placements[p as usize];
+                    PlacementInfo {
+                        id: &p.id,
+                        name: &p.name,
+                        kind: p.kind,
+                        default: p.default.map(|c| self.contents[c as usize].content.id.as_str()),
+                    }
+                })
+                .collect(),
+        })
+    }
+
+    /// Journey stage names.
+    pub fn stages(&self) -> impl Iterator<Item = &str> {
+        self.stages.iter().map(String::as_str)
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct SegmentC {
+    pub name: String,
+    /// The AST, to print the failing leaf in explanations.
+    pub condition: Condition,
+    pub compiled: CompiledCondition,
+    /// `requires_consent` attributes the condition reads.
+    pub consent_attrs: Vec<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct PageC {
+    pub name: String,
+    pub stage: u32,
+    pub max_blocks: u32,
+    pub placements: Vec<u32>,
+}
+
+#[derive(Debug)]
+pub(crate) struct PlacementC {
+    pub id: String,
+    pub name: String,
+    pub kind: PlacementKind,
+    pub default: Option<u32>,
+    /// Every entry targeting the placement, in rank order.
+    pub entries: Vec<u32>,
+}
+
+#[derive(Debug)]
+pub(crate) struct ContentC {
+    pub content: Content,
+    pub products: Option<ProductSetC>,
+}
+
+/// A product set with its names resolved.
+#[derive(Debug)]
+pub(crate) struct ProductSetC {
+    pub strategy: ProductStrategy,
+    pub size: usize,
+    pub min_size: usize,
+    pub category: Option<String>,
+    pub match_on: Vec<String>,
+    /// `a -> b` rules.
+    pub compatible: Vec<(String, String)>,
+    /// Slot of the string_list the strategy reads (None: the shopper has none).
+    pub source_slot: Option<usize>,
+    /// Slot of `purchased_items` when `exclude_purchased`.
+    pub purchased_slot: Option<usize>,
+}
+
+/// A half-open window of instants: `start <= at < end`; either end open.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Window {
+    pub start: Option<Timestamp>,
+    pub end: Option<Timestamp>,
+}
+
+impl Window {
+    pub fn contains(&self, at: Timestamp) -> bool {
+        self.start.is_none_or(|s| s <= at) && self.end.is_none_or(|e| at < e)
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct CampaignC {
+    pub name: String,
+    pub rank: u32,
+    pub window: Window,
+    pub start: Option<jiff::civil::Date>,
+    pub end: Option<jiff::civil::Date>,
+    pub tz: TimeZone,
+    pub tz_name: String,
+}
+
+#[derive(Debug)]
+pub(crate) struct ScheduleC {
+    pub window: Window,
+    pub start: Option<DateTime>,
+    pub end: Option<DateTime>,
+    pub tz: TimeZone,
+    pub tz_name: String,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct VariantC {
+    pub content: u32,
+    pub weight: f64,
+    /// Cumulative weight up to and including this variant.
+    pub upper: f64,
+}
+
+#[derive(Debug)]
+pub(crate) struct EntryC {
+    pub id: String,
+    pub segment: u32,
+    pub stage: u32,
+    pub placement: u32,
+    pub status: EntryStatus,
+    pub variants: Vec<VariantC>,
+    /// An A/B/n entry (`variants:`), even with one variant.
+    pub ab: bool,
+    pub priority: i64,
+    /// Holdout as a fraction, 0–1.
+    pub holdout: f64,
+    pub campaign: Option<u32>,
+    pub schedule: Option<ScheduleC>,
+    /// Position in the global rank order (campaign rank, priority, id).
+    pub rank_pos: u32,
+}
+
+#[derive(Debug)]
+pub(crate) struct SeasonalC {
+    pub tag: String,
+    /// (month, day), inclusive; `start > end` wraps over the new year.
+    pub start: (i8, i8),
+    pub end: (i8, i8),
+    pub tz: TimeZone,
+}
+
+impl SeasonalC {
+    pub fn contains(&self, month_day: (i8, i8)) -> bool {
+        if self.start <= self.end {
+            self.start <= month_day && month_day <= self.end
+        } else {
+            month_day >= self.start || month_day <= self.end
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct ConstraintsC {
+    pub margin_floor: Option<f64>,
+    pub min_stock: Option<i64>,
+    pub max_price_jump: Option<f64>,
+    pub no_duplicate_products: bool,
+    pub seasonal: Vec<SeasonalC>,
+}
+
+/// The catalog with the indexes product sets need.
+#[derive(Debug, Default)]
+pub(crate) struct Catalog {
+    pub products: Vec<Product>,
+    pub index: HashMap<String, u32>,
+    /// Effective margin per product.
+    pub margin: Vec<Option<f64>>,
+    /// Position of each product in the best-seller order (rank asc, stock
+    /// desc, id asc).
+    pub order: Vec<u32>,
+    /// Products per category, in best-seller order.
+    pub by_category: HashMap<String, Vec<u32>>,
+    /// key ("collection" or an attribute name) -> value -> products, in best-seller order.
+    pub by_value: HashMap<String, HashMap<String, Vec<u32>>>,
+    /// tag -> products, in best-seller order.
+    pub by_tag: HashMap<String, Vec<u32>>,
+    /// Bit i set: the product carries seasonal window i's tag.
+    pub seasonal_mask: Vec<u64>,
+}
+
+#[cfg(test)]
+mod tests;

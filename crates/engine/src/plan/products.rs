@@ -1,0 +1,233 @@
+//! Product sets: strategy candidates -> filters -> rank -> top `size`
+//! (DESIGN §5 step 6).
+
+use std::borrow::Cow;
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use tailor_model::plan::{Product, ProductStrategy};
+
+use super::trace::FilterCounts;
+use super::{Plan, ProductSetC};
+use crate::shopper::Shopper;
+use crate::value::Value;
+
+/// Everything about the request that product sets read, worked out once per page.
+pub(crate) struct ProductCtx<'a> {
+    pub plan: &'a Plan,
+    pub shopper: &'a Shopper,
+    /// The current product (`context.product`), when in the catalog.
+    pub current: Option<u32>,
+    /// The UTC date of `at` (replenishment due dates).
+    pub today: Date,
+    /// Bit i set: seasonal window i is closed at `at`.
+    pub closed_seasonal: u64,
+}
+
+/// A shopper's list item: a product id, optionally `id@YYYY-MM-DD`.
+fn split_item(item: &str) -> (&str, Option<Date>) {
+    match item.split_once('@') {
+        Some((id, date)) => (id, date.parse().ok()),
+        None => (item, None),
+    }
+}
+
+fn list<'s>(shopper: &'s Shopper, slot: Option<usize>) -> &'s [Box<str>] {
+    match slot.map(|s| shopper.value(s)) {
+        Some(Value::List(items)) => items,
+        _ => &[],
+    }
+}
+
+/// Size words in increasing order, for upsell's "bigger size".
+const SIZES: [&str; 9] = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL", "4XL"];
+
+/// A comparable size: the leading number ("100ml" -> 100), else the
+/// position of a size word.
+fn size_value(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let end = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    if end > 0 {
+        return s[..end].parse().ok();
+    }
+    SIZES.iter().position(|w| w.eq_ignore_ascii_case(s)).map(|i| i as f64)
+}
+
+fn is_upgrade(candidate: &Product, current: &Product) -> bool {
+    let tagged = |t: &str| candidate.tags.iter().any(|x| x == t);
+    let bigger = match (candidate.attributes.get("size"), current.attributes.get("size")) {
+        (Some(a), Some(b)) => matches!((size_value(a), size_value(b)), (Some(a), Some(b)) if a > b),
+        _ => false,
+    };
+    tagged("premium") || tagged("bundle") || bigger
+}
+
+impl ProductCtx<'_> {
+    fn product(&self, i: u32) -> &Product {
+        &self.plan.catalog.products[i as usize]
+    }
+
+    fn index_of(&self, id: &str) -> Option<u32> {
+        self.plan.catalog.index.get(id).copied()
+    }
+
+    /// The strategy's candidates, ranked, before the filters.
+    fn candidates(&self, set: &ProductSetC) -> Cow<'_, [u32]> {
+        let cat = &self.plan.catalog;
+        let current = self.current.map(|i| self.product(i));
+        let by_order = |mut v: Vec<u32>| {
+            v.sort_unstable_by_key(|&i| cat.order[i as usize]);
+            v.dedup();
+            Cow::Owned(v)
+        };
+        match set.strategy {
+            ProductStrategy::TopInCategory => {
+                let category = set.category.as_deref().or(current.and_then(|p| p.category.as_deref()));
+                match category.and_then(|c| cat.by_category.get(c)) {
+                    Some(list) => Cow::Borrowed(list.as_slice()),
+                    None => Cow::Borrowed(&[]),
+                }
+            }
+            ProductStrategy::RecentlyViewed | ProductStrategy::RestockSaved => {
+                let floor = self.plan.constraints.min_stock.unwrap_or(0).max(1);
+                let restock = set.strategy == ProductStrategy::RestockSaved;
+                let mut out: Vec<u32> = Vec::new();
+                for item in list(self.shopper, set.source_slot) {
+                    let Some(i) = self.index_of(split_item(item).0) else { continue };
+                    if restock && self.product(i).stock.is_none_or(|s| s < floor) {
+                        continue;
+                    }
+                    if !out.contains(&i) {
+                        out.push(i);
+                    }
+                }
+                Cow::Owned(out)
+            }
+            ProductStrategy::Coordinated => {
+                let Some(cur) = current else { return Cow::Borrowed(&[]) };
+                let mut out = Vec::new();
+                for key in &set.match_on {
+                    let value = if key == "collection" { cur.collection.as_ref() } else { cur.attributes.get(key) };
+                    if let Some(list) = value.and_then(|v| cat.by_value.get(key).and_then(|m| m.get(v))) {
+                        out.extend_from_slice(list);
+                    }
+                }
+                by_order(out)
+            }
+            ProductStrategy::Compatible => {
+                let Some(cur) = current else { return Cow::Borrowed(&[]) };
+                let mut out = Vec::new();
+                for (a, b) in &set.compatible {
+                    if cur.tags.iter().any(|t| t == a) {
+                        if let Some(list) = cat.by_tag.get(b) {
+                            out.extend_from_slice(list);
+                        }
+                    }
+                }
+                by_order(out)
+            }
+            ProductStrategy::Replenishment => {
+                let mut due: Vec<(Date, &str, u32)> = Vec::new();
+                for item in list(self.shopper, set.source_slot) {
+                    let (id, date) = split_item(item);
+                    let (Some(i), Some(date)) = (self.index_of(id), date) else { continue };
+                    let Some(days) = self.product(i).reorder_interval_days else { continue };
+                    let Some(when) = date.checked_add(i64::from(days).days()).ok() else { continue };
+                    if when <= self.today && !due.iter().any(|d| d.2 == i) {
+                        due.push((when, id, i));
+                    }
+                }
+                // Most overdue first.
+                due.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+                Cow::Owned(due.into_iter().map(|d| d.2).collect())
+            }
+            ProductStrategy::Upsell => {
+                let (Some(cur), Some(anchor)) = (current, current.and_then(|p| p.price)) else {
+                    return Cow::Borrowed(&[]);
+                };
+                let Some(list) = cur.category.as_deref().and_then(|c| cat.by_category.get(c)) else {
+                    return Cow::Borrowed(&[]);
+                };
+                let mut out: Vec<u32> = list
+                    .iter()
+                    .copied()
+                    .filter(|&i| {
+                        let p = self.product(i);
+                        p.price.is_some_and(|price| price > anchor) && is_upgrade(p, cur)
+                    })
+                    .collect();
+                // The smallest step up first.
+                out.sort_unstable_by(|&a, &b| {
+                    let (a, b) = (self.product(a), self.product(b));
+                    a.price.unwrap_or(0.0).total_cmp(&b.price.unwrap_or(0.0)).then_with(|| a.id.cmp(&b.id))
+                });
+                Cow::Owned(out)
+            }
+        }
+    }
+
+    /// Resolves a product set: fills `chosen` (catalog indices, at most
+    /// `size`) and returns the counts after each filter. Without `explain`
+    /// it stops at `size`, so the counts are partial.
+    pub fn resolve(&self, set: &ProductSetC, shown: &[u32], explain: bool, chosen: &mut Vec<u32>) -> FilterCounts {
+        let candidates = self.candidates(set);
+        let k = &self.plan.constraints;
+        let cat = &self.plan.catalog;
+        let anchor = match (k.max_price_jump, self.current) {
+            (Some(jump), Some(cur)) => self.product(cur).price.map(|p| p * (1.0 + jump)),
+            _ => None,
+        };
+        let purchased = list(self.shopper, set.purchased_slot);
+        // Only non-top strategies use the set's category as a filter.
+        let category_filter = match set.strategy {
+            ProductStrategy::TopInCategory => None,
+            _ => set.category.as_deref(),
+        };
+        let mut counts = [0u32; 7];
+        for &i in candidates.iter() {
+            let p = self.product(i);
+            if Some(i) == self.current || category_filter.is_some_and(|c| p.category.as_deref() != Some(c)) {
+                continue;
+            }
+            let checks = [
+                k.min_stock.is_none_or(|m| p.stock.is_some_and(|s| s >= m)),
+                k.margin_floor.is_none_or(|f| cat.margin[i as usize].is_some_and(|m| m >= f)),
+                anchor.is_none_or(|max| p.price.is_some_and(|price| price <= max)),
+                cat.seasonal_mask[i as usize] & self.closed_seasonal == 0,
+                !purchased.iter().any(|item| split_item(item).0 == p.id),
+                !(k.no_duplicate_products && shown.contains(&i)),
+            ];
+            let passed = checks.iter().take_while(|ok| **ok).count();
+            for c in counts.iter_mut().take(passed + 1) {
+                *c += 1;
+            }
+            if passed == checks.len() {
+                chosen.push(i);
+                if chosen.len() >= set.size && !explain {
+                    break;
+                }
+            }
+        }
+        chosen.truncate(set.size);
+        let [candidates, in_stock, margin, price_jump, seasonal, not_purchased, not_on_page] = counts;
+        FilterCounts { candidates, in_stock, margin, price_jump, seasonal, not_purchased, not_on_page }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_compare_by_number_then_by_size_word() {
+        assert!(size_value("100ml") > size_value("50ml"));
+        assert!(size_value("XL") > size_value("M"));
+        assert_eq!(size_value("huge"), None);
+    }
+
+    #[test]
+    fn list_items_may_carry_a_date() {
+        assert_eq!(split_item("sku-1@2026-01-02"), ("sku-1", Some(Date::constant(2026, 1, 2))));
+        assert_eq!(split_item("sku-1"), ("sku-1", None));
+    }
+}

@@ -217,3 +217,57 @@ fn kill_during_import_leaves_all_or_nothing() {
     let info = json(&ok(&["segment", "list", ws.to_str().unwrap(), "--format", "json"]));
     assert!(info.is_array());
 }
+
+#[test]
+fn bucket_prints_the_growthbook_hash_v2_value() {
+    // Independent FNV-1a 32 here, so the test does not reuse the engine's code.
+    fn fnv(s: &str) -> u32 {
+        s.bytes().fold(0x811c9dc5u32, |h, b| (h ^ b as u32).wrapping_mul(0x01000193))
+    }
+    for (seed, unit) in [("restock_hero", "s-1"), ("", "a"), ("entry-42", "shopper-9")] {
+        let expected = (fnv(&fnv(&format!("{seed}{unit}")).to_string()) % 10000) as f64 / 10000.0;
+        let out = ok(&["bucket", "--seed", seed, "--unit", unit]);
+        assert_eq!(out.trim().parse::<f64>().unwrap(), expected, "{seed}/{unit}");
+    }
+}
+
+#[test]
+fn explain_json_has_the_one_decision_shape() {
+    let d = tempfile::tempdir().unwrap();
+    let ws = d.path().join("ws.tailor");
+    let ws = ws.to_str().unwrap();
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/full-spec.yaml");
+    ok(&["init", ws]);
+    ok(&["apply", ws, spec.to_str().unwrap()]);
+    let shopper = r#"{"id":"s-1","visitor_type":"returning","device":"mobile","viewed_categories":["running"],"recently_viewed":["sku-2","sku-1","sku-3"],"consent":true}"#;
+    let out = ok(&[
+        "explain", ws, "--shopper-json", shopper, "--page", "home", "--at", "2026-12-01T10:00:00Z", "--format", "json",
+    ]);
+    let d = json(&out);
+    assert_eq!(d["page"], "home");
+    let blocks = d["blocks"].as_array().unwrap();
+    assert_eq!(blocks.len(), 3);
+    for b in blocks {
+        for key in ["placement", "content", "entry", "personalized", "holdout", "propensity", "products"] {
+            assert!(b.get(key).is_some(), "block lacks {key}: {b}");
+        }
+    }
+    assert_eq!(blocks[0]["placement"], "home.hero");
+    assert_eq!(blocks[0]["entry"], "restock_hero");
+    assert_eq!(blocks[1]["entry"], "runner_recs");
+    // sku-2 has stock 2 < min_stock 3; sku-3 is a winter product, in season on 1 December.
+    assert_eq!(blocks[1]["products"], serde_json::json!(["sku-1", "sku-3"]));
+    assert_eq!(blocks[2]["personalized"], false);
+    assert_eq!(d["trace"]["placements"].as_array().unwrap().len(), 3, "explain asks for the trace");
+
+    // Without consent every placement gets its default.
+    let no_consent = shopper.replace("\"consent\":true", "\"consent\":false");
+    let d = json(&ok(&["explain", ws, "--shopper-json", &no_consent, "--page", "home", "--format", "json"]));
+    for b in d["blocks"].as_array().unwrap() {
+        assert_eq!(b["personalized"], false, "{b}");
+    }
+    // An unknown page is a clear error.
+    let out = tailor(&["explain", ws, "--shopper-json", shopper, "--page", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope"));
+}

@@ -410,3 +410,60 @@ fn prune_removes_what_the_spec_omits() {
     assert!(!r.deleted.iter().any(|d| d.starts_with("attribute")), "{:?}", r.deleted);
     assert_eq!(ws.segments().unwrap().len(), 1);
 }
+
+const CATALOG: &str = "\
+SKU,Name,category,Variant Price,cost,stock,collection,tags,material
+sku-1,Trail runner,shoes,$120.00,60,12,trail,running|outdoor,mesh
+sku-2,Day cream,skincare,32,8,200,,,
+";
+
+fn mapping(pairs: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
+    pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+}
+
+#[test]
+fn catalog_import_maps_columns_and_keeps_the_rest_as_attributes() {
+    let (d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    let csv = write(d.path(), "catalog.csv", CATALOG);
+    let m = mapping(&[("id", "SKU"), ("title", "Name"), ("price", "Variant Price")]);
+    let r = ws.import_catalog(&csv, &m, false).unwrap();
+    assert_eq!((r.rows, r.created, r.updated), (2, 2, 0));
+    let p = ws.get::<tailor_model::plan::Product>("sku-1").unwrap().item;
+    assert_eq!(p.price, Some(120.0));
+    assert_eq!(p.tags, ["running", "outdoor"]);
+    assert_eq!(p.attributes["material"], "mesh");
+    assert_eq!(p.effective_margin(), Some(0.5));
+    // Re-importing updates in place.
+    let r = ws.import_catalog(&csv, &m, false).unwrap();
+    assert_eq!((r.created, r.updated), (0, 2));
+}
+
+#[test]
+fn catalog_import_with_a_bad_row_imports_nothing() {
+    let (d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    let bad = write(d.path(), "bad.csv", "id,title,price,stock\na,A,10,5\nb,B,ten,5\n");
+    let msg = ws.import_catalog(&bad, &mapping(&[]), false).unwrap_err().to_string();
+    assert!(msg.contains("bad.csv: row 2 (line 3), column price: expected a price, found \"ten\""), "{msg}");
+    assert!(ws.items::<tailor_model::plan::Product>().unwrap().is_empty());
+    let no_title = write(d.path(), "nt.csv", "id,name\na,A\n");
+    let msg = ws.import_catalog(&no_title, &mapping(&[]), false).unwrap_err().to_string();
+    assert!(msg.contains("no column for the product title"), "{msg}");
+    let dup = write(d.path(), "dup.csv", "id,title\na,A\na,B\n");
+    let msg = ws.import_catalog(&dup, &mapping(&[]), false).unwrap_err().to_string();
+    assert!(msg.contains("row 2 (line 3), column id") && msg.contains("appears twice"), "{msg}");
+}
+
+#[test]
+fn saving_a_plan_entry_with_a_dangling_reference_is_refused() {
+    let (_d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    let entry: tailor_model::plan::PlanEntry = serde_json::from_value(serde_json::json!({
+        "id": "e1", "segment": "nobody", "stage": "discovery", "placement": "home.hero", "content": "x"
+    }))
+    .unwrap();
+    let msg = ws.save(&entry, None).unwrap_err().to_string();
+    assert!(msg.contains("plan entry \"e1\""), "{msg}");
+    assert!(ws.items::<tailor_model::plan::PlanEntry>().unwrap().is_empty());
+}

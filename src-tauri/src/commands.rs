@@ -14,7 +14,7 @@ use tauri::{AppHandle, Emitter, Manager};
 
 use crate::{recent, state};
 
-type CmdResult<T> = Result<T, ErrorReport>;
+pub type CmdResult<T> = Result<T, ErrorReport>;
 
 fn report(e: StoreError) -> ErrorReport {
     e.report()
@@ -29,7 +29,7 @@ fn no_workspace() -> ErrorReport {
 }
 
 /// Runs `f` on the open workspace.
-fn with_ws<T>(app: &AppHandle, f: impl FnOnce(&mut Workspace) -> tailor_store::Result<T>) -> CmdResult<T> {
+pub fn with_ws<T>(app: &AppHandle, f: impl FnOnce(&mut Workspace) -> tailor_store::Result<T>) -> CmdResult<T> {
     let st = state(app);
     let mut guard = st.workspace.lock().map_err(|_| ErrorReport {
         kind: ErrorKind::Internal,
@@ -41,7 +41,7 @@ fn with_ws<T>(app: &AppHandle, f: impl FnOnce(&mut Workspace) -> tailor_store::R
 }
 
 /// Runs a mutation, then tells the UI and updates the title.
-fn mutate<T>(app: &AppHandle, f: impl FnOnce(&mut Workspace) -> tailor_store::Result<T>) -> CmdResult<T> {
+pub fn mutate<T>(app: &AppHandle, f: impl FnOnce(&mut Workspace) -> tailor_store::Result<T>) -> CmdResult<T> {
     let out = with_ws(app, f)?;
     changed(app);
     Ok(out)

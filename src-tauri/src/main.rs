@@ -3,6 +3,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod authoring;
 mod commands;
 mod recent;
 
@@ -59,6 +60,24 @@ fn main() {
             commands::history_list,
             commands::undo,
             commands::redo,
+            authoring::plan_data,
+            authoring::stage_save,
+            authoring::stage_delete,
+            authoring::page_type_save,
+            authoring::page_type_delete,
+            authoring::content_save,
+            authoring::content_delete,
+            authoring::campaign_save,
+            authoring::campaign_delete,
+            authoring::entry_save,
+            authoring::entry_delete,
+            authoring::constraints_save,
+            authoring::entry_reorder,
+            authoring::item_history,
+            authoring::item_revert,
+            authoring::catalog_page,
+            authoring::catalog_import,
+            authoring::catalog_hygiene,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Tailor");

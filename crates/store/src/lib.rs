@@ -7,6 +7,7 @@
 //! history and the audit trail, and refuses writes based on a stale revision.
 //! SQL stays in this crate; the app and the CLI call these functions.
 
+mod authoring;
 mod catalog;
 mod entities;
 mod examples;
@@ -14,6 +15,7 @@ mod error;
 mod import;
 mod log;
 mod plan;
+mod published;
 mod shoppers;
 mod spec;
 pub mod types;
@@ -23,11 +25,13 @@ mod workspace;
 mod tests;
 
 pub use examples::{EXAMPLE_NAMES, load_example};
+pub use authoring::{CATALOG_SORTS, CatalogPage};
 pub use catalog::{CATALOG_FIELDS, CatalogImportReport};
 pub use entities::{check_condition, validate_attribute, validate_segment};
 pub use error::{Result, StoreError, condition_position};
 pub use import::attribute_name;
 pub use log::{Expect, Tx};
+pub use published::{PublishKind, PublishedBundle};
 pub use plan::{Entity, Versioned, check_snapshot};
 pub use spec::{ApplyReport, segment_from_spec};
 pub use workspace::{APPLICATION_ID, Workspace, schema_version};

@@ -15,13 +15,14 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(include_str!("../migrations/0001_init.sql")),
         M::up(include_str!("../migrations/0002_plan.sql")),
+        M::up(include_str!("../migrations/0003_published.sql")),
     ])
 });
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
     // One `M` per migration file; user_version counts them.
-    2
+    3
 }
 
 /// An open workspace file. All writes go through [`Workspace::transact`].
@@ -202,6 +203,6 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         MIGRATIONS.validate().unwrap();
-        assert_eq!(schema_version(), 2);
+        assert_eq!(schema_version(), 3);
     }
 }

@@ -104,14 +104,8 @@ impl Compiler {
                 self.err("page type", &pt.name, "stage", format!("no journey stage \"{}\" (stages: {})", pt.stage, list(stages.iter())));
                 0
             });
-            if pt.max_blocks as usize > pt.placements.len() {
-                self.err(
-                    "page type",
-                    &pt.name,
-                    "max_blocks",
-                    format!("max_blocks is {} but the page has {} placements", pt.max_blocks, pt.placements.len()),
-                );
-            }
+            // A cap above the number of placements is simply no cap: allowed,
+            // so removing a placement never blocks a save.
             let mut ids = Vec::new();
             for pl in &pt.placements {
                 let id = format!("{}.{}", pt.name, pl.name);
@@ -553,6 +547,13 @@ impl Compiler {
                     list.push(i);
                 }
             }
+        }
+        cat.by_category_price = cat.by_category.clone();
+        for list in cat.by_category_price.values_mut() {
+            list.sort_by(|&a, &b| {
+                let (a, b) = (&ps[a as usize], &ps[b as usize]);
+                a.price.unwrap_or(f64::NEG_INFINITY).total_cmp(&b.price.unwrap_or(f64::NEG_INFINITY)).then_with(|| a.id.cmp(&b.id))
+            });
         }
         cat.seasonal_mask = vec![0; ps.len()];
         cat

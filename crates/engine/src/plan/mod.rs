@@ -282,6 +282,8 @@ pub(crate) struct Catalog {
     pub order: Vec<u32>,
     /// Products per category, in best-seller order.
     pub by_category: HashMap<String, Vec<u32>>,
+    /// Products per category, cheapest first (ties by id), for upsell.
+    pub by_category_price: HashMap<String, Vec<u32>>,
     /// key ("collection" or an attribute name) -> value -> products, in best-seller order.
     pub by_value: HashMap<String, HashMap<String, Vec<u32>>>,
     /// tag -> products, in best-seller order.

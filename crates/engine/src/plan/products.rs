@@ -1,8 +1,6 @@
 //! Product sets: strategy candidates -> filters -> rank -> top `size`
 //! (DESIGN §5 step 6).
 
-use std::borrow::Cow;
-
 use jiff::ToSpan;
 use jiff::civil::Date;
 use tailor_model::plan::{Product, ProductStrategy};
@@ -39,6 +37,50 @@ fn list<'s>(shopper: &'s Shopper, slot: Option<usize>) -> &'s [Box<str>] {
     }
 }
 
+/// A strategy's candidates in rank order.
+enum Candidates<'a> {
+    Slice(std::slice::Iter<'a, u32>),
+    Owned(std::vec::IntoIter<u32>),
+    /// Several best-seller-ordered lists, merged without duplicates.
+    Merge(Merge<'a>),
+    /// Dearer products of the category, cheapest first, that are upgrades.
+    Upsell { iter: std::slice::Iter<'a, u32>, products: &'a [Product], current: &'a Product },
+}
+
+struct Merge<'a> {
+    lists: Vec<&'a [u32]>,
+    order: &'a [u32],
+    last: Option<u32>,
+}
+
+impl Iterator for Candidates<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        match self {
+            Candidates::Slice(it) => it.next().copied(),
+            Candidates::Owned(it) => it.next(),
+            Candidates::Upsell { iter, products, current } => {
+                iter.by_ref().copied().find(|&i| is_upgrade(&products[i as usize], current))
+            }
+            Candidates::Merge(m) => loop {
+                // The list whose head comes first in best-seller order.
+                let (k, &head) = m
+                    .lists
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, l)| l.first().map(|h| (k, h)))
+                    .min_by_key(|(_, h)| m.order[**h as usize])?;
+                m.lists[k] = &m.lists[k][1..];
+                if m.last != Some(head) {
+                    m.last = Some(head);
+                    return Some(head);
+                }
+            },
+        }
+    }
+}
+
 /// Size words in increasing order, for upsell's "bigger size".
 const SIZES: [&str; 9] = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL", "4XL"];
 
@@ -62,8 +104,8 @@ fn is_upgrade(candidate: &Product, current: &Product) -> bool {
     tagged("premium") || tagged("bundle") || bigger
 }
 
-impl ProductCtx<'_> {
-    fn product(&self, i: u32) -> &Product {
+impl<'a> ProductCtx<'a> {
+    fn product(&self, i: u32) -> &'a Product {
         &self.plan.catalog.products[i as usize]
     }
 
@@ -71,21 +113,17 @@ impl ProductCtx<'_> {
         self.plan.catalog.index.get(id).copied()
     }
 
-    /// The strategy's candidates, ranked, before the filters.
-    fn candidates(&self, set: &ProductSetC) -> Cow<'_, [u32]> {
+    /// The strategy's candidates, ranked, before the filters; lazy where the
+    /// indexes allow, so a set stops reading once it has `size` products.
+    fn candidates(&self, set: &'a ProductSetC) -> Candidates<'a> {
         let cat = &self.plan.catalog;
-        let current = self.current.map(|i| self.product(i));
-        let by_order = |mut v: Vec<u32>| {
-            v.sort_unstable_by_key(|&i| cat.order[i as usize]);
-            v.dedup();
-            Cow::Owned(v)
-        };
+        let current = self.current.map(|i| &cat.products[i as usize]);
         match set.strategy {
             ProductStrategy::TopInCategory => {
                 let category = set.category.as_deref().or(current.and_then(|p| p.category.as_deref()));
                 match category.and_then(|c| cat.by_category.get(c)) {
-                    Some(list) => Cow::Borrowed(list.as_slice()),
-                    None => Cow::Borrowed(&[]),
+                    Some(list) => Candidates::Slice(list.iter()),
+                    None => Candidates::Slice([].iter()),
                 }
             }
             ProductStrategy::RecentlyViewed | ProductStrategy::RestockSaved => {
@@ -101,30 +139,29 @@ impl ProductCtx<'_> {
                         out.push(i);
                     }
                 }
-                Cow::Owned(out)
+                Candidates::Owned(out.into_iter())
             }
             ProductStrategy::Coordinated => {
-                let Some(cur) = current else { return Cow::Borrowed(&[]) };
-                let mut out = Vec::new();
-                for key in &set.match_on {
-                    let value = if key == "collection" { cur.collection.as_ref() } else { cur.attributes.get(key) };
-                    if let Some(list) = value.and_then(|v| cat.by_value.get(key).and_then(|m| m.get(v))) {
-                        out.extend_from_slice(list);
-                    }
-                }
-                by_order(out)
+                let Some(cur) = current else { return Candidates::Slice([].iter()) };
+                let lists = set
+                    .match_on
+                    .iter()
+                    .filter_map(|key| {
+                        let value = if key == "collection" { cur.collection.as_ref() } else { cur.attributes.get(key) };
+                        value.and_then(|v| cat.by_value.get(key).and_then(|m| m.get(v))).map(Vec::as_slice)
+                    })
+                    .collect();
+                Candidates::Merge(Merge { lists, order: &cat.order, last: None })
             }
             ProductStrategy::Compatible => {
-                let Some(cur) = current else { return Cow::Borrowed(&[]) };
-                let mut out = Vec::new();
-                for (a, b) in &set.compatible {
-                    if cur.tags.iter().any(|t| t == a) {
-                        if let Some(list) = cat.by_tag.get(b) {
-                            out.extend_from_slice(list);
-                        }
-                    }
-                }
-                by_order(out)
+                let Some(cur) = current else { return Candidates::Slice([].iter()) };
+                let lists = set
+                    .compatible
+                    .iter()
+                    .filter(|(a, _)| cur.tags.iter().any(|t| t == a))
+                    .filter_map(|(_, b)| cat.by_tag.get(b).map(Vec::as_slice))
+                    .collect();
+                Candidates::Merge(Merge { lists, order: &cat.order, last: None })
             }
             ProductStrategy::Replenishment => {
                 let mut due: Vec<(Date, &str, u32)> = Vec::new();
@@ -139,29 +176,18 @@ impl ProductCtx<'_> {
                 }
                 // Most overdue first.
                 due.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-                Cow::Owned(due.into_iter().map(|d| d.2).collect())
+                Candidates::Owned(due.into_iter().map(|d| d.2).collect::<Vec<_>>().into_iter())
             }
             ProductStrategy::Upsell => {
                 let (Some(cur), Some(anchor)) = (current, current.and_then(|p| p.price)) else {
-                    return Cow::Borrowed(&[]);
+                    return Candidates::Slice([].iter());
                 };
-                let Some(list) = cur.category.as_deref().and_then(|c| cat.by_category.get(c)) else {
-                    return Cow::Borrowed(&[]);
+                let Some(list) = cur.category.as_deref().and_then(|c| cat.by_category_price.get(c)) else {
+                    return Candidates::Slice([].iter());
                 };
-                let mut out: Vec<u32> = list
-                    .iter()
-                    .copied()
-                    .filter(|&i| {
-                        let p = self.product(i);
-                        p.price.is_some_and(|price| price > anchor) && is_upgrade(p, cur)
-                    })
-                    .collect();
-                // The smallest step up first.
-                out.sort_unstable_by(|&a, &b| {
-                    let (a, b) = (self.product(a), self.product(b));
-                    a.price.unwrap_or(0.0).total_cmp(&b.price.unwrap_or(0.0)).then_with(|| a.id.cmp(&b.id))
-                });
-                Cow::Owned(out)
+                // The list is sorted by price: skip to the first dearer product.
+                let from = list.partition_point(|&i| cat.products[i as usize].price.is_none_or(|p| p <= anchor));
+                Candidates::Upsell { iter: list[from..].iter(), products: &cat.products, current: cur }
             }
         }
     }
@@ -169,7 +195,7 @@ impl ProductCtx<'_> {
     /// Resolves a product set: fills `chosen` (catalog indices, at most
     /// `size`) and returns the counts after each filter. Without `explain`
     /// it stops at `size`, so the counts are partial.
-    pub fn resolve(&self, set: &ProductSetC, shown: &[u32], explain: bool, chosen: &mut Vec<u32>) -> FilterCounts {
+    pub fn resolve(&self, set: &'a ProductSetC, shown: &[u32], explain: bool, chosen: &mut Vec<u32>) -> FilterCounts {
         let candidates = self.candidates(set);
         let k = &self.plan.constraints;
         let cat = &self.plan.catalog;
@@ -184,7 +210,7 @@ impl ProductCtx<'_> {
             _ => set.category.as_deref(),
         };
         let mut counts = [0u32; 7];
-        for &i in candidates.iter() {
+        for i in candidates {
             let p = self.product(i);
             if Some(i) == self.current || category_filter.is_some_and(|c| p.category.as_deref() != Some(c)) {
                 continue;

@@ -1,0 +1,409 @@
+//! Publishing: turn the workspace into a signed bundle and put it live on a
+//! decision service, the way a careful release manager would — diff against
+//! what the service reports active, lint as a gate, sign, upload with retries
+//! and exponential backoff, confirm by reading the active digest back, and
+//! record it in the workspace. Rollback republishes an old payload as a new
+//! version. The app and the CLI both call [`publish`] and [`rollback`].
+
+mod diff;
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use tailor_bundle::{Approval, BundlePayload, SigningKey};
+use tailor_model::spec::Snapshot;
+use tailor_sim::lint::{Finding, Severity};
+use tailor_store::{PublishKind, PublishedBundle, Workspace};
+use ts_rs::TS;
+
+pub use diff::{SectionDiff, SpecDiff, diff};
+
+/// Where to publish.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// Base URL of the decision service, e.g. `http://127.0.0.1:8787`.
+    pub url: String,
+    pub environment: String,
+    /// Bearer token for uploads (never stored in the workspace).
+    pub token: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PublishOptions {
+    /// Go ahead although lint reports warnings (errors always block).
+    pub accept_warnings: bool,
+    pub expires_in: Duration,
+    /// Upload attempts before giving up (connection errors, timeouts, 5xx).
+    pub max_attempts: u32,
+    pub initial_backoff: Duration,
+    /// Per request.
+    pub timeout: Duration,
+    pub approvals: Vec<Approval>,
+    /// Refuse to publish without at least one approval.
+    pub require_approval: bool,
+}
+
+impl Default for PublishOptions {
+    fn default() -> Self {
+        Self {
+            accept_warnings: false,
+            expires_in: Duration::from_secs(30 * 24 * 3600),
+            max_attempts: 5,
+            initial_backoff: Duration::from_millis(200),
+            timeout: Duration::from_secs(10),
+            approvals: Vec::new(),
+            require_approval: false,
+        }
+    }
+}
+
+/// What the service reports as active for an environment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ActiveBundle {
+    pub environment: String,
+    #[ts(type = "number")]
+    pub version: u64,
+    pub digest: String,
+}
+
+/// Progress of a publish, for a progress bar.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "step", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Step {
+    Checking,
+    Signing,
+    Uploading { attempt: u32, of: u32 },
+    Retrying { attempt: u32, of: u32, wait_ms: u32, reason: String },
+    Confirming,
+    Done,
+}
+
+/// What a publish would do, for review before signing.
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PublishPreview {
+    #[ts(optional)]
+    pub active: Option<ActiveBundle>,
+    /// False when the active digest was not published from this workspace
+    /// (the diff is then against nothing).
+    pub active_known: bool,
+    pub diff: SpecDiff,
+    pub findings: Vec<Finding>,
+    #[ts(type = "number")]
+    pub next_version: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PublishOutcome {
+    pub environment: String,
+    #[ts(type = "number")]
+    pub version: u64,
+    pub digest: String,
+    /// The service already had this exact bundle active.
+    pub unchanged: bool,
+    pub attempts: u32,
+    pub diff: SpecDiff,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("lint found {} error(s); fix them before publishing:\n{}", .0.len(), list(.0))]
+    LintErrors(Vec<Finding>),
+    #[error("lint found {} warning(s); acknowledge them to publish:\n{}", .0.len(), list(.0))]
+    WarningsNotAcknowledged(Vec<Finding>),
+    #[error("an approval is required to publish to {0}")]
+    ApprovalRequired(String),
+    #[error("no bundle version {version} was published to {environment} from this workspace")]
+    UnknownVersion { environment: String, version: u64 },
+    #[error("the service rejected the bundle ({status} {code}): {message}")]
+    Rejected { status: u16, code: String, message: String },
+    #[error("the service at {url} could not be reached after {attempts} attempt(s): {last}")]
+    Unreachable { url: String, attempts: u32, last: String },
+    #[error("the service reports {found} active, not the uploaded {expected}")]
+    NotConfirmed { expected: String, found: String },
+    #[error("unexpected answer from the service: {0}")]
+    Protocol(String),
+    #[error(transparent)]
+    Store(#[from] tailor_store::StoreError),
+    #[error(transparent)]
+    Bundle(#[from] tailor_bundle::BundleError),
+}
+
+fn list(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| format!("  [{}] {}: {}", f.rule, f.item, f.message))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+type Result<T, E = PublishError> = std::result::Result<T, E>;
+
+fn agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+fn endpoint(url: &str, env: &str, suffix: &str) -> String {
+    format!("{}/v1/bundles/{env}{suffix}", url.trim_end_matches('/'))
+}
+
+/// Reads the active bundle of an environment (None when it has none).
+pub fn active(target: &Target, timeout: Duration) -> Result<Option<ActiveBundle>> {
+    let url = endpoint(&target.url, &target.environment, "/active");
+    let mut resp = agent(timeout).get(&url).call().map_err(|e| PublishError::Unreachable {
+        url: target.url.clone(),
+        attempts: 1,
+        last: e.to_string(),
+    })?;
+    let status = resp.status().as_u16();
+    let body = resp.body_mut().read_to_string().unwrap_or_default();
+    match status {
+        200 => serde_json::from_str(&body).map(Some).map_err(|e| PublishError::Protocol(format!("{e}: {body}"))),
+        404 => Ok(None),
+        _ => Err(rejection(status, &body)),
+    }
+}
+
+fn rejection(status: u16, body: &str) -> PublishError {
+    #[derive(Deserialize)]
+    struct Err {
+        error: Inner,
+    }
+    #[derive(Deserialize)]
+    struct Inner {
+        code: String,
+        message: String,
+    }
+    match serde_json::from_str::<Err>(body) {
+        Ok(e) => PublishError::Rejected {
+            status,
+            code: e.error.code,
+            message: e.error.message,
+        },
+        Err(_) => PublishError::Rejected {
+            status,
+            code: "http_error".into(),
+            message: body.chars().take(300).collect(),
+        },
+    }
+}
+
+/// The rules of a bundle published from this workspace, by digest.
+fn rules_of(ws: &Workspace, environment: &str, digest: &str) -> Result<Option<Snapshot>> {
+    for b in ws.published(Some(environment), true)? {
+        if b.digest == digest {
+            return Ok(Some(payload_of(&b.envelope)?.rules));
+        }
+    }
+    Ok(None)
+}
+
+fn payload_of(envelope: &str) -> Result<BundlePayload> {
+    let env: tailor_bundle::Envelope =
+        serde_json::from_str(envelope).map_err(|e| PublishError::Protocol(format!("stored envelope: {e}")))?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(&env.payload)
+        .map_err(|e| PublishError::Protocol(format!("stored envelope: {e}")))?;
+    serde_json::from_slice(&bytes).map_err(|e| PublishError::Protocol(format!("stored payload: {e}")))
+}
+
+fn next_version(ws: &Workspace, environment: &str, active: Option<&ActiveBundle>) -> Result<u64> {
+    let recorded = ws
+        .published(Some(environment), false)?
+        .iter()
+        .map(|b| b.version)
+        .max()
+        .unwrap_or(0);
+    Ok(recorded.max(active.map_or(0, |a| a.version)) + 1)
+}
+
+/// Diff against the active bundle, lint findings and the next version.
+pub fn preview(ws: &mut Workspace, target: &Target, timeout: Duration) -> Result<PublishPreview> {
+    let active = active(target, timeout)?;
+    let snapshot = ws.snapshot()?;
+    let old = match &active {
+        Some(a) => rules_of(ws, &target.environment, &a.digest)?,
+        None => None,
+    };
+    let active_known = active.is_none() || old.is_some();
+    let findings = ws.lint()?;
+    Ok(PublishPreview {
+        next_version: next_version(ws, &target.environment, active.as_ref())?,
+        diff: diff(old.as_ref(), &snapshot),
+        active,
+        active_known,
+        findings,
+    })
+}
+
+/// Publishes the workspace's current rules.
+pub fn publish(
+    ws: &mut Workspace,
+    target: &Target,
+    key: &SigningKey,
+    opts: &PublishOptions,
+    progress: &mut dyn FnMut(Step),
+) -> Result<PublishOutcome> {
+    progress(Step::Checking);
+    let findings = ws.lint()?;
+    let errors: Vec<Finding> = findings.iter().filter(|f| f.severity == Severity::Error).cloned().collect();
+    if !errors.is_empty() {
+        return Err(PublishError::LintErrors(errors));
+    }
+    if !opts.accept_warnings && !findings.is_empty() {
+        return Err(PublishError::WarningsNotAcknowledged(findings));
+    }
+    ws.plan()?; // the rules must compile
+    let rules = ws.snapshot()?;
+    release(ws, target, key, opts, rules, PublishKind::Publish, None, progress)
+}
+
+/// Republishes the rules of an earlier version as a new version.
+pub fn rollback(
+    ws: &mut Workspace,
+    target: &Target,
+    to_version: u64,
+    key: &SigningKey,
+    opts: &PublishOptions,
+    progress: &mut dyn FnMut(Step),
+) -> Result<PublishOutcome> {
+    progress(Step::Checking);
+    let old = ws
+        .published(Some(&target.environment), true)?
+        .into_iter()
+        .find(|b| b.version == to_version)
+        .ok_or_else(|| PublishError::UnknownVersion {
+            environment: target.environment.clone(),
+            version: to_version,
+        })?;
+    let rules = payload_of(&old.envelope)?.rules;
+    release(ws, target, key, opts, rules, PublishKind::Rollback, Some(to_version), progress)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn release(
+    ws: &mut Workspace,
+    target: &Target,
+    key: &SigningKey,
+    opts: &PublishOptions,
+    rules: Snapshot,
+    kind: PublishKind,
+    rollback_of: Option<u64>,
+    progress: &mut dyn FnMut(Step),
+) -> Result<PublishOutcome> {
+    if opts.require_approval && opts.approvals.is_empty() {
+        return Err(PublishError::ApprovalRequired(target.environment.clone()));
+    }
+    let active = active(target, opts.timeout)?;
+    let old = match &active {
+        Some(a) => rules_of(ws, &target.environment, &a.digest)?,
+        None => None,
+    };
+    let changes = diff(old.as_ref(), &rules);
+    progress(Step::Signing);
+    let now = jiff::Timestamp::now();
+    let expires_at = now
+        .checked_add(jiff::SignedDuration::try_from(opts.expires_in).unwrap_or(jiff::SignedDuration::from_hours(24 * 30)))
+        .unwrap_or(now);
+    let payload = BundlePayload {
+        schema_version: tailor_bundle::BUNDLE_SCHEMA_VERSION,
+        workspace_id: ws.workspace_id()?,
+        environment: target.environment.clone(),
+        version: next_version(ws, &target.environment, active.as_ref())?,
+        created_at: now,
+        expires_at,
+        parent_digest: active.as_ref().map(|a| a.digest.clone()),
+        author: ws.author().to_owned(),
+        approvals: opts.approvals.clone(),
+        rules,
+    };
+    let built = tailor_bundle::build(&payload, &[key])?;
+    let body = serde_json::to_vec(&built.envelope).map_err(|e| PublishError::Protocol(e.to_string()))?;
+    let (attempts, unchanged) = upload(target, &body, opts, progress)?;
+    progress(Step::Confirming);
+    let now_active = self::active(target, opts.timeout)?;
+    match &now_active {
+        Some(a) if a.digest == built.digest => {}
+        other => {
+            return Err(PublishError::NotConfirmed {
+                expected: built.digest.clone(),
+                found: other.as_ref().map_or("no bundle".into(), |a| a.digest.clone()),
+            });
+        }
+    }
+    ws.record_published(&PublishedBundle {
+        environment: target.environment.clone(),
+        version: payload.version,
+        digest: built.digest.clone(),
+        parent_digest: payload.parent_digest.clone(),
+        published_at: now.to_string(),
+        author: payload.author.clone(),
+        target: target.url.clone(),
+        kind,
+        rollback_of,
+        envelope: String::from_utf8(body).unwrap_or_default(),
+    })?;
+    progress(Step::Done);
+    Ok(PublishOutcome {
+        environment: target.environment.clone(),
+        version: payload.version,
+        digest: built.digest,
+        unchanged,
+        attempts,
+        diff: changes,
+    })
+}
+
+/// PUT with retries on transport errors, timeouts and 5xx; a 4xx is final.
+fn upload(target: &Target, body: &[u8], opts: &PublishOptions, progress: &mut dyn FnMut(Step)) -> Result<(u32, bool)> {
+    let url = endpoint(&target.url, &target.environment, "");
+    let agent = agent(opts.timeout);
+    let mut wait = opts.initial_backoff;
+    let mut last = String::new();
+    let attempts = opts.max_attempts.max(1);
+    for attempt in 1..=attempts {
+        progress(Step::Uploading { attempt, of: attempts });
+        let mut req = agent.put(&url).header("Content-Type", "application/json");
+        if let Some(token) = &target.token {
+            req = req.header("Authorization", &format!("Bearer {token}"));
+        }
+        match req.send(body) {
+            Ok(mut resp) => {
+                let status = resp.status().as_u16();
+                let text = resp.body_mut().read_to_string().unwrap_or_default();
+                if (200..300).contains(&status) {
+                    let unchanged = text.contains("\"unchanged\"");
+                    return Ok((attempt, unchanged));
+                }
+                if status < 500 && status != 429 {
+                    return Err(rejection(status, &text));
+                }
+                last = format!("HTTP {status}: {}", text.chars().take(200).collect::<String>());
+            }
+            Err(e) => last = e.to_string(),
+        }
+        if attempt < attempts {
+            progress(Step::Retrying {
+                attempt,
+                of: attempts,
+                wait_ms: wait.as_millis() as u32,
+                reason: last.clone(),
+            });
+            std::thread::sleep(wait);
+            wait = (wait * 2).min(Duration::from_secs(5));
+        }
+    }
+    Err(PublishError::Unreachable {
+        url: target.url.clone(),
+        attempts,
+        last,
+    })
+}

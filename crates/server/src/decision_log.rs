@@ -1,0 +1,354 @@
+//! The decision log: JSON Lines, one line per block, written by a background
+//! thread fed by a bounded queue. The hot path only tries to enqueue: when
+//! the writer is behind, the decision is still answered and the dropped lines
+//! are counted (`tailor_decision_log_dropped_total`). Files rotate by size and
+//! the oldest beyond `keep` are deleted. The format is in `docs/http-api.md`.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use jiff::Timestamp;
+use serde::Serialize;
+use tailor_engine::plan::{Decision, FallbackReason};
+
+use crate::error::ServerError;
+use crate::metrics::Metrics;
+
+/// Where and how decisions are logged.
+#[derive(Clone, Debug)]
+pub struct LogConfig {
+    /// `false` turns the log off.
+    pub enabled: bool,
+    /// Directory of the `decisions-*.jsonl` files; `None`: `DATA_DIR/decisions`.
+    pub dir: Option<PathBuf>,
+    /// A file is closed and a new one started once it reaches this size.
+    pub max_bytes: u64,
+    /// How many files to keep (the oldest are deleted).
+    pub keep: usize,
+    /// Decisions queued for the writer before new ones are dropped.
+    pub queue: usize,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { enabled: true, dir: None, max_bytes: 64 * 1024 * 1024, keep: 10, queue: 65_536 }
+    }
+}
+
+/// One decision as the handler hands it over.
+pub(crate) struct Logged {
+    pub time: Timestamp,
+    pub environment: Arc<str>,
+    pub shopper: String,
+    pub decision: Decision,
+}
+
+enum Msg {
+    Decision(Box<Logged>),
+    Stop,
+}
+
+/// One line of the log (one block of one decision).
+#[derive(Serialize)]
+struct Line<'a> {
+    time: String,
+    environment: &'a str,
+    shopper: &'a str,
+    page: &'a str,
+    placement: &'a str,
+    content: Option<&'a str>,
+    entry: Option<&'a str>,
+    segment: Option<&'a str>,
+    variant: Option<u32>,
+    personalized: bool,
+    holdout: bool,
+    propensity: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fallback_reason: Option<FallbackReason>,
+    bundle_digest: Option<&'a str>,
+    version: Option<u64>,
+}
+
+/// Handle of the log writer; cheap to share.
+pub(crate) struct DecisionLog {
+    tx: Option<SyncSender<Msg>>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+    metrics: Metrics,
+}
+
+impl DecisionLog {
+    /// Starts the writer (or a no-op log when disabled).
+    pub fn start(config: &LogConfig, data_dir: &Path, metrics: Metrics) -> Result<Self, ServerError> {
+        if !config.enabled {
+            return Ok(Self { tx: None, thread: Mutex::new(None), metrics });
+        }
+        let dir = config.dir.clone().unwrap_or_else(|| data_dir.join("decisions"));
+        fs::create_dir_all(&dir).map_err(|source| ServerError::DecisionLog { path: dir.clone(), source })?;
+        let (tx, rx) = sync_channel(config.queue.max(1));
+        let writer = Writer {
+            dir,
+            max_bytes: config.max_bytes.max(1),
+            keep: config.keep.max(1),
+            file: None,
+            written: 0,
+            seq: 0,
+            metrics: metrics.clone(),
+        };
+        let thread = std::thread::Builder::new()
+            .name("tailor-decision-log".into())
+            .spawn(move || writer.run(rx))
+            .map_err(|source| ServerError::DecisionLog { path: data_dir.to_owned(), source })?;
+        Ok(Self { tx: Some(tx), thread: Mutex::new(Some(thread)), metrics })
+    }
+
+    /// Queues a decision without ever blocking; counts the lines dropped.
+    pub fn record(&self, logged: Logged) {
+        let Some(tx) = &self.tx else { return };
+        let lines = logged.decision.blocks.len() as u64;
+        match tx.try_send(Msg::Decision(Box::new(logged))) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => self.metrics.log_dropped.inc_by(lines),
+        }
+    }
+
+    /// Writes out everything queued, syncs and stops the writer. Blocking:
+    /// call from `spawn_blocking` in async code.
+    pub fn close(&self) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(Msg::Stop);
+        }
+        let handle = self.thread.lock().map(|mut t| t.take()).unwrap_or(None);
+        if let Some(handle) = handle {
+            let _ = handle.join();
+        }
+    }
+}
+
+struct Writer {
+    dir: PathBuf,
+    max_bytes: u64,
+    keep: usize,
+    file: Option<BufWriter<File>>,
+    written: u64,
+    seq: u32,
+    metrics: Metrics,
+}
+
+impl Writer {
+    fn run(mut self, rx: Receiver<Msg>) {
+        let mut buf = Vec::with_capacity(512);
+        while let Ok(msg) = rx.recv() {
+            let mut next = Some(msg);
+            // Drain what is queued, then flush once.
+            while let Some(msg) = next.take() {
+                match msg {
+                    Msg::Decision(logged) => self.write(&logged, &mut buf),
+                    Msg::Stop => {
+                        self.finish();
+                        return;
+                    }
+                }
+                next = match rx.try_recv() {
+                    Ok(m) => Some(m),
+                    Err(TryRecvError::Empty) => None,
+                    Err(TryRecvError::Disconnected) => {
+                        self.finish();
+                        return;
+                    }
+                };
+            }
+            if let Some(f) = &mut self.file
+                && f.flush().is_err()
+            {
+                self.metrics.log_write_errors.inc();
+            }
+        }
+        self.finish();
+    }
+
+    fn write(&mut self, logged: &Logged, buf: &mut Vec<u8>) {
+        let d = &logged.decision;
+        let time = logged.time.to_string();
+        for b in &d.blocks {
+            let line = Line {
+                time: time.clone(),
+                environment: &logged.environment,
+                shopper: &logged.shopper,
+                page: &d.page,
+                placement: &b.placement,
+                content: b.content.as_deref(),
+                entry: b.entry.as_deref(),
+                segment: b.segment.as_deref(),
+                variant: b.variant,
+                personalized: b.personalized,
+                holdout: b.holdout,
+                propensity: b.propensity,
+                fallback_reason: b.fallback_reason,
+                bundle_digest: d.bundle_digest.as_deref(),
+                version: d.version,
+            };
+            buf.clear();
+            if serde_json::to_writer(&mut *buf, &line).is_err() {
+                self.metrics.log_write_errors.inc();
+                continue;
+            }
+            buf.push(b'\n');
+            if let Err(e) = self.append(buf) {
+                self.metrics.log_write_errors.inc();
+                tracing::warn!(error = %e, dir = %self.dir.display(), "decision log write failed");
+            }
+        }
+    }
+
+    fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        if self.file.is_some() && self.written + bytes.len() as u64 > self.max_bytes && self.written > 0 {
+            self.rotate()?;
+        }
+        if self.file.is_none() {
+            self.open()?;
+        }
+        let f = self.file.as_mut().expect("opened above");
+        f.write_all(bytes)?;
+        self.written += bytes.len() as u64;
+        Ok(())
+    }
+
+    fn rotate(&mut self) -> std::io::Result<()> {
+        if let Some(mut f) = self.file.take() {
+            f.flush()?;
+            f.get_ref().sync_all()?;
+        }
+        Ok(())
+    }
+
+    /// Starts a new file `decisions-YYYYMMDDTHHMMSSZ-NNNN.jsonl` (names sort
+    /// in creation order) and deletes the oldest beyond `keep`.
+    fn open(&mut self) -> std::io::Result<()> {
+        let stamp = Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
+        let path = loop {
+            let p = self.dir.join(format!("decisions-{stamp}-{:04}.jsonl", self.seq));
+            self.seq = self.seq.wrapping_add(1);
+            if !p.exists() {
+                break p;
+            }
+        };
+        let file = OpenOptions::new().create(true).append(true).open(&path)?;
+        self.file = Some(BufWriter::with_capacity(64 * 1024, file));
+        self.written = 0;
+        self.prune();
+        Ok(())
+    }
+
+    fn prune(&self) {
+        let Ok(read) = fs::read_dir(&self.dir) else { return };
+        let mut names: Vec<String> = read
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.starts_with("decisions-") && n.ends_with(".jsonl"))
+            .collect();
+        names.sort();
+        if names.len() > self.keep {
+            for old in &names[..names.len() - self.keep] {
+                if let Err(e) = fs::remove_file(self.dir.join(old)) {
+                    tracing::warn!(error = %e, file = %old, "could not delete an old decision log");
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(mut f) = self.file.take()
+            && (f.flush().is_err() || f.get_ref().sync_all().is_err())
+        {
+            self.metrics.log_write_errors.inc();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tailor_engine::plan::Block;
+
+    fn decision(n_blocks: usize) -> Decision {
+        Decision {
+            bundle_digest: Some("sha256:abc".into()),
+            version: Some(3),
+            page: "home".into(),
+            blocks: (0..n_blocks)
+                .map(|i| Block {
+                    placement: format!("home.p{i}"),
+                    content: Some("c".into()),
+                    entry: Some("e".into()),
+                    segment: Some("s".into()),
+                    variant: None,
+                    personalized: true,
+                    holdout: false,
+                    propensity: 0.9,
+                    products: vec![],
+                    fallback_reason: None,
+                })
+                .collect(),
+            trace: None,
+        }
+    }
+
+    fn files(dir: &Path) -> Vec<PathBuf> {
+        let mut v: Vec<_> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn log_rotates_by_size_and_keeps_the_newest_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let metrics = Metrics::new().unwrap();
+        let config = LogConfig { enabled: true, dir: Some(tmp.path().into()), max_bytes: 600, keep: 3, queue: 1000 };
+        let log = DecisionLog::start(&config, tmp.path(), metrics.clone()).unwrap();
+        for i in 0..40 {
+            log.record(Logged {
+                time: Timestamp::UNIX_EPOCH,
+                environment: Arc::from("production"),
+                shopper: format!("s-{i}"),
+                decision: decision(2),
+            });
+        }
+        log.close();
+        let files = files(tmp.path());
+        assert_eq!(files.len(), 3, "{files:?}");
+        let mut shoppers = Vec::new();
+        for f in &files {
+            let text = fs::read_to_string(f).unwrap();
+            assert!(text.len() as u64 <= 600, "{} is {} bytes", f.display(), text.len());
+            for line in text.lines() {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                assert_eq!(v["environment"], "production");
+                assert_eq!(v["propensity"], 0.9);
+                assert_eq!(v["bundle_digest"], "sha256:abc");
+                shoppers.push(v["shopper"].as_str().unwrap().to_owned());
+            }
+        }
+        // The newest files hold the last shoppers, in order.
+        assert_eq!(shoppers.last().unwrap(), "s-39");
+        assert_eq!(metrics.log_dropped.get(), 0);
+    }
+
+    #[test]
+    fn a_full_queue_drops_lines_and_counts_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let metrics = Metrics::new().unwrap();
+        let log = DecisionLog::start(&LogConfig::default(), tmp.path(), metrics.clone()).unwrap();
+        log.close(); // writer gone: every record is a drop
+        log.record(Logged {
+            time: Timestamp::UNIX_EPOCH,
+            environment: Arc::from("staging"),
+            shopper: "s".into(),
+            decision: decision(3),
+        });
+        assert_eq!(metrics.log_dropped.get(), 3);
+    }
+}

@@ -1,0 +1,287 @@
+//! The HTTP endpoints (DESIGN §7; the contract is `docs/http-api.md`).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use serde::Deserialize;
+use serde_json::{Value as Json_, json};
+use tailor_engine::plan::{DecideError, DecisionRequest, decide_json};
+
+use crate::bundles;
+use crate::decision_log::Logged;
+use crate::error::ApiError;
+use crate::state::{Active, AppState, TokenCheck};
+
+/// Reads a whole body, refusing one over `limit` bytes (413 `too_large`,
+/// from `Content-Length` before reading when the client sends it) or one
+/// that does not arrive within `timeout` (408 `timeout`).
+async fn read_body(body: Body, headers: &HeaderMap, limit: usize, timeout: Duration) -> Result<Bytes, ApiError> {
+    let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|s| s.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(ApiError::too_large(limit));
+    }
+    match tokio::time::timeout(timeout, axum::body::to_bytes(body, limit)).await {
+        Err(_) => Err(ApiError::timeout()),
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => {
+            let inner = e.into_inner();
+            let mut source: Option<&(dyn std::error::Error + 'static)> = Some(inner.as_ref());
+            while let Some(err) = source {
+                if err.is::<http_body_util::LengthLimitError>() {
+                    return Err(ApiError::too_large(limit));
+                }
+                source = err.source();
+            }
+            Err(ApiError::malformed(format!("the body could not be read: {inner}")))
+        }
+    }
+}
+
+fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
+    let mut r = (status, body).into_response();
+    r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r
+}
+
+// ------------------------------------------------------------------ decide
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct DecideQuery {
+    env: Option<String>,
+}
+
+/// `POST /v1/decide[?env=E]`: one page for one shopper, from one bundle.
+pub(crate) async fn decide(
+    State(state): State<AppState>,
+    query: Result<Query<DecideQuery>, QueryRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let inner = &state.inner;
+    let result = async {
+        let Query(query) = query.map_err(|e| ApiError::malformed(e.body_text()))?;
+        let bytes = read_body(body, &headers, inner.max_decide_body_bytes, inner.body_timeout).await?;
+        let started = Instant::now();
+        let req: DecisionRequest = serde_json::from_slice(&bytes)
+            .map_err(|e| ApiError::malformed(format!("the body is not a decision request: {e}")))?;
+        // One snapshot of the active bundle serves the whole decision.
+        let active = pick(&state, query.env.as_deref())?;
+        let now = Timestamp::now();
+        let decision = decide_json(&active.plan, &req, now).map_err(decide_error)?;
+        let body = serde_json::to_vec(&decision)
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+        inner.metrics.decide_latency.observe(started.elapsed().as_secs_f64());
+        inner.metrics.decisions.with_label_values(&[&*active.environment]).inc();
+        let shopper = match req.shopper.get("id") {
+            Some(Json_::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
+        inner.log.record(Logged {
+            time: req.at.unwrap_or(now),
+            environment: active.environment.clone(),
+            shopper,
+            decision,
+        });
+        Ok::<_, ApiError>(body)
+    }
+    .await;
+    match result {
+        Ok(body) => json_response(StatusCode::OK, body),
+        Err(e) => {
+            inner.metrics.decide_errors.with_label_values(&[e.code]).inc();
+            e.into_response()
+        }
+    }
+}
+
+/// The bundle a decision uses: `?env=`, else the only environment loaded.
+fn pick(state: &AppState, env: Option<&str>) -> Result<Arc<Active>, ApiError> {
+    let actives = state.inner.actives.load();
+    match env {
+        Some(env) => actives.get(env).cloned().ok_or_else(|| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "no_bundle",
+                format!("no active bundle for environment \"{env}\""),
+            )
+        }),
+        None => {
+            let mut all = actives.values();
+            match (all.next(), all.next()) {
+                (Some(one), None) => Ok(one.clone()),
+                (None, _) => Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "no_bundle", "no bundle is active yet")),
+                (Some(_), Some(_)) => Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "environment_required",
+                    format!(
+                        "several environments are active ({}): say which with ?env=",
+                        actives.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                )),
+            }
+        }
+    }
+}
+
+fn decide_error(e: DecideError) -> ApiError {
+    let code = match &e {
+        DecideError::UnknownPage { .. } => "unknown_page",
+        DecideError::UnknownStage { .. } => "unknown_stage",
+        DecideError::ShopperValue { .. } => "invalid_shopper",
+        DecideError::MissingShopperId => "missing_shopper_id",
+    };
+    ApiError::new(StatusCode::BAD_REQUEST, code, e.to_string())
+}
+
+// ------------------------------------------------------------------ bundles
+
+/// `PUT /v1/bundles/{env}`: upload a signed envelope.
+pub(crate) async fn put_bundle(
+    State(state): State<AppState>,
+    Path(env): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    match upload(&state, &env, &headers, body).await {
+        Ok((status, body)) => (status, Json(body)).into_response(),
+        Err(e) => {
+            state.inner.metrics.bundle_rejects.with_label_values(&[e.code]).inc();
+            tracing::warn!(environment = %env, code = e.code, reason = %e.message, "bundle refused");
+            e.into_response()
+        }
+    }
+}
+
+fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let unauthorized = |status, message: &str| ApiError::new(status, "unauthorized", message);
+    let presented = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim);
+    match (state.inner.token_hash.is_some(), presented) {
+        (false, _) => Err(unauthorized(
+            StatusCode::UNAUTHORIZED,
+            "publishing is disabled: the service was started without a publish token (TAILOR_PUBLISH_TOKEN)",
+        )),
+        (true, None) => Err(unauthorized(StatusCode::UNAUTHORIZED, "a bearer token is required to publish")),
+        (true, Some(token)) => match state.check_token(token) {
+            TokenCheck::Ok => Ok(()),
+            TokenCheck::Wrong | TokenCheck::Disabled => {
+                Err(unauthorized(StatusCode::FORBIDDEN, "the bearer token is not the publish token"))
+            }
+        },
+    }
+}
+
+async fn upload(state: &AppState, env: &str, headers: &HeaderMap, body: Body) -> Result<(StatusCode, Json_), ApiError> {
+    let inner = &state.inner;
+    bundles::check_env_name(env)?;
+    authorize(state, headers)?;
+    let bytes = read_body(body, headers, inner.max_body_bytes, inner.body_timeout).await?;
+
+    let checked = {
+        let state = state.clone();
+        let env = env.to_owned();
+        let bytes = bytes.clone();
+        tokio::task::spawn_blocking(move || bundles::check(&bytes, &state.inner.trust, &env, Timestamp::now()))
+            .await
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))??
+    };
+
+    // Uploads to one environment are serialized; decisions never wait on this.
+    let lock = state.upload_lock(env);
+    let _guard = lock.lock().await;
+    if let Some(current) = state.active(env) {
+        if current.meta.digest == checked.digest() {
+            return Ok((
+                StatusCode::OK,
+                json!({
+                    "status": "unchanged",
+                    "environment": env,
+                    "version": current.meta.version,
+                    "digest": current.meta.digest,
+                }),
+            ));
+        }
+        if checked.version() <= current.meta.version {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "stale_version",
+                format!(
+                    "version {} is not newer than the active version {} ({})",
+                    checked.version(),
+                    current.meta.version,
+                    current.meta.digest
+                ),
+            ));
+        }
+    }
+
+    let dir = bundles::env_dir(&inner.data_dir, env);
+    let (version, digest) = (checked.version(), checked.digest().to_owned());
+    let path = {
+        let (dir, digest) = (dir.clone(), digest.clone());
+        tokio::task::spawn_blocking(move || bundles::persist(&dir, version, &digest, &bytes))
+            .await
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
+            .map_err(|e| {
+                tracing::error!(error = %e, dir = %dir.display(), "could not persist a bundle");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage_failed", format!("could not store the bundle: {e}"))
+            })?
+    };
+    // Persisted first, then swapped: a crash in between restarts on this bundle.
+    let active = Arc::new(checked.into_active(env, path.clone(), Timestamp::now()));
+    state.install(active);
+    inner.metrics.bundle_activations.with_label_values(&[env]).inc();
+    tracing::info!(environment = env, version, digest = %digest, "bundle activated");
+    let keep = inner.keep_bundles;
+    tokio::task::spawn_blocking(move || bundles::prune(&dir, keep, &path));
+    Ok((
+        StatusCode::OK,
+        json!({"status": "activated", "environment": env, "version": version, "digest": digest}),
+    ))
+}
+
+/// `GET /v1/bundles/{env}/active`.
+pub(crate) async fn get_active(State(state): State<AppState>, Path(env): Path<String>) -> Response {
+    match state.active(&env) {
+        Some(active) => Json(&active.meta).into_response(),
+        None => ApiError::no_bundle(&env).into_response(),
+    }
+}
+
+// ------------------------------------------------------------------ operations
+
+pub(crate) async fn healthz() -> Response {
+    Json(json!({"status": "ok"})).into_response()
+}
+
+pub(crate) async fn readyz(State(state): State<AppState>) -> Response {
+    let actives = state.actives();
+    if actives.is_empty() {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", "no bundle is active yet").into_response()
+    } else {
+        let envs: Vec<&String> = actives.keys().collect();
+        Json(json!({"status": "ready", "environments": envs})).into_response()
+    }
+}
+
+pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
+    let mut r = state.inner.metrics.render().into_response();
+    r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
+    r
+}
+
+pub(crate) async fn not_found() -> Response {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint").into_response()
+}

@@ -1,0 +1,124 @@
+//! What the service holds in memory: the active bundle of each environment
+//! behind one `ArcSwap` (decisions never take a lock), and what uploads
+//! need (trust, token, per-environment upload mutexes).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use jiff::Timestamp;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use tailor_bundle::TrustFile;
+use tailor_engine::plan::Plan;
+
+use crate::decision_log::DecisionLog;
+use crate::metrics::Metrics;
+
+/// A loaded bundle: its compiled plan and what `GET …/active` reports.
+/// Immutable; replaced as a whole.
+#[derive(Debug)]
+pub struct Active {
+    /// Compiled with `digest` and `version` set, so every decision echoes them.
+    pub plan: Plan,
+    pub environment: Arc<str>,
+    pub meta: ActiveMeta,
+    /// The file it was loaded from or persisted to.
+    pub file: PathBuf,
+}
+
+/// The active bundle as `GET /v1/bundles/{env}/active` reports it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ActiveMeta {
+    pub environment: String,
+    pub version: u64,
+    pub digest: String,
+    pub loaded_at: Timestamp,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub author: String,
+    pub workspace_id: String,
+    pub schema_version: u32,
+    pub parent_digest: Option<String>,
+}
+
+/// Environment name -> active bundle. Swapped whole (copy on write); uploads
+/// are rare, decisions are many.
+pub type Actives = BTreeMap<String, Arc<Active>>;
+
+/// Shared state of one service instance; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub actives: ArcSwap<Actives>,
+    pub trust: TrustFile,
+    pub data_dir: PathBuf,
+    /// SHA-256 of the publish token: compared in constant time, and the
+    /// token itself is not kept.
+    pub token_hash: Option<[u8; 32]>,
+    pub max_body_bytes: usize,
+    pub max_decide_body_bytes: usize,
+    pub body_timeout: Duration,
+    pub keep_bundles: usize,
+    pub metrics: Metrics,
+    pub log: DecisionLog,
+    /// One mutex per environment, taken by uploads only.
+    pub upload_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// The outcome of checking a bearer token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TokenCheck {
+    Ok,
+    /// The service has no publish token: publishing is off.
+    Disabled,
+    Wrong,
+}
+
+impl AppState {
+    /// The active bundle of every environment (a snapshot).
+    pub fn actives(&self) -> Arc<Actives> {
+        self.inner.actives.load_full()
+    }
+
+    /// The active bundle of one environment.
+    pub fn active(&self, env: &str) -> Option<Arc<Active>> {
+        self.inner.actives.load().get(env).cloned()
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    pub(crate) fn check_token(&self, presented: &str) -> TokenCheck {
+        let Some(expected) = &self.inner.token_hash else { return TokenCheck::Disabled };
+        let got: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
+        if bool::from(got.ct_eq(expected)) { TokenCheck::Ok } else { TokenCheck::Wrong }
+    }
+
+    pub(crate) fn upload_lock(&self, env: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.inner.upload_locks.lock().unwrap_or_else(|p| p.into_inner());
+        locks.entry(env.to_owned()).or_default().clone()
+    }
+
+    /// Makes `active` its environment's bundle (copy on write of the map).
+    pub(crate) fn install(&self, active: Arc<Active>) {
+        let env = active.meta.environment.clone();
+        self.inner.metrics.active_version.with_label_values(&[env.as_str()]).set(active.meta.version as i64);
+        self.inner.actives.rcu(|current| {
+            let mut next = Actives::clone(current);
+            next.insert(env.clone(), active.clone());
+            next
+        });
+    }
+}
+
+pub(crate) fn token_hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}

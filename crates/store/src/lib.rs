@@ -9,6 +9,7 @@
 
 mod authoring;
 mod catalog;
+mod catalog_formats;
 mod entities;
 mod examples;
 mod error;
@@ -26,7 +27,7 @@ mod tests;
 
 pub use examples::{EXAMPLE_NAMES, load_example};
 pub use authoring::{CATALOG_SORTS, CatalogPage};
-pub use catalog::{CATALOG_FIELDS, CatalogImportReport};
+pub use catalog::{CATALOG_FIELDS, CatalogFormat, CatalogImportReport};
 pub use entities::{check_condition, validate_attribute, validate_segment};
 pub use error::{Result, StoreError, condition_position};
 pub use import::attribute_name;

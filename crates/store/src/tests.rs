@@ -467,3 +467,118 @@ fn saving_a_plan_entry_with_a_dangling_reference_is_refused() {
     assert!(msg.contains("plan entry \"e1\""), "{msg}");
     assert!(ws.items::<tailor_model::plan::PlanEntry>().unwrap().is_empty());
 }
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name)
+}
+
+#[test]
+fn shopify_export_becomes_one_product_per_variant() {
+    let (_d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    let r = ws
+        .import_catalog_as(&fixture("shopify_products.csv"), crate::CatalogFormat::Shopify, &mapping(&[]), false)
+        .unwrap();
+    assert_eq!(r.created, 3, "two shirt sizes and one scarf; the image-only row is no product");
+    let m = ws.get::<tailor_model::plan::Product>("LS-M").unwrap().item;
+    assert_eq!(m.title, "Linen shirt — M");
+    assert_eq!((m.price, m.cost, m.stock), (Some(59.0), Some(24.0), Some(3)));
+    assert_eq!(m.tags, ["summer", "linen"]);
+    assert_eq!(m.category.as_deref(), Some("Shirts"));
+    assert_eq!(m.collection.as_deref(), Some("linen-shirt"));
+    assert_eq!(m.attributes["size"], "M");
+    let scarf = ws.get::<tailor_model::plan::Product>("WS-1").unwrap().item;
+    assert_eq!(scarf.title, "Wool scarf", "Shopify's 'Default Title' option is not a variant name");
+}
+
+#[test]
+fn merchant_center_feeds_import_from_tsv_and_xml() {
+    let (_d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    let r = ws
+        .import_catalog_as(&fixture("gmc_feed.tsv"), crate::CatalogFormat::GmcTsv, &mapping(&[]), false)
+        .unwrap();
+    assert_eq!(r.rows, 2);
+    let mug = ws.get::<tailor_model::plan::Product>("mug-1").unwrap().item;
+    assert_eq!((mug.price, mug.stock), (Some(18.0), None));
+    assert_eq!(mug.category.as_deref(), Some("Mugs"));
+    assert_eq!(mug.attributes["colour"], "sand");
+    assert_eq!(mug.tags, ["bestseller"]);
+    assert_eq!(ws.get::<tailor_model::plan::Product>("mug-2").unwrap().item.stock, Some(0));
+
+    let r = ws
+        .import_catalog_as(&fixture("gmc_feed.xml"), crate::CatalogFormat::GmcXml, &mapping(&[]), false)
+        .unwrap();
+    assert_eq!(r.rows, 2);
+    let rug = ws.get::<tailor_model::plan::Product>("rug-1").unwrap().item;
+    assert_eq!(rug.title, "Jute rug & pad");
+    assert_eq!(rug.category.as_deref(), Some("Rugs"));
+    assert_eq!(rug.stock, Some(0));
+    let lamp = ws.get::<tailor_model::plan::Product>("lamp-1").unwrap().item;
+    assert_eq!(lamp.category.as_deref(), Some("Lamps"));
+    assert_eq!(lamp.attributes["material"], "brass");
+}
+
+#[test]
+fn a_bad_feed_item_names_its_row_and_line() {
+    let (d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    let xml = write(
+        d.path(),
+        "bad.xml",
+        "<rss><channel>\n<item><g:id>a</g:id><g:title>A</g:title><g:price>1 USD</g:price></item>\n<item><g:id>b</g:id><g:title>B</g:title><g:price>lots</g:price></item>\n</channel></rss>\n",
+    );
+    let msg = ws
+        .import_catalog_as(&xml, crate::CatalogFormat::GmcXml, &mapping(&[]), false)
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("row 2 (line 3), column price"), "{msg}");
+    assert!(ws.items::<tailor_model::plan::Product>().unwrap().is_empty());
+}
+
+#[test]
+fn catalog_page_sorts_filters_and_pages_in_sql() {
+    let (d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    let mut csv = String::from("id,title,category,price,stock\n");
+    for i in 0..120 {
+        csv += &format!("p{i:03},Item {i},{},{}.0,{}\n", if i % 2 == 0 { "shoes" } else { "bags" }, 200 - i, i);
+    }
+    ws.import_catalog(&write(d.path(), "c.csv", &csv), &mapping(&[]), false).unwrap();
+    let page = ws.catalog_page(0, 10, Some("price"), false, Some("SHOES")).unwrap();
+    assert_eq!((page.total, page.matched, page.rows.len()), (120, 60, 10));
+    assert_eq!(page.rows[0].id, "p118", "cheapest shoe first");
+    let page = ws.catalog_page(50, 50, Some("stock"), true, None).unwrap();
+    assert_eq!(page.rows.len(), 50);
+    assert_eq!(page.rows[0].stock, Some(69));
+    assert!(ws.catalog_page(0, 10, Some("body; DROP TABLE products"), false, None).is_err());
+}
+
+#[test]
+fn reorder_and_revert_are_single_undoable_edits() {
+    let (_d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    let spec: Spec = serde_norway::from_str(
+        &std::fs::read_to_string(fixture("full-spec.yaml")).unwrap(),
+    )
+    .unwrap();
+    ws.apply_spec(&spec, false).unwrap();
+    ws.reorder_entries(&["runner_recs".into(), "restock_hero".into()]).unwrap();
+    let get = |ws: &Workspace, id: &str| ws.get::<tailor_model::plan::PlanEntry>(id).unwrap().item.priority;
+    assert_eq!((get(&ws, "runner_recs"), get(&ws, "restock_hero")), (20, 10));
+    assert_eq!(ws.undo().unwrap().as_deref(), Some("Reorder plan entries"));
+    assert_eq!((get(&ws, "runner_recs"), get(&ws, "restock_hero")), (5, 10));
+
+    // Edit an entry twice, then revert it to the first edit.
+    let mut e = ws.get::<tailor_model::plan::PlanEntry>("runner_recs").unwrap();
+    e.item.priority = 7;
+    let e = ws.save(&e.item, Some(e.revision)).unwrap();
+    let mut e2 = e.item.clone();
+    e2.priority = 8;
+    ws.save(&e2, Some(e.revision)).unwrap();
+    let hist = ws.history(10, 10, Some((EntityKind::Entry, "runner_recs"))).unwrap();
+    let first_edit = hist.iter().find(|h| h.changes[0].after.as_ref().unwrap()["priority"] == 7).unwrap().txn;
+    ws.revert(EntityKind::Entry, "runner_recs", first_edit).unwrap();
+    assert_eq!(get(&ws, "runner_recs"), 7);
+    assert!(ws.undo_label().unwrap().unwrap().starts_with("Revert plan entry runner_recs"));
+}

@@ -8,12 +8,12 @@ use std::sync::LazyLock;
 
 use divan::{Bencher, black_box};
 use jiff::Timestamp;
-use tailor_bundle::{BUNDLE_SCHEMA_VERSION, BundlePayload, SigningKey, TrustFile, build, verify};
+use tailor_bundle::{BUNDLE_SCHEMA_VERSION, BundlePayload, SigningKey, TrustFile, build, verify, verify_strict};
 use tailor_engine::plan::Plan;
 use tailor_model::condition::parse;
 use tailor_model::plan::{
-    Content, ContentBody, Doc, EntryContent, EntryStatus, PageType, Placement, PlacementKind, PlanEntry, Product,
-    ProductSet, ProductStrategy, Stage, Variant, DEFAULT_STAGES,
+    Content, ContentBody, DEFAULT_STAGES, Doc, EntryContent, EntryStatus, PageType, Placement,
+    PlacementKind, PlanEntry, Product, ProductSet, ProductStrategy, Stage, Variant,
 };
 use tailor_model::spec::Snapshot;
 use tailor_model::{AttrType, Attribute, Segment, SegmentName};
@@ -21,7 +21,9 @@ use tailor_model::{AttrType, Attribute, Segment, SegmentName};
 const SEGMENTS: usize = 50;
 const ENTRIES: usize = 1_000;
 const PRODUCTS: usize = 5_000;
-const CATEGORIES: [&str; 10] = ["shirts", "trousers", "shoes", "bags", "hats", "socks", "coats", "dresses", "skirts", "belts"];
+const CATEGORIES: [&str; 10] = [
+    "shirts", "trousers", "shoes", "bags", "hats", "socks", "coats", "dresses", "skirts", "belts",
+];
 const NOW: &str = "2026-03-10T00:00:00Z";
 
 fn main() {
@@ -45,7 +47,14 @@ impl Rng {
 }
 
 fn content(id: String, body: ContentBody) -> Content {
-    Content { id, body, owner: None, review_by: None, tags: vec![], doc: Doc::default() }
+    Content {
+        id,
+        body,
+        owner: None,
+        review_by: None,
+        tags: vec![],
+        doc: Doc::default(),
+    }
 }
 
 fn snapshot() -> Snapshot {
@@ -77,7 +86,13 @@ fn snapshot() -> Snapshot {
             }
         })
         .collect();
-    let stages = DEFAULT_STAGES.iter().map(|s| Stage { name: (*s).into(), description: None }).collect();
+    let stages = DEFAULT_STAGES
+        .iter()
+        .map(|s| Stage {
+            name: (*s).into(),
+            description: None,
+        })
+        .collect();
 
     // One page per stage, four placements each: two banners, two product sets.
     let page_types: Vec<PageType> = DEFAULT_STAGES
@@ -87,10 +102,26 @@ fn snapshot() -> Snapshot {
             stage: (*stage).into(),
             max_blocks: 3,
             placements: vec![
-                Placement { name: "hero".into(), kind: PlacementKind::Banner, default: Some("banner_000".into()) },
-                Placement { name: "strip".into(), kind: PlacementKind::Banner, default: Some("banner_001".into()) },
-                Placement { name: "recs".into(), kind: PlacementKind::ProductSet, default: Some("recs_000".into()) },
-                Placement { name: "more".into(), kind: PlacementKind::ProductSet, default: None },
+                Placement {
+                    name: "hero".into(),
+                    kind: PlacementKind::Banner,
+                    default: Some("banner_000".into()),
+                },
+                Placement {
+                    name: "strip".into(),
+                    kind: PlacementKind::Banner,
+                    default: Some("banner_001".into()),
+                },
+                Placement {
+                    name: "recs".into(),
+                    kind: PlacementKind::ProductSet,
+                    default: Some("recs_000".into()),
+                },
+                Placement {
+                    name: "more".into(),
+                    kind: PlacementKind::ProductSet,
+                    default: None,
+                },
             ],
         })
         .collect();
@@ -127,16 +158,28 @@ fn snapshot() -> Snapshot {
         .map(|i| {
             let page = &page_types[i % page_types.len()];
             let placement = &page.placements[(i / page_types.len()) % page.placements.len()];
-            let prefix = if placement.kind == PlacementKind::Banner { "banner" } else { "recs" };
+            let prefix = if placement.kind == PlacementKind::Banner {
+                "banner"
+            } else {
+                "recs"
+            };
             let content = if i % 4 == 0 {
                 EntryContent::Variants {
                     variants: vec![
-                        Variant { content: format!("{prefix}_{:03}", rng.below(100)), weight: 0.5 },
-                        Variant { content: format!("{prefix}_{:03}", rng.below(100)), weight: 0.5 },
+                        Variant {
+                            content: format!("{prefix}_{:03}", rng.below(100)),
+                            weight: 0.5,
+                        },
+                        Variant {
+                            content: format!("{prefix}_{:03}", rng.below(100)),
+                            weight: 0.5,
+                        },
                     ],
                 }
             } else {
-                EntryContent::Single { content: format!("{prefix}_{:03}", rng.below(100)) }
+                EntryContent::Single {
+                    content: format!("{prefix}_{:03}", rng.below(100)),
+                }
             };
             PlanEntry {
                 id: format!("entry_{i:04}"),
@@ -170,7 +213,11 @@ fn snapshot() -> Snapshot {
                 stock: Some(rng.below(200) as i64),
                 collection: Some(format!("collection-{}", i % 40)),
                 tags: vec![format!("tag-{}", i % 25), "bestseller".into()],
-                attributes: [("colour".to_owned(), format!("colour-{}", i % 12)), ("size".to_owned(), "M".to_owned())].into(),
+                attributes: [
+                    ("colour".to_owned(), format!("colour-{}", i % 12)),
+                    ("size".to_owned(), "M".to_owned()),
+                ]
+                .into(),
                 reorder_interval_days: None,
                 rank: Some((i % 500 + 1) as u32),
                 image_url: Some(format!("https://cdn.example.com/p/{i}.jpg")),
@@ -212,13 +259,23 @@ static KEY: LazyLock<SigningKey> = LazyLock::new(|| SigningKey::from_bytes(&[42;
 static PAYLOAD: LazyLock<BundlePayload> = LazyLock::new(|| {
     let p = payload();
     if let Err(errors) = Plan::compile(&p.rules) {
-        panic!("benchmark snapshot does not compile: {}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"));
+        panic!(
+            "benchmark snapshot does not compile: {}",
+            errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
     }
     p
 });
 static ENVELOPE: LazyLock<Vec<u8>> = LazyLock::new(|| {
     let built = build(&PAYLOAD, &[&KEY]).expect("builds");
-    eprintln!("bundle: {} plan entries, {} products, canonical payload {} bytes", ENTRIES, PRODUCTS, built.canonical_len);
+    eprintln!(
+        "bundle: {} plan entries, {} products, canonical payload {} bytes",
+        ENTRIES, PRODUCTS, built.canonical_len
+    );
     built.envelope.to_json()
 });
 static TRUST: LazyLock<TrustFile> = LazyLock::new(|| {
@@ -234,11 +291,18 @@ fn build_and_sign(bencher: Bencher) {
     bencher.bench(|| build(black_box(payload), &[&KEY]).expect("builds"));
 }
 
-/// Everything the service does before compiling: parse, check signatures, decode, re-canonicalise.
+/// Everything the service does before compiling: parse, check signatures, hash, decode.
 #[divan::bench]
 fn verify_bundle(bencher: Bencher) {
     let (bytes, trust, now) = (&*ENVELOPE, &*TRUST, NOW.parse::<Timestamp>().unwrap());
     bencher.bench(|| verify(black_box(bytes), trust, "production", now).expect("verifies"));
+}
+
+/// `tailor bundle verify`: the same plus re-canonicalising the payload.
+#[divan::bench]
+fn verify_bundle_strict(bencher: Bencher) {
+    let (bytes, trust, now) = (&*ENVELOPE, &*TRUST, NOW.parse::<Timestamp>().unwrap());
+    bencher.bench(|| verify_strict(black_box(bytes), trust, "production", now).expect("verifies"));
 }
 
 /// The canonical serialisation alone.
@@ -246,4 +310,21 @@ fn verify_bundle(bencher: Bencher) {
 fn canonicalize_only(bencher: Bencher) {
     let payload = &*PAYLOAD;
     bencher.bench(|| black_box(payload).canonical_bytes().expect("canonical"));
+}
+
+/// Decoding the canonical payload into a `BundlePayload` alone.
+#[divan::bench]
+fn decode_only(bencher: Bencher) {
+    let canonical = PAYLOAD.canonical_bytes().unwrap();
+    bencher.bench(|| serde_json::from_slice::<BundlePayload>(black_box(&canonical)).unwrap());
+}
+
+/// The Ed25519 check over the PAE alone.
+#[divan::bench]
+fn signature_only(bencher: Bencher) {
+    use tailor_bundle::{PAYLOAD_TYPE, pae};
+    let message = pae(PAYLOAD_TYPE, &PAYLOAD.canonical_bytes().unwrap());
+    let sig = tailor_bundle::Signer::sign(&*KEY, &message);
+    let vk = KEY.verifying_key();
+    bencher.bench(|| vk.verify_strict(black_box(&message), &sig).unwrap());
 }

@@ -2,6 +2,18 @@
 // bindings generated from Rust (ui/src/bindings, never edited by hand).
 import { invoke } from "@tauri-apps/api/core";
 import type { Attribute } from "./bindings/Attribute";
+import type { Campaign } from "./bindings/Campaign";
+import type { CatalogPage } from "./bindings/CatalogPage";
+import type { Constraints } from "./bindings/Constraints";
+import type { Content } from "./bindings/Content";
+import type { EntityKind } from "./bindings/EntityKind";
+import type { Finding } from "./bindings/Finding";
+import type { HygieneReport } from "./bindings/HygieneReport";
+import type { PageType } from "./bindings/PageType";
+import type { PlanEntry } from "./bindings/PlanEntry";
+import type { Stage } from "./bindings/Stage";
+import type { Versioned } from "./bindings/Versioned";
+import type { CatalogFormat, CatalogImportReport, PlanData } from "./pendingTypes";
 import type { AttributeRow } from "./bindings/AttributeRow";
 import type { Condition } from "./bindings/Condition";
 import type { ErrorReport } from "./bindings/ErrorReport";
@@ -75,4 +87,33 @@ export const api = {
   historyList: (limit: number) => call<HistoryEntry[]>("history_list", { limit }),
   undo: () => call<WorkspaceInfo>("undo"),
   redo: () => call<WorkspaceInfo>("redo"),
+
+  lint: () => call<Finding[]>("lint"),
+
+  planData: () => call<PlanData>("plan_data"),
+  stageSave: (item: Stage, expectedRevision: number | null) => call<Versioned<Stage>>("stage_save", { item, expectedRevision }),
+  stageDelete: (key: string, expectedRevision: number) => call<null>("stage_delete", { key, expectedRevision }),
+  pageTypeSave: (item: PageType, expectedRevision: number | null) =>
+    call<Versioned<PageType>>("page_type_save", { item, expectedRevision }),
+  pageTypeDelete: (key: string, expectedRevision: number) => call<null>("page_type_delete", { key, expectedRevision }),
+  contentSave: (item: Content, expectedRevision: number | null) =>
+    call<Versioned<Content>>("content_save", { item, expectedRevision }),
+  contentDelete: (key: string, expectedRevision: number) => call<null>("content_delete", { key, expectedRevision }),
+  campaignSave: (item: Campaign, expectedRevision: number | null) =>
+    call<Versioned<Campaign>>("campaign_save", { item, expectedRevision }),
+  campaignDelete: (key: string, expectedRevision: number) => call<null>("campaign_delete", { key, expectedRevision }),
+  entrySave: (item: PlanEntry, expectedRevision: number | null) =>
+    call<Versioned<PlanEntry>>("entry_save", { item, expectedRevision }),
+  entryDelete: (key: string, expectedRevision: number) => call<null>("entry_delete", { key, expectedRevision }),
+  entryReorder: (orderedIds: string[]) => call<null>("entry_reorder", { orderedIds }),
+  constraintsSave: (constraints: Constraints) => call<null>("constraints_save", { constraints }),
+
+  itemHistory: (kind: EntityKind, key: string) => call<HistoryEntry[]>("item_history", { kind, key }),
+  itemRevert: (kind: EntityKind, key: string, txn: number) => call<null>("item_revert", { kind, key, txn }),
+
+  catalogPage: (offset: number, limit: number, sort: string | null, descending: boolean, filter: string | null) =>
+    call<CatalogPage>("catalog_page", { offset, limit, sort, descending, filter }),
+  catalogImport: (path: string, format: CatalogFormat, mapping: Record<string, string>, dryRun: boolean) =>
+    call<CatalogImportReport>("catalog_import", { path, format, mapping, dryRun }),
+  catalogHygiene: (staleDays: number) => call<HygieneReport>("catalog_hygiene", { staleDays }),
 };

@@ -26,3 +26,16 @@ export async function chooseShopperFile(): Promise<string | null> {
   });
   return typeof path === "string" ? path : null;
 }
+
+export async function chooseCatalogFile(): Promise<string | null> {
+  const path = await open({
+    title: "Import catalog",
+    filters: [
+      { name: "Catalog (CSV, TSV, XML)", extensions: ["csv", "tsv", "txt", "xml"] },
+      { name: "All files", extensions: ["*"] },
+    ],
+    multiple: false,
+    directory: false,
+  });
+  return typeof path === "string" ? path : null;
+}

@@ -10,6 +10,15 @@ import {
 import { listen } from "@tauri-apps/api/event";
 import { api, WORKSPACE_CHANGED } from "./api";
 import type { Attribute } from "./bindings/Attribute";
+import type { Campaign } from "./bindings/Campaign";
+import type { Constraints } from "./bindings/Constraints";
+import type { Content } from "./bindings/Content";
+import type { EntityKind } from "./bindings/EntityKind";
+import type { PageType } from "./bindings/PageType";
+import type { PlanEntry } from "./bindings/PlanEntry";
+import type { Stage } from "./bindings/Stage";
+import type { Versioned } from "./bindings/Versioned";
+import type { CatalogFormat } from "./pendingTypes";
 import type { Condition } from "./bindings/Condition";
 import type { ErrorReport } from "./bindings/ErrorReport";
 import type { ImportOptions } from "./bindings/ImportOptions";
@@ -34,6 +43,12 @@ export const keys = {
   parse: (text: string) => ["condition_parse", text] as const,
   print: (condition: Condition) => ["condition_print", JSON.stringify(condition)] as const,
   history: (limit: number) => ["history", limit] as const,
+  plan: ["plan_data"] as const,
+  lint: ["lint"] as const,
+  itemHistory: (kind: EntityKind, key: string) => ["item_history", kind, key] as const,
+  catalog: (offset: number, limit: number, sort: string | null, descending: boolean, filter: string | null) =>
+    ["catalog_page", offset, limit, sort, descending, filter] as const,
+  hygiene: (staleDays: number) => ["catalog_hygiene", staleDays] as const,
 };
 
 /** A value that follows `value` after it has been still for `ms`. */
@@ -211,4 +226,88 @@ export function useImportShoppers() {
 
 export function usePrintCondition() {
   return useMutation({ mutationFn: (condition: Condition) => api.conditionPrint(condition) });
+}
+
+// ---------- content plan ----------
+
+export const usePlanData = () => useQuery({ queryKey: keys.plan, queryFn: api.planData });
+
+/** Lint findings; failures are shown as "lint unavailable", never block a screen. */
+export const useLint = () => useQuery({ queryKey: keys.lint, queryFn: api.lint, staleTime: 2_000 });
+
+export const useItemHistory = (kind: EntityKind, key: string | null) =>
+  useQuery({
+    queryKey: keys.itemHistory(kind, key ?? ""),
+    queryFn: () => api.itemHistory(kind, key ?? ""),
+    enabled: !!key,
+  });
+
+export const useCatalogPage = (offset: number, limit: number, sort: string | null, descending: boolean, filter: string | null) =>
+  useQuery({
+    queryKey: keys.catalog(offset, limit, sort, descending, filter),
+    queryFn: () => api.catalogPage(offset, limit, sort, descending, filter),
+    placeholderData: keepPreviousData,
+  });
+
+export const useCatalogHygiene = (staleDays: number) =>
+  useQuery({ queryKey: keys.hygiene(staleDays), queryFn: () => api.catalogHygiene(staleDays) });
+
+/** A save with optimistic-concurrency revision; resolves to the stored version. */
+type SaveVars<T> = { item: T; expectedRevision: number | null };
+type DeleteVars = { key: string; revision: number };
+
+function useSave<T>(fn: (item: T, expectedRevision: number | null) => Promise<Versioned<T>>) {
+  const invalidate = useInvalidateAll();
+  return useMutation<Versioned<T>, ErrorReport, SaveVars<T>>({
+    mutationFn: ({ item, expectedRevision }) => fn(item, expectedRevision),
+    onSuccess: invalidate,
+  });
+}
+
+function useDelete(fn: (key: string, expectedRevision: number) => Promise<null>) {
+  const invalidate = useInvalidateAll();
+  return useMutation<null, ErrorReport, DeleteVars>({
+    mutationFn: ({ key, revision }) => fn(key, revision),
+    onSuccess: invalidate,
+  });
+}
+
+export const useSaveStage = () => useSave<Stage>(api.stageSave);
+export const useDeleteStage = () => useDelete(api.stageDelete);
+export const useSavePageType = () => useSave<PageType>(api.pageTypeSave);
+export const useDeletePageType = () => useDelete(api.pageTypeDelete);
+export const useSaveContent = () => useSave<Content>(api.contentSave);
+export const useDeleteContent = () => useDelete(api.contentDelete);
+export const useSaveCampaign = () => useSave<Campaign>(api.campaignSave);
+export const useDeleteCampaign = () => useDelete(api.campaignDelete);
+export const useSaveEntry = () => useSave<PlanEntry>(api.entrySave);
+export const useDeleteEntry = () => useDelete(api.entryDelete);
+
+export function useReorderEntries() {
+  const invalidate = useInvalidateAll();
+  return useMutation<null, ErrorReport, string[]>({ mutationFn: (ids) => api.entryReorder(ids), onSuccess: invalidate });
+}
+
+export function useSaveConstraints() {
+  const invalidate = useInvalidateAll();
+  return useMutation<null, ErrorReport, Constraints>({ mutationFn: (c) => api.constraintsSave(c), onSuccess: invalidate });
+}
+
+export function useRevertItem() {
+  const invalidate = useInvalidateAll();
+  return useMutation<null, ErrorReport, { kind: EntityKind; key: string; txn: number }>({
+    mutationFn: ({ kind, key, txn }) => api.itemRevert(kind, key, txn),
+    onSuccess: invalidate,
+  });
+}
+
+export function useImportCatalog() {
+  const invalidate = useInvalidateAll();
+  return useMutation({
+    mutationFn: ({ path, format, mapping, dryRun }: { path: string; format: CatalogFormat; mapping: Record<string, string>; dryRun: boolean }) =>
+      api.catalogImport(path, format, mapping, dryRun),
+    onSuccess: (report) => {
+      if (!report.dry_run) void invalidate();
+    },
+  });
 }

@@ -3,9 +3,13 @@ export type SectionId =
   | "segments"
   | "attributes"
   | "shoppers"
+  | "journey"
+  | "content"
   | "content-plan"
+  | "campaigns"
   | "constraints"
   | "catalog"
+  | "review"
   | "simulate"
   | "publish"
   | "history";
@@ -21,10 +25,17 @@ export const SECTIONS: readonly Section[] = [
   { id: "segments", label: "Segments" },
   { id: "attributes", label: "Attributes" },
   { id: "shoppers", label: "Shoppers" },
-  { id: "content-plan", label: "Content plan", comingWith: "the decision engine" },
-  { id: "constraints", label: "Constraints", comingWith: "the decision engine" },
-  { id: "catalog", label: "Catalog", comingWith: "the decision engine" },
+  { id: "journey", label: "Journey & pages" },
+  { id: "content", label: "Content" },
+  { id: "content-plan", label: "Content plan" },
+  { id: "campaigns", label: "Campaigns" },
+  { id: "constraints", label: "Constraints" },
+  { id: "catalog", label: "Catalog" },
+  { id: "review", label: "Due for review" },
   { id: "simulate", label: "Simulate", comingWith: "the decision engine" },
   { id: "publish", label: "Publish", comingWith: "publishing (signed bundles)" },
   { id: "history", label: "History" },
 ];
+
+/** An item another screen asks to open (review list, "used by" links…). */
+export type OpenTarget = { kind: "segment" | "entry" | "content" | "campaign" | "page_type"; key: string; nonce: number };

@@ -3,10 +3,10 @@
 use base64::Engine as _;
 use ed25519_dalek::{Signer as _, SigningKey};
 
+use crate::B64;
 use crate::dsse::{Envelope, EnvelopeSignature, PAYLOAD_TYPE, pae};
 use crate::keyid::KeyId;
 use crate::payload::{BundlePayload, CanonicalError, digest_of};
-use crate::B64;
 
 /// A signed bundle.
 #[derive(Clone, Debug)]
@@ -19,17 +19,22 @@ pub struct Built {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum BuildError {
+pub enum BundleError {
     #[error("a bundle needs at least one signing key")]
     NoSigner,
     #[error(transparent)]
     Canonical(#[from] CanonicalError),
     #[error("expires_at ({expires_at}) must be after created_at ({created_at})")]
-    ExpiresBeforeCreated { created_at: jiff::Timestamp, expires_at: jiff::Timestamp },
+    ExpiresBeforeCreated {
+        created_at: jiff::Timestamp,
+        expires_at: jiff::Timestamp,
+    },
     /// Canonical JSON writes every number as a double: integers beyond 2^53
     /// (a version, a priority, a stock count) would not read back as written,
     /// and a non-finite float would be written as `null`.
-    #[error("the payload does not read back identically from canonical JSON ({reason}); integers must stay within ±2^53 and numbers must be finite")]
+    #[error(
+        "the payload does not read back identically from canonical JSON ({reason}); integers must stay within ±2^53 and numbers must be finite"
+    )]
     NotRoundTrip { reason: String },
 }
 
@@ -39,18 +44,25 @@ pub enum BuildError {
 ///
 /// The payload is checked to read back identically from its canonical bytes,
 /// so whatever `build` signs, [`crate::verify`] can decode.
-pub fn build(payload: &BundlePayload, signers: &[&SigningKey]) -> Result<Built, BuildError> {
+pub fn build(payload: &BundlePayload, signers: &[&SigningKey]) -> Result<Built, BundleError> {
     if signers.is_empty() {
-        return Err(BuildError::NoSigner);
+        return Err(BundleError::NoSigner);
     }
     if payload.expires_at <= payload.created_at {
-        return Err(BuildError::ExpiresBeforeCreated { created_at: payload.created_at, expires_at: payload.expires_at });
+        return Err(BundleError::ExpiresBeforeCreated {
+            created_at: payload.created_at,
+            expires_at: payload.expires_at,
+        });
     }
     let canonical = payload.canonical_bytes()?;
     let reread: BundlePayload =
-        serde_json::from_slice(&canonical).map_err(|e| BuildError::NotRoundTrip { reason: e.to_string() })?;
+        serde_json::from_slice(&canonical).map_err(|e| BundleError::NotRoundTrip {
+            reason: e.to_string(),
+        })?;
     if reread != *payload {
-        return Err(BuildError::NotRoundTrip { reason: "a value changed".into() });
+        return Err(BundleError::NotRoundTrip {
+            reason: "a value changed".into(),
+        });
     }
 
     let message = pae(PAYLOAD_TYPE, &canonical);
@@ -61,12 +73,19 @@ pub fn build(payload: &BundlePayload, signers: &[&SigningKey]) -> Result<Built, 
             continue;
         }
         let sig = key.sign(&message);
-        signatures.push(EnvelopeSignature { keyid, sig: B64.encode(sig.to_bytes()) });
+        signatures.push(EnvelopeSignature {
+            keyid,
+            sig: B64.encode(sig.to_bytes()),
+        });
     }
     Ok(Built {
         digest: digest_of(&canonical),
         canonical_len: canonical.len(),
-        envelope: Envelope { payload_type: PAYLOAD_TYPE.into(), payload: B64.encode(&canonical), signatures },
+        envelope: Envelope {
+            payload_type: PAYLOAD_TYPE.into(),
+            payload: B64.encode(&canonical),
+            signatures,
+        },
     })
 }
 
@@ -74,7 +93,10 @@ pub fn build(payload: &BundlePayload, signers: &[&SigningKey]) -> Result<Built, 
 pub(crate) mod tests {
     use jiff::Timestamp;
     use tailor_model::condition::parse;
-    use tailor_model::plan::{Content, ContentBody, Doc, EntryContent, EntryStatus, PageType, Placement, PlacementKind, PlanEntry, Product, Stage};
+    use tailor_model::plan::{
+        Content, ContentBody, Doc, EntryContent, EntryStatus, PageType, Placement, PlacementKind,
+        PlanEntry, Product, Stage,
+    };
     use tailor_model::spec::Snapshot;
     use tailor_model::{AttrType, Attribute, Segment, SegmentName};
 
@@ -101,12 +123,19 @@ pub(crate) mod tests {
                 description: None,
                 review_by: None,
             }],
-            stages: vec![Stage { name: "discovery".into(), description: None }],
+            stages: vec![Stage {
+                name: "discovery".into(),
+                description: None,
+            }],
             page_types: vec![PageType {
                 name: "home".into(),
                 stage: "discovery".into(),
                 max_blocks: 2,
-                placements: vec![Placement { name: "hero".into(), kind: PlacementKind::Banner, default: Some("hero_generic".into()) }],
+                placements: vec![Placement {
+                    name: "hero".into(),
+                    kind: PlacementKind::Banner,
+                    default: Some("hero_generic".into()),
+                }],
             }],
             content: vec![
                 banner("hero_generic", "New season"),
@@ -118,7 +147,9 @@ pub(crate) mod tests {
                 segment: SegmentName("returning".into()),
                 stage: "discovery".into(),
                 placement: "home.hero".into(),
-                content: EntryContent::Single { content: "hero_back".into() },
+                content: EntryContent::Single {
+                    content: "hero_back".into(),
+                },
                 priority: 5,
                 holdout: 10.5,
                 campaign: None,
@@ -137,7 +168,12 @@ pub(crate) mod tests {
     fn banner(id: &str, headline: &str) -> Content {
         Content {
             id: id.into(),
-            body: ContentBody::Banner { headline: headline.into(), body: None, image_url: None, link: None },
+            body: ContentBody::Banner {
+                headline: headline.into(),
+                body: None,
+                image_url: None,
+                link: None,
+            },
             owner: None,
             review_by: None,
             tags: vec![],
@@ -174,7 +210,11 @@ pub(crate) mod tests {
             expires_at: ts(EXPIRES),
             parent_digest: Some(format!("sha256:{}", "0".repeat(64))),
             author: "ana".into(),
-            approvals: vec![Approval { by: "bo".into(), at: ts(CREATED), note: Some("lgtm".into()) }],
+            approvals: vec![Approval {
+                by: "bo".into(),
+                at: ts(CREATED),
+                note: Some("lgtm".into()),
+            }],
             rules: snapshot(),
         }
     }
@@ -197,7 +237,12 @@ pub(crate) mod tests {
         let sig = &built.envelope.signatures[0];
         assert_eq!(sig.keyid, KeyId::of(&k.verifying_key()));
         let bytes: [u8; 64] = B64.decode(&sig.sig).unwrap().try_into().unwrap();
-        k.verifying_key().verify_strict(&pae(PAYLOAD_TYPE, &canonical), &ed25519_dalek::Signature::from_bytes(&bytes)).unwrap();
+        k.verifying_key()
+            .verify_strict(
+                &pae(PAYLOAD_TYPE, &canonical),
+                &ed25519_dalek::Signature::from_bytes(&bytes),
+            )
+            .unwrap();
     }
 
     #[test]
@@ -211,19 +256,31 @@ pub(crate) mod tests {
 
     #[test]
     fn build_refuses_no_signer_bad_expiry_and_unrepresentable_integers() {
-        assert!(matches!(build(&payload(), &[]), Err(BuildError::NoSigner)));
+        assert!(matches!(build(&payload(), &[]), Err(BundleError::NoSigner)));
         let mut p = payload();
         p.expires_at = p.created_at;
-        assert!(matches!(build(&p, &[&key(1)]), Err(BuildError::ExpiresBeforeCreated { .. })));
+        assert!(matches!(
+            build(&p, &[&key(1)]),
+            Err(BundleError::ExpiresBeforeCreated { .. })
+        ));
         let mut p = payload();
         p.version = (1 << 53) + 1;
-        assert!(matches!(build(&p, &[&key(1)]), Err(BuildError::NotRoundTrip { .. })), "2^53+1 is not a double");
+        assert!(
+            matches!(build(&p, &[&key(1)]), Err(BundleError::NotRoundTrip { .. })),
+            "2^53+1 is not a double"
+        );
         let mut p = payload();
         p.rules.plan[0].priority = i64::MAX;
-        assert!(matches!(build(&p, &[&key(1)]), Err(BuildError::NotRoundTrip { .. })));
+        assert!(matches!(
+            build(&p, &[&key(1)]),
+            Err(BundleError::NotRoundTrip { .. })
+        ));
         let mut p = payload();
         p.rules.catalog[0].price = Some(f64::INFINITY);
         // serde_json writes a non-finite float as null: the round trip catches it.
-        assert!(matches!(build(&p, &[&key(1)]), Err(BuildError::NotRoundTrip { .. })));
+        assert!(matches!(
+            build(&p, &[&key(1)]),
+            Err(BundleError::NotRoundTrip { .. })
+        ));
     }
 }

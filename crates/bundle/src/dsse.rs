@@ -42,7 +42,8 @@ impl Envelope {
 pub fn pae(payload_type: &str, body: &[u8]) -> Vec<u8> {
     let type_len = payload_type.len().to_string();
     let body_len = body.len().to_string();
-    let mut out = Vec::with_capacity(10 + type_len.len() + payload_type.len() + body_len.len() + body.len());
+    let mut out =
+        Vec::with_capacity(10 + type_len.len() + payload_type.len() + body_len.len() + body.len());
     out.extend_from_slice(b"DSSEv1 ");
     out.extend_from_slice(type_len.as_bytes());
     out.push(b' ');
@@ -61,10 +62,16 @@ mod tests {
     #[test]
     fn pae_matches_the_dsse_spec_example() {
         // The example from the DSSE protocol document.
-        assert_eq!(pae("http://example.com/HelloWorld", b"hello world"), b"DSSEv1 29 http://example.com/HelloWorld 11 hello world".to_vec());
+        assert_eq!(
+            pae("http://example.com/HelloWorld", b"hello world"),
+            b"DSSEv1 29 http://example.com/HelloWorld 11 hello world".to_vec()
+        );
         // Ours, by hand: the type is 34 bytes long.
         assert_eq!(PAYLOAD_TYPE.len(), 34);
-        assert_eq!(pae(PAYLOAD_TYPE, b"{}"), b"DSSEv1 34 application/vnd.tailor.bundle+json 2 {}".to_vec());
+        assert_eq!(
+            pae(PAYLOAD_TYPE, b"{}"),
+            b"DSSEv1 34 application/vnd.tailor.bundle+json 2 {}".to_vec()
+        );
         assert_eq!(pae("", b""), b"DSSEv1 0  0 ".to_vec());
         // Lengths are bytes, not characters.
         assert_eq!(pae("t", "é".as_bytes()), b"DSSEv1 1 t 2 \xc3\xa9".to_vec());
@@ -75,7 +82,10 @@ mod tests {
         let e = Envelope {
             payload_type: PAYLOAD_TYPE.into(),
             payload: "e30=".into(),
-            signatures: vec![EnvelopeSignature { keyid: KeyId("ab".into()), sig: "c2ln".into() }],
+            signatures: vec![EnvelopeSignature {
+                keyid: KeyId("ab".into()),
+                sig: "c2ln".into(),
+            }],
         };
         let json: serde_json::Value = serde_json::from_slice(&e.to_json()).unwrap();
         assert_eq!(

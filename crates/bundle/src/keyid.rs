@@ -38,11 +38,18 @@ mod tests {
         let key = SigningKey::from_bytes(&[7; 32]).verifying_key();
         let id = KeyId::of(&key);
         assert_eq!(id.as_str().len(), 64);
-        assert!(id.as_str().bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        assert!(
+            id.as_str()
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        );
         assert_eq!(id.0, hex::encode(Sha256::digest(key.to_bytes())));
         // RFC 8032 test vector 1: public key -> its sha256, computed independently.
         let pk: [u8; 32] =
-            hex::decode("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a").unwrap().try_into().unwrap();
+            hex::decode("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
+                .unwrap()
+                .try_into()
+                .unwrap();
         assert_eq!(
             KeyId::of(&VerifyingKey::from_bytes(&pk).unwrap()).0,
             "21fe31dfa154a261626bf854046fd2271b7bed4b6abe45aa58877ef47f9721b9"

@@ -28,14 +28,19 @@ pub struct KeyStore {
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    #[error("invalid key name {name:?}: use 1–64 letters, digits, '.', '_' or '-', not starting with '.' or '-'")]
+    #[error(
+        "invalid key name {name:?}: use 1–64 letters, digits, '.', '_' or '-', not starting with '.' or '-'"
+    )]
     InvalidName { name: String },
     #[error("a key named {name} already exists ({path})")]
     AlreadyExists { name: String, path: PathBuf },
     #[error("no key named {name} in {dir}")]
     NotFound { name: String, dir: PathBuf },
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path} is not a Tailor key file: {reason}")]
     Corrupt { path: PathBuf, reason: String },
     #[error("{path} is readable by other users (mode {mode:o}); run `chmod 600` on it")]
@@ -59,7 +64,9 @@ impl KeyStore {
     pub fn open_default() -> Result<Self, KeyError> {
         match std::env::var_os(KEY_DIR_ENV) {
             Some(dir) if !dir.is_empty() => Ok(Self::open(dir)),
-            _ => dirs::data_dir().map(|d| Self::open(d.join("tailor").join("keys"))).ok_or(KeyError::NoDataDir),
+            _ => dirs::data_dir()
+                .map(|d| Self::open(d.join("tailor").join("keys")))
+                .ok_or(KeyError::NoDataDir),
         }
     }
 
@@ -83,22 +90,43 @@ impl KeyStore {
         let key_path = self.path(name, "key")?;
         let pub_path = self.path(name, "pub")?;
         if key_path.exists() {
-            return Err(KeyError::AlreadyExists { name: name.into(), path: key_path });
+            return Err(KeyError::AlreadyExists {
+                name: name.into(),
+                path: key_path,
+            });
         }
-        create_private_dir(&self.dir).map_err(|source| KeyError::Io { path: self.dir.clone(), source })?;
+        create_private_dir(&self.dir).map_err(|source| KeyError::Io {
+            path: self.dir.clone(),
+            source,
+        })?;
         let key = generate_signing_key()?;
         let secret = Zeroizing::new(format!("{}\n", B64.encode(key.as_bytes())));
         match write_atomic(&key_path, secret.as_bytes(), Some(0o600)) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                return Err(KeyError::AlreadyExists { name: name.into(), path: key_path });
+                return Err(KeyError::AlreadyExists {
+                    name: name.into(),
+                    path: key_path,
+                });
             }
-            Err(source) => return Err(KeyError::Io { path: key_path, source }),
+            Err(source) => {
+                return Err(KeyError::Io {
+                    path: key_path,
+                    source,
+                });
+            }
         }
         let public = PublicKey(key.verifying_key());
         let _ = fs::remove_file(&pub_path);
-        write_atomic(&pub_path, format!("{}\n", public.to_base64()).as_bytes(), Some(0o644))
-            .map_err(|source| KeyError::Io { path: pub_path, source })?;
+        write_atomic(
+            &pub_path,
+            format!("{}\n", public.to_base64()).as_bytes(),
+            Some(0o644),
+        )
+        .map_err(|source| KeyError::Io {
+            path: pub_path,
+            source,
+        })?;
         Ok(public.keyid())
     }
 
@@ -108,23 +136,42 @@ impl KeyStore {
         let text = match read_private(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(KeyError::NotFound { name: name.into(), dir: self.dir.clone() });
+                return Err(KeyError::NotFound {
+                    name: name.into(),
+                    dir: self.dir.clone(),
+                });
             }
             Err(source) => return Err(KeyError::Io { path, source }),
         };
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;
-            let mode = fs::metadata(&path).map_err(|source| KeyError::Io { path: path.clone(), source })?.permissions().mode();
+            let mode = fs::metadata(&path)
+                .map_err(|source| KeyError::Io {
+                    path: path.clone(),
+                    source,
+                })?
+                .permissions()
+                .mode();
             if mode & 0o077 != 0 {
-                return Err(KeyError::InsecurePermissions { path, mode: mode & 0o777 });
+                return Err(KeyError::InsecurePermissions {
+                    path,
+                    mode: mode & 0o777,
+                });
             }
         }
-        let corrupt = |reason: &str| KeyError::Corrupt { path: path.clone(), reason: reason.into() };
+        let corrupt = |reason: &str| KeyError::Corrupt {
+            path: path.clone(),
+            reason: reason.into(),
+        };
         let text = std::str::from_utf8(&text).map_err(|_| corrupt("not text"))?;
         let bytes = Zeroizing::new(B64.decode(text.trim()).map_err(|_| corrupt("not base64"))?);
-        let seed: Zeroizing<[u8; 32]> =
-            Zeroizing::new(bytes.as_slice().try_into().map_err(|_| corrupt("a secret key is 32 bytes"))?);
+        let seed: Zeroizing<[u8; 32]> = Zeroizing::new(
+            bytes
+                .as_slice()
+                .try_into()
+                .map_err(|_| corrupt("a secret key is 32 bytes"))?,
+        );
         Ok(SigningKey::from_bytes(&seed))
     }
 
@@ -135,7 +182,9 @@ impl KeyStore {
             Ok(text) => PublicKey::from_base64(&text)
                 .map(|p| p.0)
                 .map_err(|reason| KeyError::Corrupt { path, reason }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(self.load(name)?.verifying_key()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(self.load(name)?.verifying_key())
+            }
             Err(source) => Err(KeyError::Io { path, source }),
         }
     }
@@ -145,13 +194,23 @@ impl KeyStore {
         let entries = match fs::read_dir(&self.dir) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(source) => return Err(KeyError::Io { path: self.dir.clone(), source }),
+            Err(source) => {
+                return Err(KeyError::Io {
+                    path: self.dir.clone(),
+                    source,
+                });
+            }
         };
         let mut out = Vec::new();
         for entry in entries {
-            let entry = entry.map_err(|source| KeyError::Io { path: self.dir.clone(), source })?;
+            let entry = entry.map_err(|source| KeyError::Io {
+                path: self.dir.clone(),
+                source,
+            })?;
             let file = entry.file_name();
-            let Some(name) = file.to_str().and_then(|f| f.strip_suffix(".key")) else { continue };
+            let Some(name) = file.to_str().and_then(|f| f.strip_suffix(".key")) else {
+                continue;
+            };
             if check_name(name).is_err() {
                 continue;
             }
@@ -166,8 +225,14 @@ fn check_name(name: &str) -> Result<(), KeyError> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && !name.starts_with(['.', '-'])
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-    if ok { Ok(()) } else { Err(KeyError::InvalidName { name: name.into() }) }
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(KeyError::InvalidName { name: name.into() })
+    }
 }
 
 fn read_private(path: &Path) -> std::io::Result<Zeroizing<Vec<u8>>> {
@@ -262,7 +327,10 @@ mod tests {
             assert_eq!(mode(store.dir()), 0o700);
         }
         // No temp files left behind.
-        let mut names: Vec<_> = fs::read_dir(store.dir()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let mut names: Vec<_> = fs::read_dir(store.dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         names.sort();
         assert_eq!(names, ["alice.key", "alice.pub"]);
     }
@@ -273,7 +341,10 @@ mod tests {
         let store = KeyStore::open(root.path());
         store.generate("alice").unwrap();
         let before = fs::read(root.path().join("alice.key")).unwrap();
-        assert!(matches!(store.generate("alice"), Err(KeyError::AlreadyExists { .. })));
+        assert!(matches!(
+            store.generate("alice"),
+            Err(KeyError::AlreadyExists { .. })
+        ));
         assert_eq!(fs::read(root.path().join("alice.key")).unwrap(), before);
     }
 
@@ -288,11 +359,18 @@ mod tests {
         assert!(!shown.contains(&hex::encode(secret)), "{shown}");
         assert!(!shown.contains(&B64.encode(secret)), "{shown}");
         assert!(!shown.contains(&format!("{:?}", secret)), "{shown}");
-        assert!(!shown.contains(&format!("{}, {}, {}", secret[0], secret[1], secret[2])), "{shown}");
+        assert!(
+            !shown.contains(&format!("{}, {}, {}", secret[0], secret[1], secret[2])),
+            "{shown}"
+        );
         let file = fs::read_to_string(root.path().join("alice.key")).unwrap();
         for err in [
             store.generate("alice").unwrap_err().to_string(),
-            KeyError::Corrupt { path: "x".into(), reason: "not base64".into() }.to_string(),
+            KeyError::Corrupt {
+                path: "x".into(),
+                reason: "not base64".into(),
+            }
+            .to_string(),
         ] {
             assert!(!err.contains(file.trim()));
         }
@@ -302,7 +380,10 @@ mod tests {
     fn names_that_could_escape_the_directory_are_refused() {
         let store = KeyStore::open("/nonexistent");
         for bad in ["", "../x", "a/b", ".hidden", "-rf", "a b", &"x".repeat(65)] {
-            assert!(matches!(store.generate(bad), Err(KeyError::InvalidName { .. })), "{bad:?}");
+            assert!(
+                matches!(store.generate(bad), Err(KeyError::InvalidName { .. })),
+                "{bad:?}"
+            );
         }
     }
 
@@ -315,7 +396,10 @@ mod tests {
         store.generate("alice").unwrap();
         let path = root.path().join("alice.key");
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
-        assert!(matches!(store.load("alice"), Err(KeyError::InsecurePermissions { mode: 0o644, .. })));
+        assert!(matches!(
+            store.load("alice"),
+            Err(KeyError::InsecurePermissions { mode: 0o644, .. })
+        ));
     }
 
     #[test]

@@ -26,16 +26,16 @@ mod payload;
 mod trust;
 mod verify;
 
-pub use build::{BuildError, Built, build};
+pub use build::{Built, BundleError, build};
 pub use dsse::{Envelope, EnvelopeSignature, PAYLOAD_TYPE, pae};
 pub use keyid::KeyId;
 pub use keys::{KEY_DIR_ENV, KeyError, KeyStore, generate_signing_key};
 pub use payload::{Approval, BUNDLE_SCHEMA_VERSION, BundlePayload, CanonicalError, digest_of};
 pub use trust::{EnvironmentTrust, PublicKey, TrustError, TrustFile, TrustedKey};
-pub use verify::{VerifyError, Verified, verify};
+pub use verify::{Verified, VerifyError, verify, verify_strict};
 
 /// The signature primitives, re-exported so callers need not depend on a
 /// matching `ed25519-dalek` version.
-pub use ed25519_dalek::{SigningKey, VerifyingKey};
+pub use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 
 pub(crate) const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;

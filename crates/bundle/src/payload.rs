@@ -70,11 +70,16 @@ mod tests {
     #[test]
     fn canonical_json_sorts_keys_whatever_the_field_order() {
         // Same data, fields written in two different orders: one canonical form.
-        let a: serde_json::Value = serde_json::from_str(r#"{"b": 1, "a": {"y": [1.50, 2e1], "x": "é"}}"#).unwrap();
-        let b: serde_json::Value = serde_json::from_str(r#"{"a": {"x": "é", "y": [1.5, 20]}, "b": 1.0}"#).unwrap();
+        let a: serde_json::Value =
+            serde_json::from_str(r#"{"b": 1, "a": {"y": [1.50, 2e1], "x": "é"}}"#).unwrap();
+        let b: serde_json::Value =
+            serde_json::from_str(r#"{"a": {"x": "é", "y": [1.5, 20]}, "b": 1.0}"#).unwrap();
         let ca = serde_json_canonicalizer::to_vec(&a).unwrap();
         assert_eq!(ca, serde_json_canonicalizer::to_vec(&b).unwrap());
-        assert_eq!(String::from_utf8(ca).unwrap(), r#"{"a":{"x":"é","y":[1.5,20]},"b":1}"#);
+        assert_eq!(
+            String::from_utf8(ca).unwrap(),
+            r#"{"a":{"x":"é","y":[1.5,20]},"b":1}"#
+        );
 
         // A payload re-read from JSON with its keys shuffled canonicalises identically.
         let p = payload();
@@ -93,7 +98,13 @@ mod tests {
     #[test]
     fn canonical_numbers_follow_ecmascript_formatting() {
         // RFC 8785 appendix B examples.
-        let cases = [(1e21, "1e+21"), (1e-7, "1e-7"), (0.000001, "0.000001"), (-0.0, "0"), (333333333.3333333, "333333333.3333333")];
+        let cases = [
+            (1e21, "1e+21"),
+            (1e-7, "1e-7"),
+            (0.000001, "0.000001"),
+            (-0.0, "0"),
+            (333333333.3333333, "333333333.3333333"),
+        ];
         for (n, want) in cases {
             assert_eq!(serde_json_canonicalizer::to_string(&n).unwrap(), want);
         }
@@ -107,6 +118,9 @@ mod tests {
         assert_eq!(d, digest_of(&p.canonical_bytes().unwrap()));
         assert_eq!(d.len(), "sha256:".len() + 64);
         // sha256("") is well known.
-        assert_eq!(digest_of(b""), "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(
+            digest_of(b""),
+            "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
     }
 }

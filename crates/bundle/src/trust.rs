@@ -52,10 +52,15 @@ impl PublicKey {
 
     /// Parse standard base64 of 32 raw bytes that encode a valid point.
     pub fn from_base64(s: &str) -> Result<Self, String> {
-        let bytes = B64.decode(s.trim()).map_err(|e| format!("not base64: {e}"))?;
-        let raw: [u8; 32] =
-            bytes.try_into().map_err(|b: Vec<u8>| format!("an Ed25519 public key is 32 bytes, not {}", b.len()))?;
-        VerifyingKey::from_bytes(&raw).map(PublicKey).map_err(|_| "not a valid Ed25519 public key".to_owned())
+        let bytes = B64
+            .decode(s.trim())
+            .map_err(|e| format!("not base64: {e}"))?;
+        let raw: [u8; 32] = bytes
+            .try_into()
+            .map_err(|b: Vec<u8>| format!("an Ed25519 public key is 32 bytes, not {}", b.len()))?;
+        VerifyingKey::from_bytes(&raw)
+            .map(PublicKey)
+            .map_err(|_| "not a valid Ed25519 public key".to_owned())
     }
 }
 
@@ -75,13 +80,30 @@ impl<'de> Deserialize<'de> for PublicKey {
 #[derive(Debug, thiserror::Error)]
 pub enum TrustError {
     #[error("cannot read trust file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot write trust file {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("trust file {path} is not valid: {source}")]
-    Parse { path: PathBuf, source: serde_json::Error },
-    #[error("trust file {path}: environment {environment}: key {name}: keyid {keyid} is not the sha256 of its public key ({expected})")]
-    KeyIdMismatch { path: PathBuf, environment: String, name: String, keyid: KeyId, expected: KeyId },
+    Parse {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error(
+        "trust file {path}: environment {environment}: key {name}: keyid {keyid} is not the sha256 of its public key ({expected})"
+    )]
+    KeyIdMismatch {
+        path: PathBuf,
+        environment: String,
+        name: String,
+        keyid: KeyId,
+        expected: KeyId,
+    },
     #[error("trust file {path}: environment {environment}: threshold must be at least 1")]
     ZeroThreshold { path: PathBuf, environment: String },
 }
@@ -91,9 +113,15 @@ impl TrustFile {
     /// keys, thresholds at least 1.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, TrustError> {
         let path = path.as_ref();
-        let text = std::fs::read(path).map_err(|source| TrustError::Read { path: path.into(), source })?;
+        let text = std::fs::read(path).map_err(|source| TrustError::Read {
+            path: path.into(),
+            source,
+        })?;
         let file: TrustFile =
-            serde_json::from_slice(&text).map_err(|source| TrustError::Parse { path: path.into(), source })?;
+            serde_json::from_slice(&text).map_err(|source| TrustError::Parse {
+                path: path.into(),
+                source,
+            })?;
         file.check(path)?;
         Ok(file)
     }
@@ -101,13 +129,20 @@ impl TrustFile {
     /// [`Self::load`], or an empty trust file when `path` does not exist.
     pub fn load_or_default(path: impl AsRef<Path>) -> Result<Self, TrustError> {
         let path = path.as_ref();
-        if path.exists() { Self::load(path) } else { Ok(Self::default()) }
+        if path.exists() {
+            Self::load(path)
+        } else {
+            Ok(Self::default())
+        }
     }
 
     fn check(&self, path: &Path) -> Result<(), TrustError> {
         for (env, trust) in &self.environments {
             if trust.threshold == 0 {
-                return Err(TrustError::ZeroThreshold { path: path.into(), environment: env.clone() });
+                return Err(TrustError::ZeroThreshold {
+                    path: path.into(),
+                    environment: env.clone(),
+                });
             }
             for key in &trust.keys {
                 let expected = key.public_key.keyid();
@@ -130,7 +165,10 @@ impl TrustFile {
         let path = path.as_ref();
         let mut json = serde_json::to_vec_pretty(self).expect("a trust file is plain data");
         json.push(b'\n');
-        crate::keys::write_atomic(path, &json, None).map_err(|source| TrustError::Write { path: path.into(), source })
+        crate::keys::write_atomic(path, &json, None).map_err(|source| TrustError::Write {
+            path: path.into(),
+            source,
+        })
     }
 
     /// Trust `public_key` (held by `name`) for `environment`, creating the
@@ -141,18 +179,34 @@ impl TrustFile {
         let env = self
             .environments
             .entry(environment.to_owned())
-            .or_insert_with(|| EnvironmentTrust { threshold: 1, keys: Vec::new() });
+            .or_insert_with(|| EnvironmentTrust {
+                threshold: 1,
+                keys: Vec::new(),
+            });
         if env.keys.iter().any(|k| k.keyid == keyid) {
             return false;
         }
-        env.keys.push(TrustedKey { keyid, public_key: PublicKey(*public_key), name: name.to_owned() });
+        env.keys.push(TrustedKey {
+            keyid,
+            public_key: PublicKey(*public_key),
+            name: name.to_owned(),
+        });
         true
     }
 
     /// The keys trusted for `environment`, by keyid (computed from each key).
-    pub(crate) fn keys_for(&self, environment: &str) -> Option<(u32, BTreeMap<KeyId, VerifyingKey>)> {
+    pub(crate) fn keys_for(
+        &self,
+        environment: &str,
+    ) -> Option<(u32, BTreeMap<KeyId, VerifyingKey>)> {
         let env = self.environments.get(environment)?;
-        Some((env.threshold, env.keys.iter().map(|k| (k.public_key.keyid(), k.public_key.0)).collect()))
+        Some((
+            env.threshold,
+            env.keys
+                .iter()
+                .map(|k| (k.public_key.keyid(), k.public_key.0))
+                .collect(),
+        ))
     }
 }
 
@@ -207,11 +261,21 @@ mod tests {
         let pk = B64.encode(a.as_bytes());
         let write = |v: serde_json::Value| std::fs::write(&path, v.to_string()).unwrap();
 
-        write(serde_json::json!({"environments": {"production": {"threshold": 1, "keys": [{"keyid": "00", "public_key": pk, "name": "a"}]}}}));
-        assert!(matches!(TrustFile::load(&path), Err(TrustError::KeyIdMismatch { .. })));
+        write(
+            serde_json::json!({"environments": {"production": {"threshold": 1, "keys": [{"keyid": "00", "public_key": pk, "name": "a"}]}}}),
+        );
+        assert!(matches!(
+            TrustFile::load(&path),
+            Err(TrustError::KeyIdMismatch { .. })
+        ));
         write(serde_json::json!({"environments": {"production": {"threshold": 0, "keys": []}}}));
-        assert!(matches!(TrustFile::load(&path), Err(TrustError::ZeroThreshold { .. })));
-        write(serde_json::json!({"environments": {"production": {"threshold": 1, "keys": [{"keyid": "00", "public_key": "AAAA", "name": "a"}]}}}));
+        assert!(matches!(
+            TrustFile::load(&path),
+            Err(TrustError::ZeroThreshold { .. })
+        ));
+        write(
+            serde_json::json!({"environments": {"production": {"threshold": 1, "keys": [{"keyid": "00", "public_key": "AAAA", "name": "a"}]}}}),
+        );
         let err = TrustFile::load(&path).unwrap_err().to_string();
         assert!(err.contains("32 bytes"), "{err}");
     }

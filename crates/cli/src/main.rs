@@ -13,6 +13,10 @@ use tailor_store::Workspace;
 use tailor_store::types::ImportOptions;
 
 
+mod bundle_cmd;
+mod publish_cmd;
+mod serve_cmd;
+
 #[derive(Parser)]
 #[command(name = "tailor", version, about = "Author, simulate and publish shopper personalization rules")]
 struct Cli {
@@ -72,6 +76,18 @@ enum Command {
         #[arg(long)]
         unit: String,
     },
+    /// Signing keys (kept outside workspaces).
+    #[command(subcommand)]
+    Keys(bundle_cmd::KeysCmd),
+    /// Build and verify signed bundles.
+    #[command(subcommand)]
+    Bundle(bundle_cmd::BundleCmd),
+    /// Run the decision service (HTTP API: docs/http-api.md).
+    Serve(serve_cmd::ServeArgs),
+    /// Publish the workspace's rules to a decision service.
+    Publish(publish_cmd::PublishArgs),
+    /// Republish an earlier version's rules as a new version.
+    Rollback(publish_cmd::RollbackArgs),
     /// Undo the last change.
     Undo { workspace: PathBuf },
     /// Redo the last undone change.
@@ -353,6 +369,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             })?;
         }
         Command::Explain(args) => return explain(f, args),
+        Command::Keys(cmd) => bundle_cmd::run_keys(cmd, f == Format::Json)?,
+        Command::Bundle(cmd) => return bundle_cmd::run_bundle(cmd, f == Format::Json),
+        Command::Serve(args) => serve_cmd::run_serve(args)?,
+        Command::Publish(args) => return publish_cmd::run_publish(args, f == Format::Json, None),
+        Command::Rollback(args) => {
+            let to = args.to_version;
+            return publish_cmd::run_publish(args.publish, f == Format::Json, Some(to));
+        }
         Command::Bucket { seed, unit } => {
             let b = tailor_engine::bucket(&seed, &unit);
             emit(f, &serde_json::json!({"seed": seed, "unit": unit, "bucket": b}), || b.to_string())?;

@@ -8,6 +8,7 @@
 
 pub mod attribute;
 pub mod condition;
+pub mod persona;
 pub mod plan;
 pub mod segment;
 pub mod spec;

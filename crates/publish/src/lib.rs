@@ -172,6 +172,32 @@ pub fn active(target: &Target, timeout: Duration) -> Result<Option<ActiveBundle>
     }
 }
 
+/// [`active`] with the upload's retry policy: a service that is restarting
+/// or briefly unreachable gets the same chances as the upload itself.
+fn active_retrying(target: &Target, opts: &PublishOptions, progress: &mut dyn FnMut(Step)) -> Result<Option<ActiveBundle>> {
+    let attempts = opts.max_attempts.max(1);
+    let mut wait = opts.initial_backoff;
+    for attempt in 1..=attempts {
+        match active(target, opts.timeout) {
+            Err(PublishError::Unreachable { last, .. }) if attempt < attempts => {
+                progress(Step::Retrying { attempt, of: attempts, wait_ms: wait.as_millis() as u32, reason: last });
+                std::thread::sleep(wait);
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+            Err(PublishError::Unreachable { last, .. }) => {
+                return Err(PublishError::Unreachable { url: target.url.clone(), attempts, last });
+            }
+            Err(PublishError::Rejected { status, .. }) if (status >= 500 || status == 408 || status == 429) && attempt < attempts => {
+                progress(Step::Retrying { attempt, of: attempts, wait_ms: wait.as_millis() as u32, reason: format!("HTTP {status}") });
+                std::thread::sleep(wait);
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+            other => return other,
+        }
+    }
+    unreachable!("the loop returns on its last attempt")
+}
+
 fn rejection(status: u16, body: &str) -> PublishError {
     #[derive(Deserialize)]
     struct Err {
@@ -302,7 +328,7 @@ fn release(
     if opts.require_approval && opts.approvals.is_empty() {
         return Err(PublishError::ApprovalRequired(target.environment.clone()));
     }
-    let active = active(target, opts.timeout)?;
+    let active = active_retrying(target, opts, progress)?;
     let old = match &active {
         Some(a) => rules_of(ws, &target.environment, &a.digest)?,
         None => None,
@@ -329,7 +355,7 @@ fn release(
     let body = serde_json::to_vec(&built.envelope).map_err(|e| PublishError::Protocol(e.to_string()))?;
     let (attempts, unchanged) = upload(target, &body, opts, progress)?;
     progress(Step::Confirming);
-    let now_active = self::active(target, opts.timeout)?;
+    let now_active = active_retrying(target, opts, progress)?;
     match &now_active {
         Some(a) if a.digest == built.digest => {}
         other => {
@@ -383,7 +409,8 @@ fn upload(target: &Target, body: &[u8], opts: &PublishOptions, progress: &mut dy
                     let unchanged = text.contains("\"unchanged\"");
                     return Ok((attempt, unchanged));
                 }
-                if status < 500 && status != 429 {
+                // 408, 429 and 5xx are worth another try; other 4xx are final.
+                if status < 500 && status != 429 && status != 408 {
                     return Err(rejection(status, &text));
                 }
                 last = format!("HTTP {status}: {}", text.chars().take(200).collect::<String>());

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::http::StatusCode;
 use jiff::Timestamp;
-use tailor_bundle::{Envelope, TrustFile, Verified};
+use tailor_bundle::{TrustFile, Verified};
 use tailor_engine::plan::Plan;
 
 use crate::error::ApiError;
@@ -83,9 +83,7 @@ impl Checked {
 /// Verifies an uploaded envelope for `env` at `now` and compiles its rules.
 /// CPU-bound: run it off the async workers.
 pub(crate) fn check(bytes: &[u8], trust: &TrustFile, env: &str, now: Timestamp) -> Result<Checked, ApiError> {
-    let envelope: Envelope = serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::malformed(format!("the body is not a DSSE envelope: {e}")))?;
-    let verified = tailor_bundle::verify(&envelope, trust, env, now).map_err(|e| {
+    let verified = tailor_bundle::verify(bytes, trust, env, now).map_err(|e| {
         let code = e.code();
         let status = if code.starts_with("malformed") { StatusCode::BAD_REQUEST } else { StatusCode::UNPROCESSABLE_ENTITY };
         ApiError::new(status, code, e.to_string())
@@ -169,7 +167,7 @@ fn sync_dir(_dir: &Path) -> std::io::Result<()> {
 /// `active_file`.
 pub(crate) fn prune(dir: &Path, keep: usize, active_file: &Path) {
     let mut files = bundle_files(dir);
-    files.sort_by(|a, b| b.0.cmp(&a.0));
+    files.sort_by_key(|f| std::cmp::Reverse(f.0));
     for (_, path) in files.into_iter().skip(keep.max(1)) {
         if path != active_file
             && let Err(e) = fs::remove_file(&path)

@@ -36,7 +36,7 @@ use jiff::Timestamp;
 use tailor_bundle::TrustFile;
 use tokio::net::TcpListener;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 pub use decision_log::LogConfig;
 pub use error::{ApiError, ServerError};
@@ -129,7 +129,8 @@ impl AppState {
                 token_hash: config.publish_token.as_deref().filter(|t| !t.is_empty()).map(state::token_hash),
                 max_body_bytes: config.max_body_bytes,
                 max_decide_body_bytes: config.max_decide_body_bytes,
-                body_timeout: config.request_timeout,
+                request_timeout: config.request_timeout,
+                body_timeout: config.request_timeout.mul_f64(0.9),
                 keep_bundles: config.keep_bundles,
                 metrics,
                 log,
@@ -151,7 +152,7 @@ impl AppState {
 
 /// The service's routes over `state`, with tracing and the request timeout.
 pub fn router(state: AppState) -> Router {
-    let request_timeout = state.inner.body_timeout;
+    let request_timeout = state.inner.request_timeout;
     Router::new()
         .route("/v1/decide", post(routes::decide))
         .route("/v1/bundles/{env}", put(routes::put_bundle))
@@ -162,7 +163,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(routes::not_found)
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
-        .layer(TraceLayer::new_for_http())
+        // 5xx are logged at WARN (a 503 before the first bundle is expected),
+        // other requests at DEBUG; headers (the token) are never logged.
+        .layer(TraceLayer::new_for_http().on_failure(DefaultOnFailure::new().level(tracing::Level::WARN)))
 }
 
 /// A service bound to its address, not yet serving.

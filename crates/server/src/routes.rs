@@ -230,8 +230,8 @@ async fn upload(state: &AppState, env: &str, headers: &HeaderMap, body: Body) ->
     let dir = bundles::env_dir(&inner.data_dir, env);
     let (version, digest) = (checked.version(), checked.digest().to_owned());
     let path = {
-        let (dir, digest) = (dir.clone(), digest.clone());
-        tokio::task::spawn_blocking(move || bundles::persist(&dir, version, &digest, &bytes))
+        let (into, digest) = (dir.clone(), digest.clone());
+        tokio::task::spawn_blocking(move || bundles::persist(&into, version, &digest, &bytes))
             .await
             .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
             .map_err(|e| {

@@ -64,6 +64,10 @@ pub(crate) struct Inner {
     pub token_hash: Option<[u8; 32]>,
     pub max_body_bytes: usize,
     pub max_decide_body_bytes: usize,
+    /// Whole-request timeout (a tower layer).
+    pub request_timeout: Duration,
+    /// Time to receive a body: a little less than `request_timeout`, so a
+    /// slow body gets the JSON 408 `timeout` rather than the layer's bare 408.
     pub body_timeout: Duration,
     pub keep_bundles: usize,
     pub metrics: Metrics,

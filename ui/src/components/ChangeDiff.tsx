@@ -2,7 +2,7 @@ import type { ChangeRecord } from "../bindings/ChangeRecord";
 
 type Line = { key: string; before: string; after: string; changed: boolean };
 
-const show = (v: unknown) => (v === undefined ? "" : JSON.stringify(v, null, 2));
+const show = (v: unknown) => (v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v, null, 2));
 
 /** Key-level before/after of one change (whole values when not objects). */
 export function diffLines(before: unknown, after: unknown): Line[] {

@@ -10,9 +10,11 @@ import type { SegmentRow } from "../bindings/SegmentRow";
 import { ConditionEditor } from "../components/ConditionEditor";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { ItemHistory } from "../components/ItemHistory";
 import { ReachPanel } from "../components/ReachPanel";
 import { useConditionEditor } from "../condition/useConditionEditor";
 import { isPastDate } from "../format";
+import { useEscape } from "../hooks";
 import { useDeleteSegment, useSaveSegment } from "../queries";
 
 interface Props {
@@ -69,6 +71,7 @@ export function SegmentEditor({ row, attributes, onClose, onReload }: Props) {
   };
   const conflict = save.error?.kind === "conflict";
   const isNew = revision === null;
+  useEscape(() => (dirty && !isNewAndEmpty() ? setConfirm("discard") : onClose()), confirm === null);
 
   return (
     <div className="screen segment-editor" data-testid="segment-editor">
@@ -121,6 +124,7 @@ export function SegmentEditor({ row, attributes, onClose, onReload }: Props) {
         </div>
         <ReachPanel condition={cond.condition} note={cond.incomplete > 0 ? "Counted without the incomplete rows." : undefined} />
       </div>
+      {!isNew && <ItemHistory kind="segment" itemKey={name.trim()} onReverted={() => onReload(name.trim())} />}
       {confirm === "delete" && revision !== null && (
         <ConfirmDialog
           title={`Delete segment ${name}?`}

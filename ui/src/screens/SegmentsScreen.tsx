@@ -1,16 +1,17 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { SegmentRow } from "../bindings/SegmentRow";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { SegmentReachCell } from "../components/SegmentReachCell";
 import { EmptyState, Loading } from "../components/StatusViews";
 import { isPastDate } from "../format";
 import { useAttributes, useSegments } from "../queries";
+import type { OpenTarget } from "../sections";
 import { SegmentEditor } from "./SegmentEditor";
 
 type Editing = { session: number; row: SegmentRow | null } | null;
 
 /** Segment list, and the editor for one segment. */
-export function SegmentsScreen() {
+export function SegmentsScreen({ target }: { target?: OpenTarget } = {}) {
   const segments = useSegments();
   const attrs = useAttributes();
   const [editing, setEditing] = useState<Editing>(null);
@@ -19,6 +20,15 @@ export function SegmentsScreen() {
     setSession(session + 1);
     setEditing({ session: session + 1, row });
   };
+  // Another screen (Due for review) asked to open a segment.
+  const handled = useRef<number | null>(null);
+  useEffect(() => {
+    if (!target || target.kind !== "segment" || !segments.data || handled.current === target.nonce) return;
+    handled.current = target.nonce;
+    const row = segments.data.find((r) => r.segment.name === target.key);
+    if (row) open(row);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [target, segments.data]);
 
   if (editing) {
     if (attrs.isPending) return <Loading />;

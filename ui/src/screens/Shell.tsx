@@ -5,16 +5,43 @@ import { Header } from "../components/Header";
 import { Sidebar } from "../components/Sidebar";
 import { makeShortcutHandler } from "../keyboard";
 import { useUndoRedo } from "../queries";
-import { SECTIONS, type SectionId } from "../sections";
+import { SECTIONS, type OpenTarget, type SectionId } from "../sections";
 import { AttributesScreen } from "./AttributesScreen";
+import { CampaignsScreen } from "./CampaignsScreen";
+import { CatalogScreen } from "./CatalogScreen";
+import { ConstraintsScreen } from "./ConstraintsScreen";
+import { ContentScreen } from "./ContentScreen";
 import { HistoryScreen } from "./HistoryScreen";
+import { JourneyScreen } from "./JourneyScreen";
 import { NotAvailable } from "./NotAvailable";
+import { PlanScreen } from "./PlanScreen";
+import { ReviewScreen } from "./ReviewScreen";
 import { SegmentsScreen } from "./SegmentsScreen";
 import { ShoppersScreen } from "./ShoppersScreen";
 
+const SECTION_OF: Record<OpenTarget["kind"], SectionId> = {
+  segment: "segments",
+  entry: "content-plan",
+  content: "content",
+  campaign: "campaigns",
+  page_type: "journey",
+};
+
 /** The open workspace: header, sidebar and the current section. */
 export function Shell({ info }: { info: WorkspaceInfo }) {
-  const [section, setSection] = useState<SectionId>("segments");
+  const [section, setSectionState] = useState<SectionId>("segments");
+  const [target, setTarget] = useState<OpenTarget | undefined>(undefined);
+  const nonce = useRef(0);
+  const setSection = (s: SectionId) => {
+    setTarget(undefined);
+    setSectionState(s);
+  };
+  /** Go to an item's section and open it there (review list, "used by" links). */
+  const openItem = (t: { kind: OpenTarget["kind"]; key: string }) => {
+    nonce.current += 1;
+    setTarget({ ...t, nonce: nonce.current });
+    setSectionState(SECTION_OF[t.kind]);
+  };
   const { undo, redo } = useUndoRedo();
 
   // Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y outside text fields.
@@ -44,7 +71,21 @@ export function Shell({ info }: { info: WorkspaceInfo }) {
           {current.comingWith ? (
             <NotAvailable section={current} />
           ) : section === "segments" ? (
-            <SegmentsScreen />
+            <SegmentsScreen target={target} />
+          ) : section === "journey" ? (
+            <JourneyScreen target={target} />
+          ) : section === "content" ? (
+            <ContentScreen target={target} onOpen={openItem} />
+          ) : section === "content-plan" ? (
+            <PlanScreen target={target} />
+          ) : section === "campaigns" ? (
+            <CampaignsScreen target={target} />
+          ) : section === "constraints" ? (
+            <ConstraintsScreen />
+          ) : section === "catalog" ? (
+            <CatalogScreen />
+          ) : section === "review" ? (
+            <ReviewScreen onOpen={openItem} />
           ) : section === "attributes" ? (
             <AttributesScreen />
           ) : section === "shoppers" ? (

@@ -1,0 +1,282 @@
+//! `tailor keys …` and `tailor bundle …`: signing keys and signed bundles,
+//! over `tailor-bundle` (docs/bundle-format.md). Private key material is
+//! never printed.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use jiff::{SignedDuration, Timestamp};
+use serde_json::json;
+use tailor_bundle::{BUNDLE_SCHEMA_VERSION, BundlePayload, KeyStore, TrustFile};
+
+#[derive(Subcommand)]
+pub enum KeysCmd {
+    /// Generate an Ed25519 signing key and print its keyid. The private key
+    /// is a 0600 file in the data dir (or $TAILOR_KEY_DIR), never in a workspace.
+    Generate { name: String },
+    /// List signing keys: name and keyid.
+    List,
+    /// Trust a key's public half for an environment in a trust file (created or merged).
+    Export {
+        name: String,
+        /// Environment the key may sign for, e.g. `production`.
+        #[arg(long)]
+        env: String,
+        /// The trust file to write or merge into.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BundleCmd {
+    /// Build and sign a bundle of a workspace's rules.
+    Build {
+        workspace: PathBuf,
+        /// Environment the bundle is for, e.g. `staging` or `production`.
+        #[arg(long)]
+        env: String,
+        /// Signing key name (`tailor keys generate NAME`); repeat to add signatures.
+        #[arg(long, required = true)]
+        key: Vec<String>,
+        /// Where to write the envelope (JSON).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Bundle version (default 1; `tailor publish` passes the next one).
+        #[arg(long)]
+        version: Option<u64>,
+        /// Days until the service refuses the bundle.
+        #[arg(long, default_value_t = 30)]
+        expires_in_days: u32,
+        /// Author recorded in the bundle (default: $USER, else the first key's name).
+        #[arg(long)]
+        author: Option<String>,
+    },
+    /// Verify a signed bundle against a trust file (exit 1 if it is refused).
+    Verify {
+        file: PathBuf,
+        /// Trust file (`tailor keys export`).
+        #[arg(long)]
+        trust: PathBuf,
+        /// Environment the bundle must be valid for.
+        #[arg(long)]
+        env: String,
+    },
+}
+
+fn print(json: bool, value: serde_json::Value, text: impl FnOnce() -> String) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(&value)?);
+    } else {
+        println!("{}", text());
+    }
+    Ok(())
+}
+
+pub fn run_keys(cmd: KeysCmd, json: bool) -> Result<()> {
+    let store = KeyStore::open_default()?;
+    match cmd {
+        KeysCmd::Generate { name } => {
+            let keyid = store.generate(&name)?;
+            print(
+                json,
+                json!({"name": name, "keyid": keyid, "dir": store.dir()}),
+                || keyid.to_string(),
+            )?;
+        }
+        KeysCmd::List => {
+            let keys = store.list()?;
+            let rows: Vec<_> = keys
+                .iter()
+                .map(|(name, keyid)| json!({"name": name, "keyid": keyid}))
+                .collect();
+            print(json, json!(rows), || {
+                if keys.is_empty() {
+                    format!(
+                        "no keys in {} (tailor keys generate NAME)",
+                        store.dir().display()
+                    )
+                } else {
+                    keys.iter()
+                        .map(|(name, keyid)| format!("{name}\t{keyid}"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                }
+            })?;
+        }
+        KeysCmd::Export { name, env, output } => {
+            let public = store.public_key(&name)?;
+            let mut trust = TrustFile::load_or_default(&output)?;
+            let added = trust.trust(&env, &name, &public);
+            if added {
+                trust.save(&output)?;
+            }
+            let keyid = tailor_bundle::KeyId::of(&public);
+            print(
+                json,
+                json!({"name": name, "keyid": keyid, "environment": env, "trust_file": output, "added": added}),
+                || {
+                    let what = if added {
+                        "now trusted"
+                    } else {
+                        "already trusted"
+                    };
+                    format!("{name} ({keyid}) {what} for {env} in {}", output.display())
+                },
+            )?;
+        }
+    }
+    Ok(())
+}
+
+pub fn run_bundle(cmd: BundleCmd, json: bool) -> Result<ExitCode> {
+    match cmd {
+        BundleCmd::Build {
+            workspace,
+            env,
+            key,
+            output,
+            version,
+            expires_in_days,
+            author,
+        } => {
+            build(
+                &workspace,
+                &env,
+                &key,
+                &output,
+                version.unwrap_or(1),
+                expires_in_days,
+                author,
+                json,
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        BundleCmd::Verify { file, trust, env } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let trust = TrustFile::load(&trust)?;
+            match tailor_bundle::verify_strict(&bytes, &trust, &env, Timestamp::now()) {
+                Ok(v) => {
+                    let p = &v.payload;
+                    print(
+                        json,
+                        json!({"ok": true, "digest": v.digest, "environment": p.environment, "version": p.version,
+                               "workspace_id": p.workspace_id, "author": p.author, "created_at": p.created_at,
+                               "expires_at": p.expires_at, "keyids": v.keyids}),
+                        || {
+                            format!(
+                                "ok: {} version {} for {} (expires {}), signed by {}",
+                                v.digest,
+                                p.version,
+                                p.environment,
+                                p.expires_at,
+                                v.keyids
+                                    .iter()
+                                    .map(|k| k.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        },
+                    )?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("{}: {e}", e.code());
+                    if json {
+                        println!(
+                            "{}",
+                            serde_json::to_string_pretty(
+                                &json!({"ok": false, "code": e.code(), "message": e.to_string()})
+                            )?
+                        );
+                    }
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build(
+    workspace: &Path,
+    env: &str,
+    keys: &[String],
+    output: &Path,
+    version: u64,
+    expires_in_days: u32,
+    author: Option<String>,
+    json: bool,
+) -> Result<()> {
+    if expires_in_days == 0 {
+        bail!("--expires-in-days must be at least 1");
+    }
+    let ws = tailor_store::Workspace::open(workspace)?;
+    let rules = ws.snapshot()?;
+    let workspace_id = ws.workspace_id()?;
+    if let Err(errors) = tailor_engine::plan::Plan::compile(&rules) {
+        let shown: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+        bail!(
+            "the workspace's rules do not compile ({} problems):\n{}",
+            errors.len(),
+            shown.join("\n")
+        );
+    }
+    let store = KeyStore::open_default()?;
+    let signers = keys
+        .iter()
+        .map(|k| {
+            store
+                .load(k)
+                .with_context(|| format!("loading signing key {k}"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let author = author
+        .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+        .or_else(|| std::env::var("USERNAME").ok().filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| keys[0].clone());
+    let created_at = Timestamp::now();
+    let expires_at = created_at
+        .checked_add(SignedDuration::from_hours(24 * i64::from(expires_in_days)))
+        .context("--expires-in-days is too far in the future")?;
+    let payload = BundlePayload {
+        schema_version: BUNDLE_SCHEMA_VERSION,
+        workspace_id,
+        environment: env.to_owned(),
+        version,
+        created_at,
+        expires_at,
+        parent_digest: None,
+        author,
+        approvals: Vec::new(),
+        rules,
+    };
+    let built = tailor_bundle::build(&payload, &signers.iter().collect::<Vec<_>>())?;
+    let mut bytes = built.envelope.to_json();
+    bytes.push(b'\n');
+    std::fs::write(output, &bytes).with_context(|| format!("writing {}", output.display()))?;
+    let keyids: Vec<_> = built
+        .envelope
+        .signatures
+        .iter()
+        .map(|s| s.keyid.clone())
+        .collect();
+    print(
+        json,
+        json!({"output": output, "digest": built.digest, "environment": env, "version": version,
+               "expires_at": expires_at, "canonical_len": built.canonical_len, "keyids": keyids}),
+        || {
+            format!(
+                "wrote {} ({} version {} for {}, expires {})",
+                output.display(),
+                built.digest,
+                version,
+                env,
+                expires_at
+            )
+        },
+    )
+}

@@ -1,0 +1,194 @@
+// Import a catalog: choose a file and format, map columns (generic CSV),
+// preview what would change (dry run), then import.
+import { useState } from "react";
+import { toErrorReport } from "../api";
+import type { ErrorReport } from "../bindings/ErrorReport";
+import { columnsOf, FORMATS, mappingArg, mappingFromReport, missingRequired, PRODUCT_FIELDS, setMapping, type Mapping } from "../catalog/mapping";
+import { chooseCatalogFile } from "../dialogs";
+import type { CatalogFormat, CatalogImportReport } from "../pendingTypes";
+import { useImportCatalog } from "../queries";
+import { ProductTable } from "./ProductTable";
+
+type Step = { step: "choose" } | { step: "preview"; report: CatalogImportReport } | { step: "done"; report: CatalogImportReport };
+
+export function CatalogImportWizard({ onClose }: { onClose: () => void }) {
+  const [path, setPath] = useState("");
+  const [format, setFormat] = useState<CatalogFormat>("csv");
+  const [mapping, setMap] = useState<Mapping>({});
+  const [columns, setColumns] = useState<string[]>([]);
+  const [state, setState] = useState<Step>({ step: "choose" });
+  const [error, setError] = useState<ErrorReport | null>(null);
+  const imp = useImportCatalog();
+
+  const reset = () => {
+    setState({ step: "choose" });
+    setColumns([]);
+    setMap({});
+  };
+  const preview = (m: Mapping = mapping) => {
+    setError(null);
+    imp.mutate(
+      { path: path.trim(), format, mapping: mappingArg(format, m), dryRun: true },
+      {
+        onSuccess: (report) => {
+          setColumns(columnsOf(report));
+          setMap(mappingFromReport(report));
+          setState({ step: "preview", report });
+        },
+        onError: setError,
+      },
+    );
+  };
+  const commit = () => {
+    setError(null);
+    imp.mutate({ path: path.trim(), format, mapping: mappingArg(format, mapping), dryRun: false }, { onSuccess: (report) => setState({ step: "done", report }), onError: setError });
+  };
+  const browse = async () => {
+    try {
+      const p = await chooseCatalogFile();
+      if (p) {
+        setPath(p);
+        if (p.toLowerCase().endsWith(".xml")) setFormat("gmc_xml");
+        else if (p.toLowerCase().endsWith(".tsv") || p.toLowerCase().endsWith(".txt")) setFormat("gmc_tsv");
+        reset();
+      }
+    } catch (e) {
+      setError(toErrorReport(e));
+    }
+  };
+  const missing = format === "csv" && state.step === "preview" ? missingRequired(mapping) : [];
+
+  return (
+    <section className="panel wizard" data-testid="catalog-import" aria-label="Import catalog">
+      <div className="panel-title">
+        <h2>Import catalog</h2>
+        <button type="button" className="btn-link" onClick={onClose} data-testid="catalog-import-close">
+          Close
+        </button>
+      </div>
+      <ol className="steps">
+        <li className={state.step === "choose" ? "current" : ""}>1. File and format</li>
+        {format === "csv" && <li className={state.step === "preview" ? "current" : ""}>2. Map columns</li>}
+        <li className={state.step === "preview" ? "current" : ""}>{format === "csv" ? "3" : "2"}. Check preview</li>
+        <li className={state.step === "done" ? "current" : ""}>{format === "csv" ? "4" : "3"}. Done</li>
+      </ol>
+      {error && (
+        <div className="banner banner-error import-error" role="alert" data-testid="catalog-import-error">
+          <strong>Import failed — nothing was imported.</strong>
+          <pre className="error-detail">{error.message}</pre>
+        </div>
+      )}
+      {state.step !== "done" && (
+        <form
+          className="form-grid"
+          onSubmit={(e) => {
+            e.preventDefault();
+            preview();
+          }}
+        >
+          <label htmlFor="catalog-import-path">File</label>
+          <div className="row">
+            <input
+              id="catalog-import-path"
+              value={path}
+              onChange={(e) => {
+                setPath(e.target.value);
+                reset();
+              }}
+              placeholder="/path/to/products.csv"
+              spellCheck={false}
+              data-testid="catalog-import-path"
+            />
+            <button type="button" onClick={browse} data-testid="catalog-import-browse">
+              Browse…
+            </button>
+          </div>
+          <label htmlFor="catalog-import-format">Format</label>
+          <select
+            id="catalog-import-format"
+            value={format}
+            onChange={(e) => {
+              setFormat(e.target.value as CatalogFormat);
+              reset();
+            }}
+            data-testid="catalog-import-format"
+          >
+            {FORMATS.map((f) => (
+              <option key={f.value} value={f.value}>
+                {f.label}
+              </option>
+            ))}
+          </select>
+          <span />
+          <div>
+            <button type="submit" className={state.step === "choose" ? "btn-primary" : ""} disabled={!path.trim() || imp.isPending} data-testid="catalog-import-preview">
+              {imp.isPending && imp.variables?.dryRun ? "Reading…" : state.step === "preview" ? "Refresh preview" : "Preview"}
+            </button>
+          </div>
+        </form>
+      )}
+      {state.step === "preview" && format === "csv" && (
+        <div className="mapping" data-testid="catalog-mapping">
+          <h3>Columns → product fields</h3>
+          <div className="mapping-grid">
+            {PRODUCT_FIELDS.map((field) => (
+              <label key={field} className="mapping-field">
+                <span className="mono">
+                  {field}
+                  {(field === "id" || field === "title") && <span className="warn">*</span>}
+                </span>
+                <select
+                  value={mapping[field] ?? ""}
+                  onChange={(e) => {
+                    const next = setMapping(mapping, field, e.target.value);
+                    setMap(next);
+                    preview(next);
+                  }}
+                  data-testid={`catalog-map-${field}`}
+                >
+                  <option value="">(not imported)</option>
+                  {columns.map((c) => (
+                    <option key={c} value={c}>
+                      {c}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ))}
+          </div>
+          <p className="muted small">Other columns are kept as product attributes (size, colour, material…).</p>
+        </div>
+      )}
+      {state.step === "preview" && (
+        <div className="import-preview" data-testid="catalog-import-report">
+          <p>
+            <strong data-testid="catalog-import-rows">{state.report.rows}</strong> rows · <strong data-testid="catalog-import-created">{state.report.created}</strong> new ·{" "}
+            <strong data-testid="catalog-import-updated">{state.report.updated}</strong> updated
+          </p>
+          {(state.report.sample ?? []).length > 0 && (
+            <>
+              <h3>First products as they will be stored</h3>
+              <ProductTable rows={state.report.sample ?? []} testId="catalog-import-sample" />
+            </>
+          )}
+          {missing.length > 0 && <p className="warn small">Map {missing.join(" and ")} before importing.</p>}
+          <div className="form-actions">
+            <button type="button" className="btn-primary" onClick={commit} disabled={imp.isPending || missing.length > 0} data-testid="catalog-import-commit">
+              {imp.isPending && !imp.variables?.dryRun ? "Importing…" : `Import ${state.report.rows} products`}
+            </button>
+          </div>
+        </div>
+      )}
+      {state.step === "done" && (
+        <div className="banner banner-ok" data-testid="catalog-import-done">
+          Imported {state.report.rows} products from {state.report.file}: {state.report.created} new, {state.report.updated} updated. You can undo this from the header or History.
+          <div className="form-actions">
+            <button type="button" onClick={onClose}>
+              Close
+            </button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,202 @@
+// Campaigns: groupings of plan entries with a rank (1 = top) and a window.
+import { useEffect, useRef, useState } from "react";
+import type { Campaign } from "../bindings/Campaign";
+import type { Versioned } from "../bindings/Versioned";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { ItemHistory } from "../components/ItemHistory";
+import { SaveError } from "../components/SaveError";
+import { EmptyState, Loading } from "../components/StatusViews";
+import { localTimeZone, useEscape } from "../hooks";
+import { useDeleteCampaign, usePlanData, useSaveCampaign } from "../queries";
+import type { OpenTarget } from "../sections";
+
+type Editing = { session: number; item: Versioned<Campaign> | null } | null;
+
+export function CampaignsScreen({ target }: { target?: OpenTarget }) {
+  const plan = usePlanData();
+  const [editing, setEditing] = useState<Editing>(null);
+  const session = useRef(0);
+  const open = (item: Versioned<Campaign> | null) => {
+    session.current += 1;
+    setEditing({ session: session.current, item });
+  };
+  const handled = useRef<number | null>(null);
+  useEffect(() => {
+    if (!target || target.kind !== "campaign" || !plan.data || handled.current === target.nonce) return;
+    handled.current = target.nonce;
+    const found = plan.data.campaigns.find((c) => c.item.name === target.key);
+    if (found) open(found);
+  }, [target, plan.data]);
+
+  if (plan.isPending) return <Loading />;
+  if (plan.isError)
+    return (
+      <div className="screen">
+        <h1>Campaigns</h1>
+        <ErrorBanner error={plan.error} title="Could not load campaigns." />
+      </div>
+    );
+  const data = plan.data;
+  const sorted = [...data.campaigns].sort((a, b) => a.item.rank - b.item.rank || (a.item.name < b.item.name ? -1 : 1));
+  return (
+    <div className="screen screen-wide" data-testid="campaigns">
+      <div className="screen-header">
+        <h1>Campaigns</h1>
+        <div className="spacer" />
+        <button type="button" className="btn-primary" onClick={() => open(null)} data-testid="campaign-new">
+          + New campaign
+        </button>
+      </div>
+      <p className="muted">An entry in a campaign of rank 1 beats entries of rank 2 and entries outside any campaign, whatever their priority.</p>
+      <div className={"split" + (editing ? " with-side" : "")}>
+        <div className="split-main">
+          {sorted.length === 0 ? (
+            <EmptyState title="No campaigns yet" testId="campaigns-empty">
+              <p>Campaigns group entries (a holiday push, a launch) and rank them above everyday entries.</p>
+            </EmptyState>
+          ) : (
+            <table className="table table-clickable" data-testid="campaign-table">
+              <thead>
+                <tr>
+                  <th>Rank</th>
+                  <th>Name</th>
+                  <th>Window</th>
+                  <th>Owner</th>
+                  <th>Entries</th>
+                </tr>
+              </thead>
+              <tbody>
+                {sorted.map((c) => (
+                  <tr key={c.item.name} tabIndex={0} onClick={() => open(c)} onKeyDown={(e) => e.key === "Enter" && open(c)} data-testid={`campaign-row-${c.item.name}`}>
+                    <td>#{c.item.rank}</td>
+                    <td className="mono">{c.item.name}</td>
+                    <td className="small">
+                      {c.item.start ?? "…"} → {c.item.end ?? "…"} <span className="muted">({c.item.tz})</span>
+                    </td>
+                    <td>{c.item.owner ?? <span className="muted">—</span>}</td>
+                    <td>{data.entries.filter((e) => e.item.campaign === c.item.name).length}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+        {editing && (
+          <CampaignForm
+            key={editing.session}
+            item={editing.item}
+            usedBy={editing.item ? data.entries.filter((e) => e.item.campaign === editing.item?.item.name).map((e) => e.item.id) : []}
+            onClose={() => setEditing(null)}
+            onReload={async (name) => {
+              const fresh = await plan.refetch();
+              open(fresh.data?.campaigns.find((c) => c.item.name === name) ?? null);
+            }}
+          />
+        )}
+      </div>
+    </div>
+  );
+}
+
+function CampaignForm({ item, usedBy, onClose, onReload }: { item: Versioned<Campaign> | null; usedBy: string[]; onClose: () => void; onReload: (name: string) => void }) {
+  const c = item?.item;
+  const [name, setName] = useState(c?.name ?? "");
+  const [rank, setRank] = useState(String(c?.rank ?? 1));
+  const [start, setStart] = useState(c?.start ?? "");
+  const [end, setEnd] = useState(c?.end ?? "");
+  const [tz, setTz] = useState(c?.tz ?? localTimeZone());
+  const [owner, setOwner] = useState(c?.owner ?? "");
+  const [revision, setRevision] = useState<number | null>(item?.revision ?? null);
+  const [confirm, setConfirm] = useState(false);
+  const save = useSaveCampaign();
+  const del = useDeleteCampaign();
+  useEscape(onClose, !confirm);
+  const draft: Campaign = {
+    name: name.trim(),
+    rank: Math.max(1, Math.floor(Number(rank) || 1)),
+    ...(start ? { start } : {}),
+    ...(end ? { end } : {}),
+    tz: tz.trim() || "UTC",
+    ...(owner.trim() ? { owner: owner.trim() } : {}),
+  };
+  const [savedJson, setSavedJson] = useState<string | null>(() => (c ? JSON.stringify(draft) : null));
+  const dirty = savedJson !== JSON.stringify(draft);
+  const isNew = revision === null;
+  const blocker = !draft.name ? "Give the campaign a name." : start && end && end < start ? "The window ends before it starts." : null;
+  return (
+    <section className="panel side-form" aria-label="Campaign" data-testid="campaign-form">
+      <div className="panel-title">
+        <h2>{isNew ? "New campaign" : `Campaign ${c?.name}`}</h2>
+        <span className={"save-state small" + (dirty ? " warn" : " ok")} data-testid="campaign-save-state">
+          {dirty ? (isNew ? "Not saved yet" : "Unsaved changes") : "Saved"}
+        </span>
+        <button type="button" className="btn-link" onClick={onClose} data-testid="campaign-close">
+          Close
+        </button>
+      </div>
+      <SaveError error={save.error} prefix="campaign" what="campaign" onReload={() => onReload(draft.name)} onDismiss={() => save.reset()} />
+      <div className="form-grid">
+        <label htmlFor="campaign-name">Name</label>
+        <input id="campaign-name" value={name} disabled={!isNew} onChange={(e) => setName(e.target.value)} placeholder="e.g. holiday" spellCheck={false} data-testid="campaign-name" />
+        <label htmlFor="campaign-rank">Rank</label>
+        <span className="row">
+          <input id="campaign-rank" className="input-narrow" type="number" min="1" value={rank} onChange={(e) => setRank(e.target.value)} data-testid="campaign-rank" />
+          <span className="muted small">1 is the top campaign</span>
+        </span>
+        <label htmlFor="campaign-start">Starts</label>
+        <input id="campaign-start" type="date" value={start} onChange={(e) => setStart(e.target.value)} data-testid="campaign-start" />
+        <label htmlFor="campaign-end">Ends (inclusive)</label>
+        <input id="campaign-end" type="date" value={end} onChange={(e) => setEnd(e.target.value)} data-testid="campaign-end" />
+        <label htmlFor="campaign-tz">Time zone</label>
+        <input id="campaign-tz" value={tz} onChange={(e) => setTz(e.target.value)} placeholder="Europe/Paris" spellCheck={false} data-testid="campaign-tz" />
+        <label htmlFor="campaign-owner">Owner</label>
+        <input id="campaign-owner" value={owner} onChange={(e) => setOwner(e.target.value)} data-testid="campaign-owner" />
+      </div>
+      {blocker && name.trim() && <p className="warn small">{blocker}</p>}
+      <div className="form-actions">
+        {!isNew && (
+          <button type="button" className="btn-danger-outline" onClick={() => setConfirm(true)} data-testid="campaign-delete">
+            Delete
+          </button>
+        )}
+        <div className="spacer" />
+        <button
+          type="button"
+          className="btn-primary"
+          disabled={!!blocker || save.isPending || (!dirty && !isNew)}
+          onClick={() =>
+            save.mutate(
+              { item: draft, expectedRevision: revision },
+              {
+                onSuccess: (r) => {
+                  setRevision(r.revision);
+                  setSavedJson(JSON.stringify(draft));
+                },
+              },
+            )
+          }
+          data-testid="campaign-save"
+        >
+          {save.isPending ? "Saving…" : "Save campaign"}
+        </button>
+      </div>
+      {!isNew && <ItemHistory kind="campaign" itemKey={draft.name} onReverted={() => onReload(draft.name)} />}
+      {confirm && revision !== null && (
+        <ConfirmDialog
+          title={`Delete campaign ${draft.name}?`}
+          message={usedBy.length ? `Entries ${usedBy.join(", ")} belong to it; the workspace will refuse until they leave the campaign.` : "No entry belongs to it. You can undo this."}
+          confirmLabel="Delete campaign"
+          busy={del.isPending}
+          onCancel={() => {
+            setConfirm(false);
+            del.reset();
+          }}
+          onConfirm={() => del.mutate({ key: draft.name, revision }, { onSuccess: onClose })}
+        >
+          <ErrorBanner error={del.error} />
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,405 @@
+// The content library: search and filter, and a form per kind with a live preview.
+import { useEffect, useRef, useState } from "react";
+import type { Content } from "../bindings/Content";
+import type { PlacementKind } from "../bindings/PlacementKind";
+import type { Versioned } from "../bindings/Versioned";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { ContentPreview } from "../components/ContentPreview";
+import { DocPane } from "../components/DocPane";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { ItemHistory } from "../components/ItemHistory";
+import { SaveError } from "../components/SaveError";
+import { EmptyState, Loading } from "../components/StatusViews";
+import { isPastDate } from "../format";
+import { useEscape } from "../hooks";
+import type { PlanData } from "../pendingTypes";
+import { buildContent, defaultFields, draftFromContent, emptyDraft, PRODUCT_STRATEGIES, SORT_STRATEGIES, type ContentDraft } from "../plan/contentForm";
+import { entryContentIds, KIND_LABELS, PLACEMENT_KINDS } from "../plan/model";
+import { useDeleteContent, usePlanData, useSaveContent } from "../queries";
+import type { OpenTarget } from "../sections";
+
+type Editing = { session: number; item: Versioned<Content> | null } | null;
+type OpenFn = (t: { kind: OpenTarget["kind"]; key: string }) => void;
+
+/** Who uses a content item: plan entries (content or a variant) and placement defaults. */
+export function contentUsage(data: Pick<PlanData, "entries" | "page_types">, id: string): { entries: string[]; defaults: string[] } {
+  return {
+    entries: data.entries.filter((e) => entryContentIds(e.item).includes(id)).map((e) => e.item.id),
+    defaults: data.page_types.flatMap((p) => p.item.placements.filter((pl) => pl.default === id).map((pl) => `${p.item.name}.${pl.name}`)),
+  };
+}
+
+export function ContentScreen({ target, onOpen }: { target?: OpenTarget; onOpen?: OpenFn }) {
+  const plan = usePlanData();
+  const [search, setSearch] = useState("");
+  const [kind, setKind] = useState("");
+  const [owner, setOwner] = useState("");
+  const [tag, setTag] = useState("");
+  const [editing, setEditing] = useState<Editing>(null);
+  const session = useRef(0);
+  const open = (item: Versioned<Content> | null) => {
+    session.current += 1;
+    setEditing({ session: session.current, item });
+  };
+  const handled = useRef<number | null>(null);
+  useEffect(() => {
+    if (!target || target.kind !== "content" || !plan.data || handled.current === target.nonce) return;
+    handled.current = target.nonce;
+    const found = plan.data.content.find((c) => c.item.id === target.key);
+    if (found) open(found);
+  }, [target, plan.data]);
+
+  if (plan.isPending) return <Loading />;
+  if (plan.isError)
+    return (
+      <div className="screen">
+        <h1>Content</h1>
+        <ErrorBanner error={plan.error} title="Could not load the content library." />
+      </div>
+    );
+  const data = plan.data;
+  const owners = [...new Set(data.content.map((c) => c.item.owner).filter((o): o is string => !!o))].sort();
+  const tags = [...new Set(data.content.flatMap((c) => c.item.tags ?? []))].sort();
+  const q = search.trim().toLowerCase();
+  const rows = data.content.filter((c) => {
+    const it = c.item;
+    return (
+      (!kind || it.kind === kind) &&
+      (!owner || it.owner === owner) &&
+      (!tag || (it.tags ?? []).includes(tag)) &&
+      (!q || JSON.stringify(it).toLowerCase().includes(q))
+    );
+  });
+
+  return (
+    <div className="screen screen-wide" data-testid="content-library">
+      <div className="screen-header">
+        <h1>Content</h1>
+        <div className="spacer" />
+        <button type="button" className="btn-primary" onClick={() => open(null)} data-testid="content-new">
+          + New content
+        </button>
+      </div>
+      <p className="muted">Banners, messages, promotions, product sets, sorts, badges and email flows that plan entries and placement defaults show.</p>
+      <div className={"split" + (editing ? " with-side" : "")}>
+        <div className="split-main">
+          <div className="filters row wrap">
+            <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Search content…" aria-label="Search content" data-testid="content-search" />
+            <label className="filter">
+              <span className="muted small">Kind</span>
+              <select value={kind} onChange={(e) => setKind(e.target.value)} data-testid="content-filter-kind">
+                <option value="">any</option>
+                {PLACEMENT_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {KIND_LABELS[k]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="filter">
+              <span className="muted small">Owner</span>
+              <select value={owner} onChange={(e) => setOwner(e.target.value)} data-testid="content-filter-owner">
+                <option value="">any</option>
+                {owners.map((o) => (
+                  <option key={o} value={o}>
+                    {o}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="filter">
+              <span className="muted small">Tag</span>
+              <select value={tag} onChange={(e) => setTag(e.target.value)} data-testid="content-filter-tag">
+                <option value="">any</option>
+                {tags.map((t) => (
+                  <option key={t} value={t}>
+                    {t}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          {data.content.length === 0 ? (
+            <EmptyState title="No content yet" testId="content-empty">
+              <p>Create the banners, product sets and messages your plan will show.</p>
+              <button type="button" className="btn-primary" onClick={() => open(null)}>
+                Create the first item
+              </button>
+            </EmptyState>
+          ) : rows.length === 0 ? (
+            <EmptyState title="Nothing matches" testId="content-no-match">
+              <p>No content matches the search and filters.</p>
+            </EmptyState>
+          ) : (
+            <table className="table table-clickable" data-testid="content-table">
+              <thead>
+                <tr>
+                  <th>Id</th>
+                  <th>Kind</th>
+                  <th>Owner</th>
+                  <th>Review by</th>
+                  <th>Tags</th>
+                  <th>Used by</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((c) => {
+                  const u = contentUsage(data, c.item.id);
+                  const overdue = isPastDate(c.item.review_by);
+                  return (
+                    <tr key={c.item.id} tabIndex={0} onClick={() => open(c)} onKeyDown={(e) => e.key === "Enter" && open(c)} data-testid={`content-row-${c.item.id}`} className={editing?.item?.item.id === c.item.id ? "selected" : ""}>
+                      <td className="mono">{c.item.id}</td>
+                      <td>
+                        <span className="badge">{KIND_LABELS[c.item.kind]}</span>
+                      </td>
+                      <td>{c.item.owner ?? <span className="muted">—</span>}</td>
+                      <td className={overdue ? "overdue" : ""}>
+                        {c.item.review_by ?? <span className="muted">—</span>}
+                        {overdue && <span className="badge badge-warn">overdue</span>}
+                      </td>
+                      <td className="small">{(c.item.tags ?? []).join(", ")}</td>
+                      <td className="small">{u.entries.length + u.defaults.length || <span className="muted">unused</span>}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+        </div>
+        {editing && (
+          <ContentForm
+            key={editing.session}
+            data={data}
+            item={editing.item}
+            onOpen={onOpen}
+            onClose={() => setEditing(null)}
+            onReload={async (id) => {
+              const fresh = await plan.refetch();
+              open(fresh.data?.content.find((c) => c.item.id === id) ?? null);
+            }}
+          />
+        )}
+      </div>
+    </div>
+  );
+}
+
+function Field({ label, testId, value, onChange, placeholder, type = "text" }: { label: string; testId: string; value: string; onChange: (v: string) => void; placeholder?: string; type?: string }) {
+  return (
+    <>
+      <label htmlFor={testId}>{label}</label>
+      <input id={testId} type={type} value={value} onChange={(e) => onChange(e.target.value)} placeholder={placeholder} data-testid={testId} spellCheck={false} />
+    </>
+  );
+}
+
+export function ContentForm({ data, item, onClose, onReload, onOpen }: { data: PlanData; item: Versioned<Content> | null; onClose: () => void; onReload: (id: string) => void; onOpen?: OpenFn }) {
+  const [d, setD] = useState<ContentDraft>(() => (item ? draftFromContent(item.item) : emptyDraft()));
+  const [revision, setRevision] = useState<number | null>(item?.revision ?? null);
+  const built = buildContent(d);
+  const [savedJson, setSavedJson] = useState<string | null>(() => (item ? JSON.stringify(built.content) : null));
+  const [confirm, setConfirm] = useState(false);
+  const save = useSaveContent();
+  const del = useDeleteContent();
+  useEscape(onClose, !confirm);
+  const isNew = revision === null;
+  const dirty = savedJson !== JSON.stringify(built.content);
+  const f = (k: string) => d.f[k] ?? "";
+  const setF = (k: string) => (v: string) => setD({ ...d, f: { ...d.f, [k]: v } });
+  const usage = isNew ? { entries: [], defaults: [] } : contentUsage(data, d.id.trim());
+  const used = usage.entries.length + usage.defaults.length > 0;
+
+  const doSave = () => {
+    if (built.missing) return;
+    const toSave = built.content;
+    save.mutate(
+      { item: toSave, expectedRevision: revision },
+      {
+        onSuccess: (r) => {
+          setRevision(r.revision);
+          setSavedJson(JSON.stringify(toSave));
+        },
+      },
+    );
+  };
+
+  return (
+    <section className="panel side-form" aria-label="Content item" data-testid="content-form">
+      <div className="panel-title">
+        <h2>{isNew ? "New content" : `Content ${d.id}`}</h2>
+        <span className={"save-state small" + (dirty ? " warn" : " ok")} data-testid="content-save-state">
+          {dirty ? (isNew ? "Not saved yet" : "Unsaved changes") : "Saved"}
+        </span>
+        <button type="button" className="btn-link" onClick={onClose} data-testid="content-close">
+          Close
+        </button>
+      </div>
+      <SaveError error={save.error} prefix="content" what="content item" onReload={() => onReload(d.id.trim())} onDismiss={() => save.reset()} />
+      <div className="form-grid">
+        <label htmlFor="content-kind">Kind</label>
+        <select
+          id="content-kind"
+          value={d.kind}
+          disabled={!isNew}
+          onChange={(e) => {
+            const k = e.target.value as PlacementKind;
+            setD({ ...d, kind: k, f: defaultFields(k) });
+          }}
+          data-testid="content-kind"
+        >
+          {PLACEMENT_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {KIND_LABELS[k]}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="content-id">Id</label>
+        <input id="content-id" value={d.id} disabled={!isNew} onChange={(e) => setD({ ...d, id: e.target.value })} placeholder="e.g. hero_restock" spellCheck={false} data-testid="content-id" />
+        {d.kind === "banner" && (
+          <>
+            <Field label="Headline" testId="content-headline" value={f("headline")} onChange={setF("headline")} />
+            <label htmlFor="content-body">Body</label>
+            <textarea id="content-body" rows={2} value={f("body")} onChange={(e) => setF("body")(e.target.value)} data-testid="content-body" />
+            <Field label="Image URL" testId="content-image-url" value={f("image_url")} onChange={setF("image_url")} placeholder="https://…" />
+            <Field label="Link" testId="content-link" value={f("link")} onChange={setF("link")} placeholder="/collections/new" />
+          </>
+        )}
+        {d.kind === "message" && (
+          <>
+            <label htmlFor="content-text">Text</label>
+            <textarea id="content-text" rows={2} value={f("text")} onChange={(e) => setF("text")(e.target.value)} data-testid="content-text" />
+          </>
+        )}
+        {d.kind === "promotion" && (
+          <>
+            <Field label="Offer" testId="content-offer" value={f("offer")} onChange={setF("offer")} placeholder="Free shipping over 50" />
+            <Field label="Code" testId="content-code" value={f("code")} onChange={setF("code")} />
+            <Field label="Discount %" testId="content-discount" type="number" value={f("discount")} onChange={setF("discount")} />
+          </>
+        )}
+        {d.kind === "product_set" && (
+          <>
+            <label htmlFor="content-strategy">Strategy</label>
+            <select id="content-strategy" value={f("strategy")} onChange={(e) => setF("strategy")(e.target.value)} data-testid="content-strategy">
+              {PRODUCT_STRATEGIES.map((s) => (
+                <option key={s} value={s}>
+                  {s.replace(/_/g, " ")}
+                </option>
+              ))}
+            </select>
+            <Field label="Size" testId="content-size" type="number" value={f("size")} onChange={setF("size")} />
+            <Field label="Min size" testId="content-min-size" type="number" value={f("min_size")} onChange={setF("min_size")} placeholder="fewer → placement default" />
+            <Field label="Category" testId="content-category" value={f("category")} onChange={setF("category")} />
+            <Field label="Match on" testId="content-match-on" value={f("match_on")} onChange={setF("match_on")} placeholder="collection, material (coordinated)" />
+            <Field label="Compatible" testId="content-compatible" value={f("compatible")} onChange={setF("compatible")} placeholder="tag_on_current -> tag_on_candidate, …" />
+            <Field label="Source attribute" testId="content-source" value={f("source")} onChange={setF("source")} placeholder="recently_viewed" />
+            <span />
+            <label className="check">
+              <input type="checkbox" checked={d.excludePurchased} onChange={(e) => setD({ ...d, excludePurchased: e.target.checked })} data-testid="content-exclude-purchased" />
+              Leave out products the shopper already bought
+            </label>
+          </>
+        )}
+        {d.kind === "sort" && (
+          <>
+            <label htmlFor="content-sort-strategy">Order by</label>
+            <select id="content-sort-strategy" value={f("strategy")} onChange={(e) => setF("strategy")(e.target.value)} data-testid="content-sort-strategy">
+              {SORT_STRATEGIES.map((s) => (
+                <option key={s} value={s}>
+                  {s.replace(/_/g, " ")}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
+        {d.kind === "badge" && (
+          <>
+            <Field label="Label" testId="content-label" value={f("label")} onChange={setF("label")} placeholder="New in" />
+            <Field label="Product tag" testId="content-tag" value={f("tag")} onChange={setF("tag")} placeholder="products carrying this tag" />
+          </>
+        )}
+        {d.kind === "email_flow" && (
+          <>
+            <Field label="Trigger" testId="content-trigger" value={f("trigger")} onChange={setF("trigger")} placeholder="cart_abandoned" />
+            <Field label="Delay (hours)" testId="content-delay-hours" type="number" value={f("delay_hours")} onChange={setF("delay_hours")} />
+            <Field label="Template" testId="content-template" value={f("template")} onChange={setF("template")} />
+          </>
+        )}
+        <Field label="Owner" testId="content-owner" value={d.owner} onChange={(v) => setD({ ...d, owner: v })} placeholder="who answers for this item" />
+        <label htmlFor="content-review-by">Review by</label>
+        <span className="row">
+          <input id="content-review-by" type="date" value={d.reviewBy} onChange={(e) => setD({ ...d, reviewBy: e.target.value })} data-testid="content-review-by" />
+          {isPastDate(d.reviewBy) && <span className="badge badge-warn">review overdue</span>}
+        </span>
+        <Field label="Tags" testId="content-tags" value={d.tags} onChange={(v) => setD({ ...d, tags: v })} placeholder="comma-separated" />
+      </div>
+      <ContentPreview content={built.content} />
+      <DocPane value={d.doc} onChange={(doc) => setD({ ...d, doc })} testIdPrefix="content-doc" />
+      {!isNew && (
+        <section className="panel" aria-label="Used by" data-testid="content-used-by">
+          <h2>Used by</h2>
+          {!used && <p className="muted small">Nothing uses this item yet.</p>}
+          {usage.entries.length > 0 && (
+            <ul className="link-list">
+              {usage.entries.map((id) => (
+                <li key={id}>
+                  <button type="button" className="btn-link" onClick={() => onOpen?.({ kind: "entry", key: id })} data-testid="content-used-by-entry">
+                    entry {id}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          {usage.defaults.length > 0 && <p className="small">Default of {usage.defaults.join(", ")}</p>}
+        </section>
+      )}
+      {built.missing && d.id.trim() && (
+        <p className="warn small" data-testid="content-blocker">
+          {built.missing}
+        </p>
+      )}
+      <div className="form-actions">
+        {!isNew && (
+          <button type="button" className="btn-danger-outline" onClick={() => setConfirm(true)} data-testid="content-delete">
+            Delete
+          </button>
+        )}
+        <div className="spacer" />
+        <button type="button" className="btn-primary" onClick={doSave} disabled={!!built.missing || save.isPending || (!dirty && !isNew)} title={built.missing ?? undefined} data-testid="content-save">
+          {save.isPending ? "Saving…" : "Save content"}
+        </button>
+      </div>
+      {!isNew && <ItemHistory kind="content" itemKey={d.id.trim()} onReverted={() => onReload(d.id.trim())} />}
+      {confirm &&
+        revision !== null &&
+        (used ? (
+          <ConfirmDialog
+            title={`${d.id} is in use`}
+            message={
+              <span data-testid="content-delete-refused">
+                It cannot be deleted while it is used by {[...usage.entries.map((e) => `entry ${e}`), ...usage.defaults.map((p) => `the default of ${p}`)].join(", ")}. Point those at other content first.
+              </span>
+            }
+            confirmLabel="OK"
+            danger={false}
+            onCancel={() => setConfirm(false)}
+            onConfirm={() => setConfirm(false)}
+          />
+        ) : (
+          <ConfirmDialog
+            title={`Delete ${d.id}?`}
+            message="Nothing uses it. You can undo this."
+            confirmLabel="Delete content"
+            busy={del.isPending}
+            onCancel={() => {
+              setConfirm(false);
+              del.reset();
+            }}
+            onConfirm={() => del.mutate({ key: d.id.trim(), revision }, { onSuccess: onClose })}
+          >
+            <ErrorBanner error={del.error} />
+          </ConfirmDialog>
+        ))}
+    </section>
+  );
+}

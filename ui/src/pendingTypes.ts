@@ -5,7 +5,6 @@ import type { Constraints } from "./bindings/Constraints";
 import type { Content } from "./bindings/Content";
 import type { PageType } from "./bindings/PageType";
 import type { PlanEntry } from "./bindings/PlanEntry";
-import type { Product } from "./bindings/Product";
 import type { SegmentRow } from "./bindings/SegmentRow";
 import type { Stage } from "./bindings/Stage";
 import type { Versioned } from "./bindings/Versioned";
@@ -22,19 +21,6 @@ export type PlanData = {
   product_count: number;
 };
 
-// TODO: replace with generated binding
-export type CatalogFormat = "csv" | "shopify" | "gmc_tsv" | "gmc_xml";
-
-// TODO: replace with generated binding
-export type CatalogImportReport = {
-  file: string;
-  format: CatalogFormat;
-  rows: number;
-  created: number;
-  updated: number;
-  /** (column, field) in file order. */
-  mapping: Array<[string, string]>;
-  /** The first rows as they will be stored. */
-  sample: Array<Product>;
-  dry_run: boolean;
-};
+// Generated now; re-exported so imports stay stable.
+export type { CatalogFormat } from "./bindings/CatalogFormat";
+export type { CatalogImportReport } from "./bindings/CatalogImportReport";

@@ -15,9 +15,10 @@ pub struct PublishArgs {
     /// Environment, e.g. `staging` or `production`.
     #[arg(long)]
     pub env: String,
-    /// Base URL of the decision service.
-    #[arg(long = "to")]
-    pub url: String,
+    /// Base URL of the decision service; repeat for each replica behind a
+    /// load balancer (each gets the same signed bundle).
+    #[arg(long = "to", required = true)]
+    pub urls: Vec<String>,
     /// Name of the signing key (`tailor keys generate NAME`).
     #[arg(long)]
     pub key: String,
@@ -55,7 +56,8 @@ pub struct RollbackArgs {
 
 fn target(args: &PublishArgs) -> Target {
     Target {
-        url: args.url.clone(),
+        url: args.urls[0].clone(),
+        replicas: args.urls[1..].to_vec(),
         environment: args.env.clone(),
         token: std::env::var("TAILOR_PUBLISH_TOKEN").ok().filter(|t| !t.is_empty()),
     }

@@ -24,6 +24,9 @@ pub use diff::{SectionDiff, SpecDiff, diff};
 pub struct Target {
     /// Base URL of the decision service, e.g. `http://127.0.0.1:8787`.
     pub url: String,
+    /// Further replicas of the same service: each gets the same signed
+    /// bundle (same version and digest) and is confirmed on its own.
+    pub replicas: Vec<String>,
     pub environment: String,
     /// Bearer token for uploads (never stored in the workspace).
     pub token: Option<String>,
@@ -142,6 +145,13 @@ fn list(findings: &[Finding]) -> String {
 }
 
 type Result<T, E = PublishError> = std::result::Result<T, E>;
+
+impl Target {
+    /// The primary URL, then the replicas.
+    pub fn urls(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.url.as_str()).chain(self.replicas.iter().map(String::as_str))
+    }
+}
 
 fn agent(timeout: Duration) -> ureq::Agent {
     ureq::Agent::config_builder()
@@ -328,7 +338,15 @@ fn release(
     if opts.require_approval && opts.approvals.is_empty() {
         return Err(PublishError::ApprovalRequired(target.environment.clone()));
     }
-    let active = active_retrying(target, opts, progress)?;
+    // Every replica's active version counts, so the new version is newer
+    // than all of them; the diff is against the first replica's bundle.
+    let mut actives = Vec::new();
+    for url in target.urls() {
+        let one = Target { url: url.to_owned(), ..target.clone() };
+        actives.push(active_retrying(&one, opts, progress)?);
+    }
+    let active = actives.first().cloned().flatten();
+    let newest = actives.iter().flatten().max_by_key(|a| a.version).cloned();
     let old = match &active {
         Some(a) => rules_of(ws, &target.environment, &a.digest)?,
         None => None,
@@ -343,7 +361,7 @@ fn release(
         schema_version: tailor_bundle::BUNDLE_SCHEMA_VERSION,
         workspace_id: ws.workspace_id()?,
         environment: target.environment.clone(),
-        version: next_version(ws, &target.environment, active.as_ref())?,
+        version: next_version(ws, &target.environment, newest.as_ref())?,
         created_at: now,
         expires_at,
         parent_digest: active.as_ref().map(|a| a.digest.clone()),
@@ -353,30 +371,37 @@ fn release(
     };
     let built = tailor_bundle::build(&payload, &[key])?;
     let body = serde_json::to_vec(&built.envelope).map_err(|e| PublishError::Protocol(e.to_string()))?;
-    let (attempts, unchanged) = upload(target, &body, opts, progress)?;
-    progress(Step::Confirming);
-    let now_active = active_retrying(target, opts, progress)?;
-    match &now_active {
-        Some(a) if a.digest == built.digest => {}
-        other => {
-            return Err(PublishError::NotConfirmed {
-                expected: built.digest.clone(),
-                found: other.as_ref().map_or("no bundle".into(), |a| a.digest.clone()),
-            });
+    let mut attempts = 0;
+    let mut unchanged = true;
+    for url in target.urls() {
+        let one = Target { url: url.to_owned(), ..target.clone() };
+        let (n, same) = upload(&one, &body, opts, progress)?;
+        attempts += n;
+        unchanged &= same;
+        progress(Step::Confirming);
+        let now_active = active_retrying(&one, opts, progress)?;
+        match &now_active {
+            Some(a) if a.digest == built.digest => {}
+            other => {
+                return Err(PublishError::NotConfirmed {
+                    expected: built.digest.clone(),
+                    found: other.as_ref().map_or("no bundle".into(), |a| a.digest.clone()),
+                });
+            }
         }
+        ws.record_published(&PublishedBundle {
+            environment: target.environment.clone(),
+            version: payload.version,
+            digest: built.digest.clone(),
+            parent_digest: payload.parent_digest.clone(),
+            published_at: now.to_string(),
+            author: payload.author.clone(),
+            target: url.to_owned(),
+            kind,
+            rollback_of,
+            envelope: String::from_utf8(body.clone()).unwrap_or_default(),
+        })?;
     }
-    ws.record_published(&PublishedBundle {
-        environment: target.environment.clone(),
-        version: payload.version,
-        digest: built.digest.clone(),
-        parent_digest: payload.parent_digest.clone(),
-        published_at: now.to_string(),
-        author: payload.author.clone(),
-        target: target.url.clone(),
-        kind,
-        rollback_of,
-        envelope: String::from_utf8(body).unwrap_or_default(),
-    })?;
     progress(Step::Done);
     Ok(PublishOutcome {
         environment: target.environment.clone(),

@@ -273,7 +273,7 @@ mod tests {
         let errs: Vec<_> = second.into_iter().filter_map(|r| r.typed(&schema()).err()).collect();
         assert_eq!(errs.len(), 1);
         let msg = errs[0].to_string();
-        assert!(msg.contains("row 2051") && msg.contains("attribute `n`"), "{msg}");
+        assert!(msg.contains("row 2055") && msg.contains("attribute `n`"), "{msg}");
         assert!(stream.next_chunk().is_none());
         assert_eq!(stream.fraction(0), Some(1.0));
     }

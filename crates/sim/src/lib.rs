@@ -15,6 +15,8 @@ pub mod lint;
 pub mod report;
 mod run;
 pub mod simulate;
+#[cfg(test)]
+mod testkit;
 pub mod uci;
 
 pub use input::{ShopperStream, from_maps, from_shoppers, from_table, shoppers_from_csv, shoppers_from_jsonl};

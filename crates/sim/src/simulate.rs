@@ -151,8 +151,9 @@ pub fn times_between(start: Timestamp, end: Timestamp, step: Span) -> Vec<Timest
     let mut t = start;
     while t <= end {
         out.push(t);
-        match t.checked_add(step) {
-            Ok(next) if next > t => t = next,
+        // Calendar units (days) are added on the UTC calendar.
+        match t.to_zoned_datetime(jiff::tz::TimeZone::UTC).checked_add(step) {
+            Ok(next) if next.timestamp() > t => t = next.timestamp(),
             _ => break,
         }
         if out.len() > 100_000 {

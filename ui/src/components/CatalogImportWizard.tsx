@@ -165,10 +165,10 @@ export function CatalogImportWizard({ onClose }: { onClose: () => void }) {
             <strong data-testid="catalog-import-rows">{state.report.rows}</strong> rows · <strong data-testid="catalog-import-created">{state.report.created}</strong> new ·{" "}
             <strong data-testid="catalog-import-updated">{state.report.updated}</strong> updated
           </p>
-          {(state.report.sample ?? []).length > 0 && (
+          {state.report.sample.length > 0 && (
             <>
               <h3>First products as they will be stored</h3>
-              <ProductTable rows={state.report.sample ?? []} testId="catalog-import-sample" />
+              <ProductTable rows={state.report.sample} testId="catalog-import-sample" />
             </>
           )}
           {missing.length > 0 && <p className="warn small">Map {missing.join(" and ")} before importing.</p>}

@@ -2,7 +2,7 @@
 import type { Content } from "../bindings/Content";
 import type { Product } from "../bindings/Product";
 import { sortStrategyColumn } from "../plan/contentForm";
-import { useCatalogPage } from "../queries";
+import { useCatalogPage, useDebounced } from "../queries";
 import { ErrorBanner } from "./ErrorBanner";
 
 export function ContentPreview({ content }: { content: Content }) {
@@ -103,7 +103,8 @@ export function formatDelay(hours: number): string {
 }
 
 function ProductCards({ limit, sort, descending, filter, testId }: { limit: number; sort: string; descending: boolean; filter: string | null; testId: string }) {
-  const page = useCatalogPage(0, limit, sort, descending, filter);
+  const settled = useDebounced(filter, 250);
+  const page = useCatalogPage(0, limit, sort, descending, settled);
   if (page.error) return <ErrorBanner error={page.error} title="Could not read the catalog." />;
   if (page.isPending) return <p className="muted small">Loading products…</p>;
   if (page.data.rows.length === 0)

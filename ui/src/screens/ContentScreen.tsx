@@ -15,7 +15,7 @@ import { useEscape } from "../hooks";
 import type { PlanData } from "../pendingTypes";
 import { buildContent, defaultFields, draftFromContent, emptyDraft, PRODUCT_STRATEGIES, SORT_STRATEGIES, type ContentDraft } from "../plan/contentForm";
 import { entryContentIds, KIND_LABELS, PLACEMENT_KINDS } from "../plan/model";
-import { useDeleteContent, usePlanData, useSaveContent } from "../queries";
+import { useDeleteContent, useLint, usePlanData, useSaveContent } from "../queries";
 import type { OpenTarget } from "../sections";
 
 type Editing = { session: number; item: Versioned<Content> | null } | null;
@@ -201,8 +201,10 @@ export function ContentForm({ data, item, onClose, onReload, onOpen }: { data: P
   const [confirm, setConfirm] = useState(false);
   const save = useSaveContent();
   const del = useDeleteContent();
+  const lint = useLint();
   useEscape(onClose, !confirm);
   const isNew = revision === null;
+  const findings = isNew ? [] : (lint.data ?? []).filter((x) => x.item === `content:${d.id.trim()}`);
   const dirty = savedJson !== JSON.stringify(built.content);
   const f = (k: string) => d.f[k] ?? "";
   const setF = (k: string) => (v: string) => setD({ ...d, f: { ...d.f, [k]: v } });
@@ -235,6 +237,11 @@ export function ContentForm({ data, item, onClose, onReload, onOpen }: { data: P
         </button>
       </div>
       <SaveError error={save.error} prefix="content" what="content item" onReload={() => onReload(d.id.trim())} onDismiss={() => save.reset()} />
+      {findings.map((x, i) => (
+        <p key={i} className={"finding small " + x.severity} data-testid="content-warning">
+          ⚠ {x.message}
+        </p>
+      ))}
       <div className="form-grid">
         <label htmlFor="content-kind">Kind</label>
         <select

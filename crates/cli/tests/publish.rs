@@ -1,0 +1,328 @@
+//! Publishing end to end with real processes and real HTTP on 127.0.0.1:
+//! keys, `tailor serve`, `tailor publish`, `/v1/decide`, rollback, faults,
+//! and two replicas behind nginx.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const TOKEN: &str = "test-publish-token";
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Self {
+        let env = Self { dir: tempfile::tempdir().unwrap() };
+        env.ok(&["keys", "generate", "alice"]);
+        env.ok(&["keys", "export", "alice", "--env", "production", "-o", env.path("trust.json").to_str().unwrap()]);
+        let ws = env.path("ws.tailor");
+        env.ok(&["init", ws.to_str().unwrap()]);
+        let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/full-spec.yaml");
+        env.ok(&["apply", ws.to_str().unwrap(), spec.to_str().unwrap()]);
+        env
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn ws(&self) -> String {
+        self.path("ws.tailor").display().to_string()
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_tailor"));
+        c.args(args)
+            .env("TAILOR_KEY_DIR", self.path("keys"))
+            .env("TAILOR_PUBLISH_TOKEN", TOKEN)
+            .env("TAILOR_AUTHOR", "test");
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "tailor {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Starts `tailor serve` on a free port; killed on drop.
+    fn serve(&self, data: &str) -> Service {
+        let port = free_port();
+        let mut child = self
+            .cmd(&[
+                "serve", "--data-dir", self.path(data).to_str().unwrap(),
+                "--trust", self.path("trust.json").to_str().unwrap(),
+                "--listen", &format!("127.0.0.1:{port}"),
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        assert!(line.contains("listening"), "serve said: {line}");
+        Service { child, url: format!("http://127.0.0.1:{port}") }
+    }
+
+    fn publish(&self, urls: &[&str], extra: &[&str]) -> Output {
+        let ws = self.ws();
+        let mut args = vec!["publish", ws.as_str(), "--env", "production", "--key", "alice", "--accept-warnings", "--format", "json"];
+        for u in urls {
+            args.extend(["--to", u]);
+        }
+        args.extend(extra);
+        self.run(&args)
+    }
+}
+
+struct Service {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn json(s: &str) -> serde_json::Value {
+    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
+}
+
+fn post(url: &str, body: &serde_json::Value) -> serde_json::Value {
+    let mut resp = ureq::post(url)
+        .header("Content-Type", "application/json")
+        .send(body.to_string())
+        .unwrap();
+    json(&resp.body_mut().read_to_string().unwrap())
+}
+
+fn get(url: &str) -> serde_json::Value {
+    let mut resp = ureq::get(url).call().unwrap();
+    json(&resp.body_mut().read_to_string().unwrap())
+}
+
+const SHOPPER: &str = r#"{"id":"s-1","visitor_type":"returning","device":"mobile","viewed_categories":["running"],"recently_viewed":["sku-2","sku-1","sku-3"],"consent":true}"#;
+const AT: &str = "2026-12-01T10:00:00Z";
+
+#[test]
+fn published_bundle_decides_like_tailor_explain() {
+    let env = Env::new();
+    let svc = env.serve("data");
+    let out = env.publish(&[&svc.url], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let published = json(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(published["version"], 1);
+    let digest = published["digest"].as_str().unwrap().to_owned();
+
+    let active = get(&format!("{}/v1/bundles/production/active", svc.url));
+    assert_eq!(active["digest"], digest.as_str());
+
+    for page in ["home", "product"] {
+        let decided = post(
+            &format!("{}/v1/decide", svc.url),
+            &serde_json::json!({"shopper": json(SHOPPER), "page": page, "at": AT}),
+        );
+        assert_eq!(decided["bundle_digest"], digest.as_str());
+        let explained = json(&env.ok(&[
+            "explain", &env.ws(), "--shopper-json", SHOPPER, "--page", page, "--at", AT, "--format", "json",
+        ]));
+        assert_eq!(decided["blocks"], explained["blocks"], "service and CLI disagree on {page}");
+    }
+
+    // Rollback republishes version 1's rules as version 3.
+    env.ok(&["segment", "add", &env.ws(), "--name", "late", "--when", "device = \"tablet\"", "--owner", "x"]);
+    assert!(env.publish(&[&svc.url], &[]).status.success());
+    let out = env.run(&[
+        "rollback", &env.ws(), "--env", "production", "--to-version", "1", "--to", &svc.url, "--key", "alice",
+        "--accept-warnings", "--format", "json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rolled = json(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(rolled["version"], 3);
+    assert_eq!(rolled["diff"]["sections"][0]["removed"], serde_json::json!(["late"]));
+    assert_eq!(get(&format!("{}/v1/bundles/production/active", svc.url))["version"], 3);
+}
+
+#[test]
+fn publish_to_a_service_that_is_down_retries_then_says_so() {
+    let env = Env::new();
+    let url = format!("http://127.0.0.1:{}", free_port());
+    let start = Instant::now();
+    let out = env.publish(&[&url], &["--attempts", "3"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("could not be reached after 3 attempt(s)"), "{err}");
+    assert!(start.elapsed() >= Duration::from_millis(600), "backoff 200 + 400 ms");
+}
+
+/// A fake service that accepts connections and then misbehaves.
+fn misbehaving(behaviour: fn(std::net::TcpStream)) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || behaviour(stream));
+        }
+    });
+    url
+}
+
+#[test]
+fn publish_to_a_slow_service_times_out() {
+    let env = Env::new();
+    let url = misbehaving(|mut s| {
+        let mut buf = [0u8; 1024];
+        let _ = s.read(&mut buf);
+        std::thread::sleep(Duration::from_secs(5));
+    });
+    let out = env.publish(&[&url], &["--attempts", "2", "--timeout", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("after 2 attempt(s)") && err.to_lowercase().contains("timeout"), "{err}");
+}
+
+#[test]
+fn publish_to_a_service_that_resets_connections_fails_cleanly() {
+    let env = Env::new();
+    let url = misbehaving(|s| {
+        // Close with the request unread: the kernel answers with a reset.
+        std::thread::sleep(Duration::from_millis(20));
+        drop(s);
+    });
+    let out = env.publish(&[&url], &["--attempts", "2"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("could not be reached after 2 attempt(s)"), "{err}");
+}
+
+#[test]
+fn a_wrong_token_is_refused_and_nothing_changes() {
+    let env = Env::new();
+    let svc = env.serve("data");
+    let ws = env.ws();
+    let out = env
+        .cmd(&["publish", &ws, "--env", "production", "--to", &svc.url, "--key", "alice", "--accept-warnings"])
+        .env("TAILOR_PUBLISH_TOKEN", "wrong")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unauthorized"));
+    let resp = ureq::get(&format!("{}/v1/bundles/production/active", svc.url))
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .call()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 404, "nothing was activated");
+}
+
+/// Two replicas behind nginx (Debian's package): one publish reaches both,
+/// and every request through the balancer sees the same bundle.
+#[test]
+fn two_replicas_behind_nginx_serve_the_same_bundle() {
+    let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect("nginx is installed by scripts/install-deps");
+    let env = Env::new();
+    let a = env.serve("data-a");
+    let b = env.serve("data-b");
+    let lb_port = free_port();
+    let prefix = env.path("nginx");
+    std::fs::create_dir_all(prefix.join("logs")).unwrap();
+    let conf = prefix.join("nginx.conf");
+    let mut f = std::fs::File::create(&conf).unwrap();
+    write!(
+        f,
+        "daemon off;\nworker_processes 1;\npid {p}/nginx.pid;\nerror_log {p}/logs/error.log;\n\
+         events {{ worker_connections 64; }}\n\
+         http {{\n  access_log off;\n  client_body_temp_path {p}/body;\n  proxy_temp_path {p}/proxy;\n\
+           fastcgi_temp_path {p}/fastcgi;\n  uwsgi_temp_path {p}/uwsgi;\n  scgi_temp_path {p}/scgi;\n\
+           upstream tailor {{ server {a}; server {b}; }}\n\
+           server {{ listen 127.0.0.1:{lb}; location / {{ proxy_pass http://tailor; }} }}\n}}\n",
+        p = prefix.display(),
+        a = a.url.trim_start_matches("http://"),
+        b = b.url.trim_start_matches("http://"),
+        lb = lb_port,
+    )
+    .unwrap();
+    let lb = Nginx {
+        child: Command::new(nginx)
+            .args(["-c", conf.to_str().unwrap(), "-p", prefix.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+        stop: vec![nginx.into(), "-c".into(), conf.display().to_string(), "-p".into(), prefix.display().to_string(), "-s".into(), "stop".into()],
+    };
+    let lb_url = format!("http://127.0.0.1:{lb_port}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", lb_port)).is_err() {
+        assert!(Instant::now() < deadline, "nginx did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let out = env.publish(&[&a.url, &b.url], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let digest = json(&String::from_utf8(out.stdout).unwrap())["digest"].as_str().unwrap().to_owned();
+    for replica in [&a.url, &b.url] {
+        assert_eq!(get(&format!("{replica}/v1/bundles/production/active"))["digest"], digest.as_str());
+    }
+    for _ in 0..20 {
+        let d = post(&format!("{lb_url}/v1/decide"), &serde_json::json!({"shopper": json(SHOPPER), "page": "home", "at": AT}));
+        assert_eq!(d["bundle_digest"], digest.as_str());
+    }
+    drop(lb);
+}
+
+/// nginx's master and worker, stopped through nginx itself (a SIGKILL of the
+/// master would leave the worker running).
+struct Nginx {
+    child: Child,
+    /// The command line that stops it.
+    stop: Vec<String>,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = Command::new(&self.stop[0]).args(&self.stop[1..]).stdout(Stdio::null()).stderr(Stdio::null()).status();
+        if self.child.wait_timeout_secs(5).is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+trait WaitTimeout {
+    fn wait_timeout_secs(&mut self, secs: u64) -> Option<std::process::ExitStatus>;
+}
+
+impl WaitTimeout for Child {
+    fn wait_timeout_secs(&mut self, secs: u64) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            if let Ok(Some(status)) = self.try_wait() {
+                return Some(status);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}

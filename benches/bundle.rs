@@ -83,6 +83,7 @@ fn snapshot() -> Snapshot {
                 owner: Some("growth".into()),
                 description: Some(format!("Benchmark segment {i}")),
                 review_by: None,
+                doc: Default::default(),
             }
         })
         .collect();

@@ -109,6 +109,7 @@ fn snapshot(entries: usize) -> Snapshot {
             owner: None,
             description: None,
             review_by: None,
+            doc: Default::default(),
         })
         .collect();
     let page = |name: &str, stage: &str, max_blocks, placements: &[(&str, PlacementKind, &str)]| PageType {

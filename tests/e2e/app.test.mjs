@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { $t, openApp, root, startDriver } from "./driver.mjs";
+import { $t, failureShot, openApp, root, startDriver } from "./driver.mjs";
 
 const data = path.resolve(root, "../shared/data/online_shoppers_intention.csv");
 const tmp = mkdtempSync(path.join(os.tmpdir(), "tailor-e2e-"));
@@ -120,6 +120,9 @@ test("create, import, segment with live reach, text mode, undo, restart", async 
     await $t(browser, "workspace-name").click();
     await browser.keys(["Control", "z"]);
     await $t(browser, "segment-row-returning_buyers").waitForExist({ reverse: true, timeout: 20000 });
+  } catch (e) {
+    await failureShot(browser, "app-1");
+    throw e;
   } finally {
     await browser.deleteSession();
   }
@@ -138,6 +141,9 @@ test("create, import, segment with live reach, text mode, undo, restart", async 
     await $t(browser, "redo").click();
     await $t(browser, "nav-segments").click();
     await $t(browser, "segment-row-returning_buyers").waitForDisplayed({ timeout: 20000 });
+  } catch (e) {
+    await failureShot(browser, "app-2");
+    throw e;
   } finally {
     await browser.deleteSession();
   }

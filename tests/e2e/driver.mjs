@@ -31,14 +31,25 @@ async function freePort() {
 export async function startDriver(env) {
   const port = await freePort();
   const nativePort = await freePort();
+  // Its own process group, so stopping it also stops WebKitWebDriver and the
+  // app even when a test failed half-way.
   const proc = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
   });
   for (let i = 0; i < 100 && !(await portOpen(port)); i++) {
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { port, stop: () => proc.kill() };
+  const stop = () => {
+    try {
+      process.kill(-proc.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    proc.unref();
+  };
+  return { port, stop };
 }
 
 /** One app session; `args` go to the app's command line. */
@@ -53,5 +64,27 @@ export async function openApp(driver, args = []) {
   return browser;
 }
 
+/**
+ * Attribute values of every element matching `selector`, read one at a time:
+ * tauri-driver does not take concurrent requests on one session.
+ */
+export async function attributes(browser, selector, name) {
+  const out = [];
+  for (const el of await browser.$$(selector)) out.push(await el.getAttribute(name));
+  return out;
+}
+
 /** `$t(browser, id)`: the element with data-testid=id. */
 export const $t = (browser, id) => browser.$(`[data-testid="${id}"]`);
+
+/** A screenshot in tests/e2e/artifacts/ when a test fails, for the report. */
+export async function failureShot(browser, name) {
+  try {
+    const dir = path.join(root, "tests/e2e/artifacts");
+    (await import("node:fs")).mkdirSync(dir, { recursive: true });
+    await browser.saveScreenshot(path.join(dir, `${name}.png`));
+    console.error(`screenshot of the failure: tests/e2e/artifacts/${name}.png`);
+  } catch {
+    // the session may be gone
+  }
+}

@@ -18,7 +18,7 @@ import type { PageType } from "./bindings/PageType";
 import type { PlanEntry } from "./bindings/PlanEntry";
 import type { Stage } from "./bindings/Stage";
 import type { Versioned } from "./bindings/Versioned";
-import type { CatalogFormat } from "./pendingTypes";
+import type { CatalogFormat } from "./bindings/CatalogFormat";
 import type { Condition } from "./bindings/Condition";
 import type { ErrorReport } from "./bindings/ErrorReport";
 import type { ImportOptions } from "./bindings/ImportOptions";

@@ -122,6 +122,7 @@ pub(crate) mod tests {
                 owner: Some("ana".into()),
                 description: None,
                 review_by: None,
+                doc: Default::default(),
             }],
             stages: vec![Stage {
                 name: "discovery".into(),

@@ -514,6 +514,7 @@ fn segment(f: Format, cmd: SegmentCmd) -> Result<ExitCode> {
                 owner,
                 review_by,
                 description,
+                doc: Default::default(),
             };
             let segment = tailor_store::segment_from_spec(&spec, &ws.schema()?)?;
             let row = ws.save_segment(&segment, None)?;

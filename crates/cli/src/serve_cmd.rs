@@ -52,6 +52,10 @@ pub struct ServeArgs {
     /// Service logs as JSON lines instead of text (filter with RUST_LOG).
     #[arg(long)]
     pub log_json: bool,
+    /// Also serve `POST /v1/noop` (an empty handler on the same stack), the
+    /// baseline of `scripts/loadtest.sh`.
+    #[arg(long, hide = true)]
+    pub bench_endpoints: bool,
 }
 
 /// Runs the service until SIGTERM or SIGINT. The publish token is read from
@@ -69,6 +73,7 @@ pub fn run_serve(args: ServeArgs) -> Result<()> {
     config.max_decide_body_bytes = args.max_decide_body_bytes;
     config.request_timeout = Duration::from_secs(args.request_timeout_secs.max(1));
     config.keep_bundles = args.keep_bundles.max(1);
+    config.bench_endpoints = args.bench_endpoints;
     config.log = LogConfig {
         enabled: !args.no_decision_log,
         dir: args.log_dir,

@@ -81,6 +81,7 @@ fn gen_plan(seed: u64) -> Snapshot {
             owner: None,
             description: None,
             review_by: None,
+            doc: Default::default(),
         })
         .collect();
     let mut content = Vec::new();

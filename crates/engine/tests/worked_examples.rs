@@ -44,6 +44,7 @@ fn snapshot(yaml: &str) -> Snapshot {
                 owner: s.owner.clone(),
                 description: s.description.clone(),
                 review_by: s.review_by,
+                doc: s.doc.clone(),
             })
             .collect(),
         stages: spec.stages,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::condition::Condition;
+use crate::plan::Doc;
 
 /// A segment's unique name, e.g. `returning_buyers`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -38,4 +39,7 @@ pub struct Segment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "string")]
     pub review_by: Option<Date>,
+    /// The experiment log: purpose, hypothesis, notes, result.
+    #[serde(default, skip_serializing_if = "Doc::is_empty")]
+    pub doc: Doc,
 }

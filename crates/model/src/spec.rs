@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::attribute::Attribute;
-use crate::plan::{Campaign, Constraints, Content, PageType, PlanEntry, Product, Stage};
+use crate::plan::{Campaign, Constraints, Content, Doc, PageType, PlanEntry, Product, Stage};
 use crate::segment::Segment;
 
 /// Everything a user authors. Sections left out of a file are empty.
@@ -46,6 +46,8 @@ pub struct SegmentSpec {
     pub review_by: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Doc::is_empty")]
+    pub doc: Doc,
 }
 
 /// A workspace's rules as the engine compiles them: the spec with conditions

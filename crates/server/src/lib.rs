@@ -73,6 +73,9 @@ pub struct ServerConfig {
     /// Bundle files kept per environment (the active one is always kept).
     pub keep_bundles: usize,
     pub log: LogConfig,
+    /// Adds `POST /v1/noop`: the same stack (routing, layers, body read) with
+    /// a handler that does nothing, the baseline of the load test.
+    pub bench_endpoints: bool,
 }
 
 impl ServerConfig {
@@ -86,6 +89,7 @@ impl ServerConfig {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_decide_body_bytes: DEFAULT_MAX_DECIDE_BODY_BYTES,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            bench_endpoints: false,
             keep_bundles: 10,
             log: LogConfig::default(),
         }
@@ -132,6 +136,7 @@ impl AppState {
                 request_timeout: config.request_timeout,
                 body_timeout: config.request_timeout.mul_f64(0.9),
                 keep_bundles: config.keep_bundles,
+                bench_endpoints: config.bench_endpoints,
                 metrics,
                 log,
                 upload_locks: Mutex::new(Default::default()),
@@ -153,7 +158,11 @@ impl AppState {
 /// The service's routes over `state`, with tracing and the request timeout.
 pub fn router(state: AppState) -> Router {
     let request_timeout = state.inner.request_timeout;
-    Router::new()
+    let mut router = Router::new();
+    if state.inner.bench_endpoints {
+        router = router.route("/v1/noop", post(routes::noop));
+    }
+    router
         .route("/v1/decide", post(routes::decide))
         .route("/v1/bundles/{env}", put(routes::put_bundle))
         .route("/v1/bundles/{env}/active", get(routes::get_active))

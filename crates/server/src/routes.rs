@@ -262,6 +262,15 @@ pub(crate) async fn get_active(State(state): State<AppState>, Path(env): Path<St
 
 // ------------------------------------------------------------------ operations
 
+/// The load test's baseline: the decide route's body read, no engine.
+pub(crate) async fn noop(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let inner = &state.inner;
+    match read_body(body, &headers, inner.max_decide_body_bytes, inner.body_timeout).await {
+        Ok(bytes) => Json(json!({"ok": true, "bytes": bytes.len()})).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
 pub(crate) async fn healthz() -> Response {
     Json(json!({"status": "ok"})).into_response()
 }

@@ -70,6 +70,7 @@ pub(crate) struct Inner {
     /// slow body gets the JSON 408 `timeout` rather than the layer's bare 408.
     pub body_timeout: Duration,
     pub keep_bundles: usize,
+    pub bench_endpoints: bool,
     pub metrics: Metrics,
     pub log: DecisionLog,
     /// One mutex per environment, taken by uploads only.

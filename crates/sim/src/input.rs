@@ -183,7 +183,7 @@ fn open(path: &Path) -> Result<(Counting<File>, u64, Arc<std::sync::atomic::Atom
 
 /// Streams a JSON Lines file (one object with `"id"` per line; blank lines
 /// are skipped). Rows are numbered from 1 by line.
-pub fn shoppers_from_jsonl(path: impl AsRef<Path>) -> Result<ShopperStream<'static>, InputError> {
+pub fn shoppers_from_jsonl<'a>(path: impl AsRef<Path>) -> Result<ShopperStream<'a>, InputError> {
     let path: PathBuf = path.as_ref().to_owned();
     let (reader, size, read) = open(&path)?;
     let source: Arc<str> = path.display().to_string().into();
@@ -207,7 +207,7 @@ pub fn shoppers_from_jsonl(path: impl AsRef<Path>) -> Result<ShopperStream<'stat
 /// Streams a CSV file with a header row. Column names are attribute names
 /// (an `id` column gives the shopper id, else the row number). With `uci`,
 /// rows of the UCI Online Shoppers data set are mapped by [`crate::uci::map_row`].
-pub fn shoppers_from_csv(path: impl AsRef<Path>, uci: bool) -> Result<ShopperStream<'static>, InputError> {
+pub fn shoppers_from_csv<'a>(path: impl AsRef<Path>, uci: bool) -> Result<ShopperStream<'a>, InputError> {
     let path: PathBuf = path.as_ref().to_owned();
     let (reader, size, read) = open(&path)?;
     let source: Arc<str> = path.display().to_string().into();

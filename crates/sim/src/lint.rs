@@ -1,5 +1,6 @@
 //! Lint: problems a reviewer would flag before rules ship (DESIGN §8).
-//! So far the segment rules; plan and catalog rules come with the engine.
+//! [`lint_workspace`] runs every rule; [`lint_segments`] only the segment
+//! rules. Rule ids, severities and meanings are listed in docs/simulation.md.
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -33,11 +34,18 @@ pub struct Finding {
 pub struct LintOptions {
     /// Segments below this share of sample shoppers are "tiny".
     pub tiny_share: f64,
+    /// Segments with fewer matching sample shoppers are "tiny" too.
+    pub tiny_count: u64,
+    /// Two segments whose Jaccard overlap (both / either) reaches this are
+    /// near-duplicates.
+    pub near_duplicate: f64,
+    /// Catalog products not updated for this many days are stale.
+    pub stale_days: u32,
 }
 
 impl Default for LintOptions {
     fn default() -> Self {
-        Self { tiny_share: 0.01 }
+        Self { tiny_share: 0.01, tiny_count: 0, near_duplicate: 0.9, stale_days: 90 }
     }
 }
 
@@ -94,20 +102,28 @@ pub fn lint_segments(
                 "matches_everybody",
                 format!("matches all {} sample shoppers: is a condition missing?", r.total),
             );
-        } else if r.share < options.tiny_share {
+        } else if r.share < options.tiny_share || r.matched < options.tiny_count {
             push(
                 Severity::Warning,
                 "tiny_segment",
                 format!(
-                    "matches {} of {} sample shoppers ({:.2}%), under {:.0}%",
+                    "matches {} of {} sample shoppers ({:.2}%), under {:.0}%{}",
                     r.matched,
                     r.total,
                     r.share * 100.0,
-                    options.tiny_share * 100.0
+                    options.tiny_share * 100.0,
+                    if options.tiny_count > 0 { format!(" or {} shoppers", options.tiny_count) } else { String::new() }
                 ),
             );
         }
     }
-    out.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.item.cmp(&b.item)));
+    sort(&mut out);
     out
 }
+
+fn sort(out: &mut [Finding]) {
+    out.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.item.cmp(&b.item)).then_with(|| a.rule.cmp(&b.rule)));
+}
+
+mod workspace;
+pub use workspace::lint_workspace;

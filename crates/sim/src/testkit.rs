@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use tailor_engine::plan::Plan;
 use tailor_engine::{Shopper, shopper_from_json};
 use tailor_model::spec::{Snapshot, Spec};
-use tailor_model::{Segment, SegmentName};
+use tailor_model::Segment;
 
 pub const AT: &str = "2026-11-25T10:00:00Z";
 
@@ -23,12 +23,14 @@ pub fn snapshot_of(spec: Spec) -> Snapshot {
         segments: spec
             .segments
             .iter()
-            .map(|s| Segment {
-                name: SegmentName(s.name.clone()),
-                condition: tailor_model::condition::parse(&s.when).unwrap(),
-                owner: s.owner.clone(),
-                description: s.description.clone(),
-                review_by: s.review_by,
+            .map(|s| {
+                // Through serde, so fields added to `Segment` later default.
+                let condition = tailor_model::condition::parse(&s.when).unwrap();
+                serde_json::from_value::<Segment>(serde_json::json!({
+                    "name": s.name, "condition": condition, "owner": s.owner,
+                    "description": s.description, "review_by": s.review_by,
+                }))
+                .unwrap()
             })
             .collect(),
         stages: spec.stages,

@@ -90,6 +90,7 @@ impl Workspace {
                     owner: s.owner,
                     review_by: s.review_by,
                     description: s.description,
+                    doc: s.doc,
                 })
                 .collect(),
             stages: self.items()?,
@@ -186,6 +187,7 @@ pub fn segment_from_spec(s: &SegmentSpec, schema: &Schema) -> Result<Segment> {
         owner: s.owner.clone(),
         description: s.description.clone(),
         review_by: s.review_by,
+        doc: s.doc.clone(),
     };
     validate_segment(&segment, schema)?;
     Ok(segment)

@@ -28,6 +28,7 @@ fn segment(ws: &Workspace, name: &str, when: &str) -> Segment {
         owner: Some("merch".into()),
         description: None,
         review_by: None,
+        doc: Default::default(),
     }
 }
 

@@ -1,5 +1,6 @@
 // Column mapping for generic CSV catalog imports: product field → column.
-import type { CatalogFormat, CatalogImportReport } from "../pendingTypes";
+import type { CatalogFormat } from "../bindings/CatalogFormat";
+import type { CatalogImportReport } from "../bindings/CatalogImportReport";
 
 export const PRODUCT_FIELDS = [
   "id",

@@ -5,7 +5,8 @@ import { toErrorReport } from "../api";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import { columnsOf, FORMATS, mappingArg, mappingFromReport, missingRequired, PRODUCT_FIELDS, setMapping, type Mapping } from "../catalog/mapping";
 import { chooseCatalogFile } from "../dialogs";
-import type { CatalogFormat, CatalogImportReport } from "../pendingTypes";
+import type { CatalogFormat } from "../bindings/CatalogFormat";
+import type { CatalogImportReport } from "../bindings/CatalogImportReport";
 import { useImportCatalog } from "../queries";
 import { ProductTable } from "./ProductTable";
 

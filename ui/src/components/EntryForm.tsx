@@ -10,7 +10,7 @@ import type { PlanEntry } from "../bindings/PlanEntry";
 import type { Versioned } from "../bindings/Versioned";
 import { isPastDate } from "../format";
 import { localTimeZone, useEscape } from "../hooks";
-import type { PlanData } from "../pendingTypes";
+import type { PlanData } from "../bindings/PlanData";
 import { contentForKind, formatWeight, placementKind, placementsForStage, KIND_LABELS } from "../plan/model";
 import { useDeleteEntry, useSaveEntry } from "../queries";
 import { ConfirmDialog } from "./ConfirmDialog";

@@ -16,7 +16,7 @@ export function Header({ info }: { info: WorkspaceInfo }) {
       <span
         className="autosave"
         data-testid="autosave-status"
-        title="There is no Save button: every edit is written to the workspace file as soon as you make it. Use Undo to go back."
+        title="Every change is written to the workspace file the moment it is made (forms write when you press their Save button). Use Undo to go back."
       >
         ✓ All changes saved
       </span>

@@ -9,7 +9,7 @@ import type { PlanEntry } from "../bindings/PlanEntry";
 import type { Schedule } from "../bindings/Schedule";
 import type { Variant } from "../bindings/Variant";
 import { todayIso } from "../format";
-import type { PlanData } from "../pendingTypes";
+import type { PlanData } from "../bindings/PlanData";
 
 export const PLACEMENT_KINDS: readonly PlacementKind[] = ["banner", "product_set", "message", "promotion", "sort", "badge", "email_flow"];
 export const KIND_LABELS: Record<PlacementKind, string> = {

@@ -39,8 +39,9 @@ export function toForm(c: Constraints): Form {
     margin: c.margin_floor === undefined ? "" : String(c.margin_floor),
     stock: c.min_stock === undefined ? "" : String(c.min_stock),
     jump: c.max_price_jump === undefined ? "" : String(c.max_price_jump),
-    noDup: c.no_duplicate_products ?? false,
-    consent: c.consent_by_default ?? false,
+    // Absent means the serde default, true (Rust skips writing true).
+    noDup: c.no_duplicate_products ?? true,
+    consent: c.consent_by_default ?? true,
     seasonal: c.seasonal ?? [],
   };
 }

@@ -12,7 +12,7 @@ import { SaveError } from "../components/SaveError";
 import { EmptyState, Loading } from "../components/StatusViews";
 import { isPastDate } from "../format";
 import { useEscape } from "../hooks";
-import type { PlanData } from "../pendingTypes";
+import type { PlanData } from "../bindings/PlanData";
 import { buildContent, defaultFields, draftFromContent, emptyDraft, PRODUCT_STRATEGIES, SORT_STRATEGIES, type ContentDraft } from "../plan/contentForm";
 import { entryContentIds, KIND_LABELS, PLACEMENT_KINDS } from "../plan/model";
 import { useDeleteContent, useLint, usePlanData, useSaveContent } from "../queries";

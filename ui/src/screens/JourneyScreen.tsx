@@ -12,7 +12,7 @@ import { PageWireframe } from "../components/PageWireframe";
 import { SaveError } from "../components/SaveError";
 import { EmptyState, Loading } from "../components/StatusViews";
 import { useEscape } from "../hooks";
-import type { PlanData } from "../pendingTypes";
+import type { PlanData } from "../bindings/PlanData";
 import { KIND_LABELS, moveId, PLACEMENT_KINDS } from "../plan/model";
 import { useDeletePageType, useDeleteStage, usePlanData, useSavePageType, useSaveStage } from "../queries";
 import type { OpenTarget } from "../sections";

@@ -9,7 +9,7 @@ import { EntryCard } from "../components/EntryCard";
 import { EntryForm, GOALS, STATUSES, type EntryDefaults } from "../components/EntryForm";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { EmptyState, Loading } from "../components/StatusViews";
-import type { PlanData } from "../pendingTypes";
+import type { PlanData } from "../bindings/PlanData";
 import { allPlacements, cellGroups, findingsByItem, matchesFilters, moveBefore, moveId, NO_FILTERS, rankOrder, statusOf, type PlanFilters } from "../plan/model";
 import { entryWarnings } from "../plan/warnings";
 import { useLint, usePlanData, useReorderEntries, useSaveEntry } from "../queries";

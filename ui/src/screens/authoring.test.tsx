@@ -9,7 +9,7 @@ import { CatalogImportWizard } from "../components/CatalogImportWizard";
 import { ContentPreview } from "../components/ContentPreview";
 import { EntryForm } from "../components/EntryForm";
 import { ItemHistory } from "../components/ItemHistory";
-import type { PlanData } from "../pendingTypes";
+import type { PlanData } from "../bindings/PlanData";
 import { renderWithQuery } from "../test/utils";
 import { ConstraintsForm } from "./ConstraintsScreen";
 import { ContentForm } from "./ContentScreen";

@@ -23,6 +23,7 @@ pub(crate) fn snapshot(yaml: &str) -> Snapshot {
                 owner: None,
                 description: None,
                 review_by: None,
+                doc: Default::default(),
             })
             .collect(),
         stages: spec.stages,

@@ -59,6 +59,7 @@ plan:
                 owner: None,
                 description: None,
                 review_by: None,
+                doc: Default::default(),
             })
             .collect(),
         stages: spec.stages,

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { $t, openApp, startDriver } from "./driver.mjs";
+import { $t, failureShot, attributes, openApp, startDriver } from "./driver.mjs";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "tailor-e2e-authoring-"));
 const env = { XDG_DATA_HOME: path.join(tmp, "data"), TAILOR_AUTHOR: "e2e" };
@@ -138,24 +138,33 @@ test("author a page, content, entries, a constraint and a catalog; revert an ent
       await click(browser, "entry-save");
       await $t(browser, `entry-card-${id}`).waitForDisplayed({ timeout: 20000 });
     }
+    // "Who wins here": the placement view lists home.hero's entries in rank
+    // order across segments; moving one up there changes the order.
     await click(browser, "plan-view-placement");
     await choose(browser, "placement-select", "home.hero");
-    const order = async () =>
-      Promise.all((await browser.$$('[data-testid^="entry-card-"]')).map(async (e) => (await e.getAttribute("data-testid")).slice(11)));
-    await browser.waitUntil(async () => (await order()).join() === "welcome_back,first_visit", { timeout: 20000 });
-    await $t(browser, "entry-card-first_visit").click();
-    await click(browser, "entry-move-up");
-    await browser.waitUntil(async () => (await order()).join() === "first_visit,welcome_back", {
+    await $t(browser, "placement-list").waitForDisplayed({ timeout: 20000 });
+    const order = async () => (await attributes(browser, '[data-testid="placement-entry"]', "data-entry")).join();
+    assert.equal(await order(), "welcome_back,first_visit");
+    await $t(browser, "entry-card-first_visit").$('[data-testid="entry-move-up"]').click();
+    await browser.waitUntil(async () => (await order()) === "first_visit,welcome_back", {
       timeout: 20000,
       timeoutMsg: "reordering did not change the rank order",
     });
+    await click(browser, "plan-view-matrix");
 
     // A constraint.
     await click(browser, "nav-constraints");
     await $t(browser, "constraint-min-stock").clearValue();
     await fill(browser, "constraint-min-stock", "3");
     await click(browser, "constraints-save");
-    await browser.waitUntil(async () => /saved/i.test(await $t(browser, "constraints").getText()), { timeout: 20000 });
+    await browser.waitUntil(async () => !(await $t(browser, "constraints-save").isEnabled()), { timeout: 20000 });
+    // It is in the workspace: still there after leaving the screen.
+    await click(browser, "nav-catalog");
+    await click(browser, "nav-constraints");
+    await browser.waitUntil(async () => (await $t(browser, "constraint-min-stock").getValue()) === "3", {
+      timeout: 20000,
+      timeoutMsg: "the minimum stock was not saved",
+    });
 
     // Catalog: a bad row imports nothing and says where; then a good file.
     await click(browser, "nav-catalog");
@@ -175,22 +184,32 @@ test("author a page, content, entries, a constraint and a catalog; revert an ent
 
     // Edit an entry, then revert it from its history.
     await click(browser, "nav-content-plan");
-    await $t(browser, "entry-card-welcome_back").click();
-    await $t(browser, "entry-owner").waitForDisplayed({ timeout: 20000 });
+    const openEntry = async (id) => {
+      await $t(browser, `entry-card-${id}`).$('[data-testid="entry-content-label"]').click();
+      await $t(browser, "entry-form").waitForDisplayed({ timeout: 20000 });
+    };
+    await openEntry("welcome_back");
     await $t(browser, "entry-owner").clearValue();
     await fill(browser, "entry-owner", "lifecycle");
     await click(browser, "entry-save");
-    await browser.waitUntil(async () => (await $t(browser, "entry-card-welcome_back").getText()).length > 0, { timeout: 20000 });
-    await $t(browser, "entry-card-welcome_back").click();
+    await browser.waitUntil(async () => /saved/i.test(await $t(browser, "entry-save-state").getText()) && !/unsaved/i.test(await $t(browser, "entry-save-state").getText()), { timeout: 20000 });
     await $t(browser, "item-history").waitForDisplayed({ timeout: 20000 });
-    const rows = await browser.$$('[data-testid="item-history-row"]');
-    assert.ok(rows.length >= 2, "the entry's history lists its creation and the edit");
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="item-history-row"]')).length >= 2, {
+      timeout: 20000,
+      timeoutMsg: "the entry's history should list its creation and the edit",
+    });
     // Newest first: revert to the version right after creation (the last row).
+    const rows = await browser.$$('[data-testid="item-history-row"]');
     await rows[rows.length - 1].$('[data-testid="item-revert"]').click();
+    await click(browser, "entry-close");
+    await openEntry("welcome_back");
     await browser.waitUntil(async () => (await $t(browser, "entry-owner").getValue()) === "merch", {
       timeout: 20000,
       timeoutMsg: "revert did not restore the original owner",
     });
+  } catch (e) {
+    await failureShot(browser, "authoring-1");
+    throw e;
   } finally {
     await browser.deleteSession();
   }

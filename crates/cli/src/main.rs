@@ -16,6 +16,7 @@ use tailor_store::types::ImportOptions;
 mod bundle_cmd;
 mod publish_cmd;
 mod serve_cmd;
+mod simulate_cmd;
 
 #[derive(Parser)]
 #[command(name = "tailor", version, about = "Author, simulate and publish shopper personalization rules")]
@@ -76,6 +77,11 @@ enum Command {
         #[arg(long)]
         unit: String,
     },
+    /// Simulate the rules over sample shoppers (or diff against the published bundle).
+    Simulate(simulate_cmd::SimulateArgs),
+    /// Generate sample data.
+    #[command(subcommand)]
+    Generate(GenerateCmd),
     /// Signing keys (kept outside workspaces).
     #[command(subcommand)]
     Keys(bundle_cmd::KeysCmd),
@@ -98,6 +104,12 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: u64,
     },
+}
+
+#[derive(Subcommand)]
+enum GenerateCmd {
+    /// Seeded synthetic shoppers as JSON Lines.
+    Shoppers(simulate_cmd::GenerateArgs),
 }
 
 #[derive(Subcommand)]
@@ -369,6 +381,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             })?;
         }
         Command::Explain(args) => return explain(f, args),
+        Command::Simulate(args) => return simulate_cmd::run_simulate(args, f == Format::Json),
+        Command::Generate(GenerateCmd::Shoppers(args)) => return simulate_cmd::run_generate(args),
         Command::Keys(cmd) => bundle_cmd::run_keys(cmd, f == Format::Json)?,
         Command::Bundle(cmd) => return bundle_cmd::run_bundle(cmd, f == Format::Json),
         Command::Serve(args) => serve_cmd::run_serve(args)?,

@@ -175,16 +175,31 @@ impl Workspace {
 }
 
 impl Workspace {
-    /// Lint findings for the workspace, errors first.
+    /// Lint findings for the workspace (every rule of DESIGN §8), errors first.
     pub fn lint(&mut self) -> Result<Vec<tailor_sim::lint::Finding>> {
-        let segments: Vec<_> = self.segments()?.into_iter().map(|r| r.segment).collect();
-        let (schema, table) = self.shopper_table()?;
-        Ok(tailor_sim::lint::lint_segments(
-            &segments,
-            &schema,
-            &table,
-            jiff::ZonedDateTime::now().date(),
-            &Default::default(),
-        ))
+        let today = jiff::ZonedDateTime::now().date();
+        let snapshot = self.snapshot()?;
+        let (_, table) = self.shopper_table()?;
+        match self.plan() {
+            Ok(plan) => Ok(tailor_sim::lint::lint_workspace(&snapshot, &plan, &table, today, &Default::default())),
+            // Only a file written before plans were checked can get here: say
+            // so as an error next to what the segment rules find.
+            Err(StoreError::Plan { message, .. }) => {
+                let schema = self.schema()?;
+                let mut findings =
+                    tailor_sim::lint::lint_segments(&snapshot.segments, &schema, &table, today, &Default::default());
+                findings.insert(
+                    0,
+                    tailor_sim::lint::Finding {
+                        severity: tailor_sim::lint::Severity::Error,
+                        rule: "plan_does_not_compile".into(),
+                        item: "workspace".into(),
+                        message,
+                    },
+                );
+                Ok(findings)
+            }
+            Err(e) => Err(e),
+        }
     }
 }

@@ -47,7 +47,7 @@ pub fn mutate<T>(app: &AppHandle, f: impl FnOnce(&mut Workspace) -> tailor_store
     Ok(out)
 }
 
-fn changed(app: &AppHandle) {
+pub fn changed(app: &AppHandle) {
     let info = with_ws(app, |ws| ws.info()).ok();
     let title = match &info {
         Some(i) => format!("{} — Tailor", i.name),

@@ -5,6 +5,8 @@
 
 mod authoring;
 mod commands;
+mod publish;
+mod simulate;
 mod recent;
 
 use std::sync::Mutex;
@@ -15,6 +17,8 @@ use tauri::Manager;
 #[derive(Default)]
 pub struct AppState {
     pub workspace: Mutex<Option<tailor_store::Workspace>>,
+    /// Raised by the Cancel button of a running simulation.
+    pub sim_cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 fn main() {
@@ -78,6 +82,27 @@ fn main() {
             authoring::catalog_page,
             authoring::catalog_import,
             authoring::catalog_hygiene,
+            simulate::preview_context,
+            simulate::preview_decide,
+            simulate::shopper_get,
+            simulate::persona_list,
+            simulate::persona_save,
+            simulate::persona_delete,
+            simulate::simulation_run,
+            simulate::simulation_cancel,
+            simulate::simulation_last,
+            simulate::simulation_export,
+            simulate::simulation_drilldown,
+            simulate::impact_run,
+            publish::environment_list,
+            publish::environment_save,
+            publish::environment_delete,
+            publish::keys_list,
+            publish::keys_generate,
+            publish::publish_preview,
+            publish::publish_run,
+            publish::rollback_run,
+            publish::published_list,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Tailor");

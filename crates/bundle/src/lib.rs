@@ -30,7 +30,7 @@ pub use build::{Built, BundleError, build};
 pub use dsse::{Envelope, EnvelopeSignature, PAYLOAD_TYPE, pae};
 pub use keyid::KeyId;
 pub use keys::{KEY_DIR_ENV, KeyError, KeyStore, generate_signing_key};
-pub use payload::{Approval, BUNDLE_SCHEMA_VERSION, BundlePayload, CanonicalError, digest_of};
+pub use payload::{Approval, BUNDLE_SCHEMA_VERSION, BundlePayload, CanonicalError, digest_of, rules_digest};
 pub use trust::{EnvironmentTrust, PublicKey, TrustError, TrustFile, TrustedKey};
 pub use verify::{Verified, VerifyError, verify, verify_strict};
 

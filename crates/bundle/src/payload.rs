@@ -124,3 +124,10 @@ mod tests {
         );
     }
 }
+
+/// Digest of a workspace's rules alone (RFC 8785 JCS of the snapshot, then
+/// sha256): what the app's preview and simulations name as "the rules they
+/// evaluated", independent of environment, version and signing time.
+pub fn rules_digest(rules: &tailor_model::spec::Snapshot) -> Result<String, CanonicalError> {
+    Ok(digest_of(&serde_json_canonicalizer::to_vec(rules)?))
+}

@@ -242,6 +242,11 @@ fn rules_of(ws: &Workspace, environment: &str, digest: &str) -> Result<Option<Sn
     Ok(None)
 }
 
+/// The rules inside a stored envelope (e.g. for an impact diff).
+pub fn rules_of_envelope(envelope: &str) -> Result<Snapshot> {
+    Ok(payload_of(envelope)?.rules)
+}
+
 fn payload_of(envelope: &str) -> Result<BundlePayload> {
     let env: tailor_bundle::Envelope =
         serde_json::from_str(envelope).map_err(|e| PublishError::Protocol(format!("stored envelope: {e}")))?;

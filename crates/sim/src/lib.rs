@@ -7,6 +7,7 @@
 //! I/O beyond reading the shopper files it is pointed at; persisting results
 //! is the store's job.
 
+pub mod boundaries;
 pub mod generator;
 pub mod hygiene;
 pub mod impact;

@@ -133,6 +133,7 @@ impl EntityKind {
             EntityKind::Campaign => "campaign",
             EntityKind::Entry => "entry",
             EntityKind::Product => "product",
+            EntityKind::Persona => "persona",
         }
     }
 
@@ -148,6 +149,7 @@ impl EntityKind {
             EntityKind::Campaign => "campaigns",
             EntityKind::Entry => "plan_entries",
             EntityKind::Product => "products",
+            EntityKind::Persona => "personas",
         }
     }
 
@@ -163,6 +165,7 @@ impl EntityKind {
             "campaign" => EntityKind::Campaign,
             "entry" => EntityKind::Entry,
             "product" => EntityKind::Product,
+            "persona" => EntityKind::Persona,
             _ => return None,
         })
     }

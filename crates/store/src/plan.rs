@@ -39,6 +39,7 @@ entity!(Content, Content, |c| &c.id);
 entity!(Campaign, Campaign, |c| &c.name);
 entity!(PlanEntry, Entry, |e| &e.id);
 entity!(Product, Product, |p| &p.id);
+entity!(tailor_model::persona::Persona, Persona, |p| &p.name);
 
 /// An entity with the revision a later write must name.
 #[derive(Clone, Debug, Serialize, TS)]

@@ -175,6 +175,7 @@ pub enum EntityKind {
     Campaign,
     Entry,
     Product,
+    Persona,
 }
 
 /// A distinct value of an attribute in the sample data, with its count.

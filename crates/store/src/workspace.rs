@@ -16,13 +16,14 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0001_init.sql")),
         M::up(include_str!("../migrations/0002_plan.sql")),
         M::up(include_str!("../migrations/0003_published.sql")),
+        M::up(include_str!("../migrations/0004_sim.sql")),
     ])
 });
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
     // One `M` per migration file; user_version counts them.
-    3
+    4
 }
 
 /// An open workspace file. All writes go through [`Workspace::transact`].
@@ -203,6 +204,6 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         MIGRATIONS.validate().unwrap();
-        assert_eq!(schema_version(), 3);
+        assert_eq!(schema_version(), 4);
     }
 }

@@ -1,0 +1,168 @@
+//! IPC for publishing: environments, signing keys, review, publish, rollback.
+
+use serde::Serialize;
+use tailor_publish::{PublishOptions, PublishOutcome, PublishPreview, Step, Target};
+use tailor_store::types::{ErrorKind, ErrorReport};
+use tailor_store::{Environment, PublishedBundle};
+use tauri::{AppHandle, Emitter};
+
+use crate::commands::{CmdResult, changed, with_ws};
+
+/// The upload token comes from the environment, never from the workspace.
+const TOKEN_ENV: &str = "TAILOR_PUBLISH_TOKEN";
+
+fn err(kind: ErrorKind, message: impl Into<String>) -> ErrorReport {
+    ErrorReport { kind, message: message.into(), position: None }
+}
+
+fn publish_error(e: tailor_publish::PublishError) -> ErrorReport {
+    let kind = match &e {
+        tailor_publish::PublishError::Unreachable { .. } => ErrorKind::Io,
+        tailor_publish::PublishError::Store(s) => s.kind(),
+        _ => ErrorKind::Invalid,
+    };
+    err(kind, e.to_string())
+}
+
+fn token() -> Option<String> {
+    std::env::var(TOKEN_ENV).ok().filter(|t| !t.trim().is_empty())
+}
+
+#[derive(Serialize)]
+pub struct EnvironmentStatus {
+    environment: Environment,
+    token_available: bool,
+    token_source: Option<String>,
+}
+
+#[tauri::command]
+pub fn environment_list(app: AppHandle) -> CmdResult<Vec<EnvironmentStatus>> {
+    let has = token().is_some();
+    with_ws(&app, |ws| ws.environments()).map(|envs| {
+        envs.into_iter()
+            .map(|environment| EnvironmentStatus {
+                environment,
+                token_available: has,
+                token_source: has.then(|| TOKEN_ENV.to_string()),
+            })
+            .collect()
+    })
+}
+
+#[tauri::command]
+pub fn environment_save(app: AppHandle, environment: Environment) -> CmdResult<()> {
+    with_ws(&app, |ws| ws.save_environment(&environment))?;
+    changed(&app);
+    Ok(())
+}
+
+#[tauri::command]
+pub fn environment_delete(app: AppHandle, name: String) -> CmdResult<()> {
+    with_ws(&app, |ws| ws.delete_environment(&name))?;
+    changed(&app);
+    Ok(())
+}
+
+#[derive(Serialize)]
+pub struct KeyInfo {
+    name: String,
+    keyid: String,
+}
+
+fn keystore() -> CmdResult<tailor_bundle::KeyStore> {
+    tailor_bundle::KeyStore::open_default().map_err(|e| err(ErrorKind::Io, e.to_string()))
+}
+
+#[tauri::command]
+pub fn keys_list() -> CmdResult<Vec<KeyInfo>> {
+    let store = keystore()?;
+    let keys = store.list().map_err(|e| err(ErrorKind::Io, e.to_string()))?;
+    Ok(keys.into_iter().map(|(name, keyid)| KeyInfo { name, keyid: keyid.to_string() }).collect())
+}
+
+#[tauri::command]
+pub fn keys_generate(name: String) -> CmdResult<KeyInfo> {
+    let keyid = keystore()?.generate(&name).map_err(|e| err(ErrorKind::Invalid, e.to_string()))?;
+    Ok(KeyInfo { name, keyid: keyid.to_string() })
+}
+
+fn target(app: &AppHandle, environment: &str) -> CmdResult<(Target, Environment)> {
+    let env = with_ws(app, |ws| ws.environments())?
+        .into_iter()
+        .find(|e| e.name == environment)
+        .ok_or_else(|| err(ErrorKind::NotFound, format!("no environment \"{environment}\": add it first")))?;
+    let target = Target {
+        url: env.urls.first().cloned().unwrap_or_default(),
+        replicas: env.urls.iter().skip(1).cloned().collect(),
+        environment: env.name.clone(),
+        token: token(),
+    };
+    Ok((target, env))
+}
+
+#[tauri::command]
+pub async fn publish_preview(app: AppHandle, environment: String) -> CmdResult<PublishPreview> {
+    let (target, _) = target(&app, &environment)?;
+    with_ws(&app, |ws| Ok(tailor_publish::preview(ws, &target, std::time::Duration::from_secs(10))))?
+        .map_err(publish_error)
+}
+
+fn run(
+    app: &AppHandle,
+    environment: &str,
+    key: &str,
+    accept_warnings: bool,
+    approved_by: Option<String>,
+    rollback_to: Option<u64>,
+) -> CmdResult<PublishOutcome> {
+    let (target, env) = target(app, environment)?;
+    let key = keystore()?
+        .load(key)
+        .map_err(|e| err(ErrorKind::NotFound, format!("signing key {key}: {e}")))?;
+    let opts = PublishOptions {
+        accept_warnings,
+        approvals: approved_by
+            .filter(|b| !b.trim().is_empty())
+            .map(|by| tailor_bundle::Approval { by, at: jiff::Timestamp::now(), note: None })
+            .into_iter()
+            .collect(),
+        require_approval: env.require_approval,
+        ..PublishOptions::default()
+    };
+    let handle = app.clone();
+    let mut progress = move |s: Step| {
+        let _ = handle.emit("publish-progress", s);
+    };
+    let outcome = with_ws(app, |ws| {
+        Ok(match rollback_to {
+            None => tailor_publish::publish(ws, &target, &key, &opts, &mut progress),
+            Some(v) => tailor_publish::rollback(ws, &target, v, &key, &opts, &mut progress),
+        })
+    })?
+    .map_err(publish_error)?;
+    changed(app);
+    Ok(outcome)
+}
+
+#[tauri::command]
+pub async fn publish_run(
+    app: AppHandle,
+    environment: String,
+    key: String,
+    accept_warnings: bool,
+    approved_by: Option<String>,
+) -> CmdResult<PublishOutcome> {
+    run(&app, &environment, &key, accept_warnings, approved_by, None)
+}
+
+#[tauri::command]
+pub async fn rollback_run(app: AppHandle, environment: String, version: u64, key: String) -> CmdResult<PublishOutcome> {
+    // A rollback republishes rules that were already reviewed: warnings about
+    // today's workspace do not apply to them.
+    run(&app, &environment, &key, true, None, Some(version))
+}
+
+#[tauri::command]
+pub fn published_list(app: AppHandle) -> CmdResult<Vec<PublishedBundle>> {
+    with_ws(&app, |ws| ws.published(None, false))
+}

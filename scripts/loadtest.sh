@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Load test of the decision service with oha (`cargo install oha --locked`):
+# POST /v1/decide on an example workspace's published bundle with realistic
+# shoppers, against an empty handler on the same stack (POST /v1/noop) in the
+# same run. Prints throughput, p50 and p99 and the throughput ratio.
+#   scripts/loadtest.sh [EXAMPLE] [DURATION] [CONNECTIONS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+example=${1:-apparel}
+duration=${2:-15s}
+conns=${3:-32}
+command -v oha >/dev/null || { echo "oha missing: cargo install oha --locked"; exit 1; }
+cargo build --release -p tailor-cli >/dev/null
+T=$PWD/target/release/tailor
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+export TAILOR_KEY_DIR=$work/keys TAILOR_PUBLISH_TOKEN=loadtest-token
+$T init "$work/ws.tailor" --example "$example" >/dev/null
+$T keys generate loadtest >/dev/null
+$T keys export loadtest --env production -o "$work/trust.json" >/dev/null
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+$T serve --data-dir "$work/data" --trust "$work/trust.json" --listen "127.0.0.1:$port" --bench-endpoints > "$work/serve.log" 2>&1 &
+server=$!
+sleep 1
+$T publish "$work/ws.tailor" --env production --to "http://127.0.0.1:$port" --key loadtest --accept-warnings >/dev/null 2>&1
+# Realistic requests: sample shoppers of the example, on its home page.
+page=$($T export "$work/ws.tailor" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["page_types"][0]["name"])')
+python3 - "$work/ws.tailor" "$page" > "$work/body.json" <<'PY'
+import json, sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+body = json.loads(c.execute("select body from shoppers order by rowid limit 1 offset 7").fetchone()[0])
+print(json.dumps({"shopper": body, "page": sys.argv[2]}))
+PY
+run() {
+  oha -z "$duration" -c "$conns" --no-tui --output-format json -m POST \
+    -H 'content-type: application/json' -D "$work/body.json" "http://127.0.0.1:$port$1"
+}
+run /v1/noop > "$work/noop.json"
+run /v1/decide > "$work/decide.json"
+python3 - "$work/noop.json" "$work/decide.json" "$duration" "$conns" "$example" <<'PY'
+import json, sys
+noop, decide = (json.load(open(p)) for p in sys.argv[1:3])
+def row(name, d):
+    s, p = d["summary"], d["latencyPercentiles"]
+    ok = d.get("statusCodeDistribution", {})
+    return name, s["requestsPerSec"], p["p50"] * 1000, p["p99"] * 1000, ok
+print(f"oha -z {sys.argv[3]} -c {sys.argv[4]}, example {sys.argv[5]}, loopback")
+print(f"{'endpoint':<12} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8}  status codes")
+rows = [row("/v1/noop", noop), row("/v1/decide", decide)]
+for name, rps, p50, p99, ok in rows:
+    print(f"{name:<12} {rps:>10.0f} {p50:>8.3f} {p99:>8.3f}  {ok}")
+print(f"throughput ratio decide/noop: {rows[1][1] / rows[0][1]:.2f}")
+PY

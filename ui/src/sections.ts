@@ -32,8 +32,8 @@ export const SECTIONS: readonly Section[] = [
   { id: "constraints", label: "Constraints" },
   { id: "catalog", label: "Catalog" },
   { id: "review", label: "Due for review" },
-  { id: "simulate", label: "Simulate", comingWith: "the decision engine" },
-  { id: "publish", label: "Publish", comingWith: "publishing (signed bundles)" },
+  { id: "simulate", label: "Simulate" },
+  { id: "publish", label: "Publish" },
   { id: "history", label: "History" },
 ];
 

@@ -3,6 +3,7 @@ import type { HistoryEntry } from "../bindings/HistoryEntry";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
 import { ChangeDiff } from "../components/ChangeDiff";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { PublishedBundles } from "../components/publish/PublishedBundles";
 import { EmptyState, Loading } from "../components/StatusViews";
 import { UndoRedoButtons } from "../components/UndoRedoButtons";
 import { formatTime } from "../format";
@@ -20,6 +21,8 @@ export function HistoryScreen({ info }: { info: WorkspaceInfo }) {
         <div className="spacer" />
         <UndoRedoButtons info={info} testIdPrefix="history-" />
       </div>
+      <PublishedBundles />
+      <h2 className="history-changes-title">Changes</h2>
       <p className="muted">Every change to this workspace, newest first. Undo and redo are recorded too.</p>
       <ErrorBanner error={history.error} title="Could not load history." />
       {history.isPending && <Loading />}

@@ -15,8 +15,10 @@ import { HistoryScreen } from "./HistoryScreen";
 import { JourneyScreen } from "./JourneyScreen";
 import { NotAvailable } from "./NotAvailable";
 import { PlanScreen } from "./PlanScreen";
+import { PublishScreen } from "./PublishScreen";
 import { ReviewScreen } from "./ReviewScreen";
 import { SegmentsScreen } from "./SegmentsScreen";
+import { SimulateScreen } from "./SimulateScreen";
 import { ShoppersScreen } from "./ShoppersScreen";
 
 const SECTION_OF: Record<OpenTarget["kind"], SectionId> = {
@@ -90,6 +92,10 @@ export function Shell({ info }: { info: WorkspaceInfo }) {
             <AttributesScreen />
           ) : section === "shoppers" ? (
             <ShoppersScreen />
+          ) : section === "simulate" ? (
+            <SimulateScreen onOpen={openItem} onSection={setSection} />
+          ) : section === "publish" ? (
+            <PublishScreen />
           ) : (
             <HistoryScreen info={info} />
           )}

@@ -120,10 +120,10 @@ describe("Shell keyboard shortcuts", () => {
     await waitFor(() => expect(invoke).toHaveBeenCalledWith("undo", undefined));
   });
 
-  it("shows an honest empty state for sections not built yet", () => {
+  it("opens the Publish screen from the sidebar", () => {
     routes({});
     renderWithQuery(<Shell info={info} />);
     fireEvent.click(screen.getByTestId("nav-publish"));
-    expect(screen.getByTestId("not-available")).toHaveTextContent("Not available yet");
+    expect(screen.getByTestId("publish-screen")).toBeInTheDocument();
   });
 });

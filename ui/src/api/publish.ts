@@ -1,0 +1,380 @@
+// Publishing IPC and its React Query hooks: environments, signing keys,
+// review (preview), publish and rollback runs with their progress events, and
+// the published-bundles log. Components use only the hooks and helpers here.
+import { useCallback, useEffect, useRef, useSyncExternalStore } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import { toErrorReport } from "../api";
+import type { ErrorReport } from "../bindings/ErrorReport";
+import type { PublishOutcome } from "../bindings/PublishOutcome";
+import type { PublishPreview } from "../bindings/PublishPreview";
+import type { PublishedBundle } from "../bindings/PublishedBundle";
+import type { Step } from "../bindings/Step";
+
+// TODO: generated binding (Environment, EnvironmentStatus, KeyInfo are not in ui/src/bindings yet).
+/** A decision service environment; several URLs are replicas behind a load balancer. */
+export interface Environment {
+  name: string;
+  urls: string[];
+  require_approval: boolean;
+}
+
+// TODO: generated binding
+/** An environment as listed: the upload token never lives in the workspace. */
+export interface EnvironmentStatus {
+  environment: Environment;
+  token_available: boolean;
+  token_source: string | null;
+}
+
+// TODO: generated binding
+/** A signing key (the private half stays outside the workspace). */
+export interface KeyInfo {
+  name: string;
+  keyid: string;
+}
+
+/** Name of the event Rust emits while a publish or rollback runs (payload: Step). */
+export const PUBLISH_PROGRESS = "publish-progress";
+/** Where the upload token comes from (never stored in the workspace). */
+export const TOKEN_VARIABLE = "TAILOR_PUBLISH_TOKEN";
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toErrorReport(e);
+  }
+}
+
+export const publishApi = {
+  environmentList: () => call<EnvironmentStatus[]>("environment_list"),
+  environmentSave: (environment: Environment) => call<null>("environment_save", { environment }),
+  environmentDelete: (name: string) => call<null>("environment_delete", { name }),
+  keysList: () => call<KeyInfo[]>("keys_list"),
+  keysGenerate: (name: string) => call<KeyInfo>("keys_generate", { name }),
+  publishPreview: (environment: string) => call<PublishPreview>("publish_preview", { environment }),
+  publishRun: (environment: string, key: string, acceptWarnings: boolean, approvedBy: string | null) =>
+    call<PublishOutcome>("publish_run", { environment, key, acceptWarnings, approvedBy }),
+  publishedList: () => call<PublishedBundle[]>("published_list"),
+  rollbackRun: (environment: string, version: number, key: string) =>
+    call<PublishOutcome>("rollback_run", { environment, version, key }),
+};
+
+/**
+ * Runs `run` while forwarding `publish-progress` events to `onStep`. Outside
+ * Tauri (plain browser) there are no events: the run still goes ahead.
+ */
+export async function withProgress<T>(onStep: (step: Step) => void, run: () => Promise<T>): Promise<T> {
+  let unlisten: (() => void) | undefined;
+  try {
+    unlisten = await listen<Step>(PUBLISH_PROGRESS, (e) => onStep(e.payload));
+  } catch {
+    /* not running inside Tauri: no progress events */
+  }
+  try {
+    return await run();
+  } finally {
+    unlisten?.();
+  }
+}
+
+// ---------- progress ----------
+
+export type StepId = "checking" | "signing" | "uploading" | "confirming" | "done";
+export const STEP_ORDER: readonly StepId[] = ["checking", "signing", "uploading", "confirming", "done"];
+export const STEP_LABELS: Record<StepId, string> = {
+  checking: "Check what is active",
+  signing: "Sign the bundle",
+  uploading: "Upload",
+  confirming: "Confirm it is active",
+  done: "Done",
+};
+
+export interface ProgressState {
+  /** The step running now; null before the first event. */
+  current: StepId | null;
+  /** Upload attempt of the current replica. */
+  attempt: { attempt: number; of: number } | null;
+  /** Set while waiting to try again (cleared by the next step event). */
+  retry: { attempt: number; of: number; wait_ms: number; reason: string } | null;
+  /** 1-based replica being uploaded to (the run uploads to each URL in turn). */
+  replica: number;
+  finished: boolean;
+  failed: boolean;
+}
+
+export const INITIAL_PROGRESS: ProgressState = {
+  current: null,
+  attempt: null,
+  retry: null,
+  replica: 1,
+  finished: false,
+  failed: false,
+};
+
+export type ProgressAction = { type: "step"; step: Step } | { type: "reset" } | { type: "failed" };
+
+/** Folds `publish-progress` events into what the step list shows. */
+export function progressReducer(state: ProgressState, action: ProgressAction): ProgressState {
+  if (action.type === "reset") return INITIAL_PROGRESS;
+  if (action.type === "failed") return { ...state, failed: true, current: state.current ?? "checking" };
+  const step = action.step;
+  switch (step.step) {
+    case "retrying":
+      return {
+        ...state,
+        current: state.current ?? "checking",
+        retry: { attempt: step.attempt, of: step.of, wait_ms: step.wait_ms, reason: step.reason },
+      };
+    case "uploading": {
+      // Uploading after a confirmation: the next replica.
+      const replica = state.current === "confirming" ? state.replica + 1 : state.replica;
+      return { ...state, current: "uploading", attempt: { attempt: step.attempt, of: step.of }, retry: null, replica };
+    }
+    case "done":
+      return { ...state, current: "done", retry: null, finished: true };
+    default:
+      return { ...state, current: step.step, retry: null };
+  }
+}
+
+export type StepState = "done" | "current" | "pending" | "failed";
+
+export function stepState(state: ProgressState, id: StepId): StepState {
+  if (state.finished) return "done";
+  if (state.current === null) return "pending";
+  const at = STEP_ORDER.indexOf(state.current);
+  const i = STEP_ORDER.indexOf(id);
+  if (i < at) return "done";
+  if (i > at) return "pending";
+  return state.failed ? "failed" : "current";
+}
+
+/** 0..1 for the progress bar. */
+export function progressFraction(state: ProgressState): number {
+  if (state.finished) return 1;
+  if (state.current === null) return 0;
+  return STEP_ORDER.indexOf(state.current) / (STEP_ORDER.length - 1);
+}
+
+// ---------- validation and display helpers ----------
+
+const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+export interface EnvironmentDraft {
+  name: string;
+  urlsText: string;
+  requireApproval: boolean;
+}
+
+/** The URLs typed one per line (blank lines ignored). */
+export function parseUrls(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+}
+
+/**
+ * Problems with an environment form, in the order shown; empty when it can be
+ * saved. `existing` are the names already configured (for a new environment).
+ */
+export function validateEnvironment(draft: EnvironmentDraft, existing: readonly string[] = []): string[] {
+  const errors: string[] = [];
+  const name = draft.name.trim();
+  if (!name) errors.push("Give the environment a name, e.g. staging or production.");
+  else if (!ENV_NAME.test(name)) errors.push(`"${name}" can only use letters, digits, "-", "_" and ".".`);
+  else if (existing.includes(name)) errors.push(`An environment named ${name} already exists.`);
+  const urls = parseUrls(draft.urlsText);
+  if (urls.length === 0) errors.push("Enter the decision service URL (one per line; several are replicas).");
+  const seen = new Set<string>();
+  for (const url of urls) {
+    if (!isHttpUrl(url)) errors.push(`"${url}" is not an http(s) URL, e.g. https://decide.example.com.`);
+    else if (seen.has(normaliseUrl(url))) errors.push(`"${url}" is listed twice.`);
+    seen.add(normaliseUrl(url));
+  }
+  return errors;
+}
+
+export function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+function normaliseUrl(url: string): string {
+  return url.replace(/\/+$/, "").toLowerCase();
+}
+
+export function draftToEnvironment(draft: EnvironmentDraft): Environment {
+  return { name: draft.name.trim(), urls: parseUrls(draft.urlsText), require_approval: draft.requireApproval };
+}
+
+/** Environments named like production get a confirmation before publishing. */
+export function isProductionLike(name: string): boolean {
+  return /(^|[^a-z])(prod|production|live)([^a-z]|$)/i.test(name);
+}
+
+/** "sha256:0123456789abcdef…" → "sha256:0123456789ab…" */
+export function shortDigest(digest: string): string {
+  const [algo, hex] = digest.includes(":") ? digest.split(":", 2) : ["", digest];
+  const short = hex.length > 12 ? hex.slice(0, 12) + "…" : hex;
+  return algo ? `${algo}:${short}` : short;
+}
+
+export function shortKeyId(keyid: string): string {
+  return keyid.length > 12 ? keyid.slice(0, 12) + "…" : keyid;
+}
+
+export function tokenLabel(status: EnvironmentStatus): string {
+  return status.token_available
+    ? `token: from ${status.token_source || TOKEN_VARIABLE}`
+    : `no publish token: set ${TOKEN_VARIABLE} before starting Tailor`;
+}
+
+// ---------- selected signing key (app-wide, remembered between screens) ----------
+
+const KEY_STORAGE = "tailor.publish.key";
+const keyListeners = new Set<() => void>();
+
+function readSelectedKey(): string | null {
+  try {
+    return globalThis.localStorage?.getItem(KEY_STORAGE) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function setSelectedKey(name: string | null) {
+  try {
+    if (name) globalThis.localStorage?.setItem(KEY_STORAGE, name);
+    else globalThis.localStorage?.removeItem(KEY_STORAGE);
+  } catch {
+    /* storage unavailable: selection lasts until reload */
+  }
+  keyListeners.forEach((l) => l());
+}
+
+function subscribeSelectedKey(listener: () => void) {
+  keyListeners.add(listener);
+  return () => {
+    keyListeners.delete(listener);
+  };
+}
+
+/**
+ * The signing key publish and rollback use: the chosen one while it exists,
+ * else the only key there is, else none.
+ */
+export function useSelectedKey(keys: readonly KeyInfo[] | undefined): [string | null, (name: string | null) => void] {
+  const stored = useSyncExternalStore(subscribeSelectedKey, readSelectedKey, readSelectedKey);
+  let effective: string | null = null;
+  if (keys) {
+    if (stored && keys.some((k) => k.name === stored)) effective = stored;
+    else if (keys.length === 1) effective = keys[0].name;
+  }
+  return [effective, setSelectedKey];
+}
+
+// ---------- queries ----------
+
+export const publishKeys = {
+  all: ["publish"] as const,
+  environments: ["publish", "environments"] as const,
+  keys: ["publish", "keys"] as const,
+  preview: (environment: string) => ["publish", "preview", environment] as const,
+  published: ["publish", "published"] as const,
+};
+
+export const useEnvironments = () =>
+  useQuery<EnvironmentStatus[], ErrorReport>({ queryKey: publishKeys.environments, queryFn: publishApi.environmentList });
+
+export const useSigningKeys = () => useQuery<KeyInfo[], ErrorReport>({ queryKey: publishKeys.keys, queryFn: publishApi.keysList });
+
+export const usePublishedList = () =>
+  useQuery<PublishedBundle[], ErrorReport>({ queryKey: publishKeys.published, queryFn: publishApi.publishedList });
+
+/** Reads the service's active bundle: only when asked (`environment` set), never retried silently. */
+export const usePublishPreview = (environment: string | null) =>
+  useQuery<PublishPreview, ErrorReport>({
+    queryKey: publishKeys.preview(environment ?? ""),
+    queryFn: () => publishApi.publishPreview(environment ?? ""),
+    enabled: !!environment,
+    retry: false,
+    staleTime: 0,
+    refetchOnWindowFocus: false,
+  });
+
+// ---------- mutations ----------
+
+export function useSaveEnvironment() {
+  const qc = useQueryClient();
+  return useMutation<null, ErrorReport, Environment>({
+    mutationFn: (env) => publishApi.environmentSave(env),
+    onSuccess: () => qc.invalidateQueries({ queryKey: publishKeys.environments }),
+  });
+}
+
+export function useDeleteEnvironment() {
+  const qc = useQueryClient();
+  return useMutation<null, ErrorReport, string>({
+    mutationFn: (name) => publishApi.environmentDelete(name),
+    onSuccess: () => qc.invalidateQueries({ queryKey: publishKeys.environments }),
+  });
+}
+
+export function useGenerateKey() {
+  const qc = useQueryClient();
+  return useMutation<KeyInfo, ErrorReport, string>({
+    mutationFn: (name) => publishApi.keysGenerate(name),
+    onSuccess: (key) => {
+      setSelectedKey(key.name);
+      return qc.invalidateQueries({ queryKey: publishKeys.keys });
+    },
+  });
+}
+
+/** Keeps the latest `onStep` without re-creating the mutation. */
+function useStepRef(onStep: (step: Step) => void) {
+  const ref = useRef(onStep);
+  useEffect(() => {
+    ref.current = onStep;
+  });
+  return useCallback((step: Step) => ref.current(step), []);
+}
+
+export interface PublishVars {
+  environment: string;
+  key: string;
+  acceptWarnings: boolean;
+  approvedBy: string | null;
+}
+
+export function usePublishRun(onStep: (step: Step) => void) {
+  const qc = useQueryClient();
+  const forward = useStepRef(onStep);
+  return useMutation<PublishOutcome, ErrorReport, PublishVars>({
+    mutationFn: (v) => withProgress(forward, () => publishApi.publishRun(v.environment, v.key, v.acceptWarnings, v.approvedBy)),
+    onSettled: () => qc.invalidateQueries({ queryKey: publishKeys.all }),
+  });
+}
+
+export interface RollbackVars {
+  environment: string;
+  version: number;
+  key: string;
+}
+
+export function useRollbackRun(onStep: (step: Step) => void) {
+  const qc = useQueryClient();
+  const forward = useStepRef(onStep);
+  return useMutation<PublishOutcome, ErrorReport, RollbackVars>({
+    mutationFn: (v) => withProgress(forward, () => publishApi.rollbackRun(v.environment, v.version, v.key)),
+    onSettled: () => qc.invalidateQueries({ queryKey: publishKeys.all }),
+  });
+}

@@ -1,0 +1,355 @@
+// IPC and React Query hooks for the Simulate section (preview, batch
+// simulation, impact diff, problems). Components call only these.
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import { save } from "@tauri-apps/plugin-dialog";
+import { useEffect, useState } from "react";
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, toErrorReport } from "../api";
+import type { ErrorReport } from "../bindings/ErrorReport";
+import type { ImpactReport } from "../bindings/ImpactReport";
+import type { Persona } from "../bindings/Persona";
+import type { PlacementKind } from "../bindings/PlacementKind";
+import type { Product } from "../bindings/Product";
+import type { ShopperRow } from "../bindings/ShopperRow";
+import type { SimReport } from "../bindings/SimReport";
+import { keys, useDebounced } from "../queries";
+
+// ---------- shapes not (yet) generated from Rust ----------
+
+// TODO: generated binding — DESIGN §7 decision shape (crates/engine/src/plan/decision.rs).
+export type FallbackReason =
+  | "no_candidate"
+  | "no_consent"
+  | "holdout"
+  | "dropped_by_page_cap"
+  | "too_few_products"
+  | "no_default"
+  | (string & {});
+
+// TODO: generated binding
+export interface Block {
+  /** `page.placement`, e.g. `home.hero`. */
+  placement: string;
+  content: string | null;
+  entry: string | null;
+  segment: string | null;
+  variant?: number;
+  personalized: boolean;
+  holdout: boolean;
+  propensity: number;
+  products: string[];
+  fallback_reason?: FallbackReason;
+}
+
+// TODO: generated binding — the engine's trace (crates/engine/src/plan/trace.rs).
+/** A candidate's outcome: `result` names the first failing check (or `won`); other fields vary. */
+export type Outcome = { result: string } & Record<string, unknown>;
+
+// TODO: generated binding
+export interface CandidateTrace {
+  entry: string;
+  segment: string;
+  outcome: Outcome;
+}
+
+// TODO: generated binding
+export interface WinnerTrace {
+  entry: string;
+  page_rank: number;
+  dropped_by_page_cap: boolean;
+  holdout?: { bucket: number; threshold: number; control: boolean };
+  variant?: { index: number; content: string; position: number };
+}
+
+// TODO: generated binding
+export interface ProductTrace {
+  content: string;
+  strategy: string;
+  counts: Record<string, number>;
+  size: number;
+  min_size: number;
+  chosen: string[];
+}
+
+// TODO: generated binding
+export interface PlacementTrace {
+  placement: string;
+  candidates: CandidateTrace[];
+  winner?: WinnerTrace;
+  products?: ProductTrace[];
+}
+
+// TODO: generated binding
+export interface Trace {
+  shopper: string;
+  at: string;
+  stage: string;
+  consent: boolean;
+  notes?: string[];
+  placements: PlacementTrace[];
+}
+
+// TODO: generated binding
+export interface Decision {
+  bundle_digest: string | null;
+  version: number | null;
+  page: string;
+  blocks: Block[];
+  trace?: Trace;
+}
+
+export interface PreviewPlacement {
+  /** `page.placement` */
+  id: string;
+  kind: PlacementKind;
+}
+
+export interface PreviewPage {
+  name: string;
+  stage: string;
+  placements: PreviewPlacement[];
+}
+
+export interface PreviewProduct {
+  id: string;
+  title: string;
+  category?: string | null;
+}
+
+export interface PreviewContext {
+  pages: PreviewPage[];
+  personas: Persona[];
+  /** RFC 3339 instants where a schedule or campaign window opens or closes, sorted. */
+  boundaries: string[];
+  sample_ids: string[];
+  products: PreviewProduct[];
+  /** sha256 digest of the rules the preview evaluates. */
+  digest: string;
+}
+
+export interface PreviewResult {
+  decision: Decision;
+  /** The engine's own readable rendering of the page and its trace. */
+  text: string;
+  digest: string;
+}
+
+export interface SimProgress {
+  done: number;
+  total?: number | null;
+  elapsed_ms: number;
+  eta_ms?: number | null;
+}
+
+export interface SimLast {
+  report: SimReport;
+  digest: string;
+  finished_at: string;
+}
+
+export interface SimRunArgs {
+  pages: string[] | null;
+  at: string | null;
+  from: string | null;
+  to: string | null;
+  step: string | null;
+}
+
+export type ExportFormat = "csv" | "html";
+
+/** Rust emits this while `simulation_run` works. */
+export const SIMULATION_PROGRESS = "simulation-progress";
+
+// ---------- IPC ----------
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toErrorReport(e);
+  }
+}
+
+export const simApi = {
+  previewContext: () => call<PreviewContext>("preview_context"),
+  previewDecide: (shopper: Record<string, unknown>, page: string, at: string | null, product: string | null) =>
+    call<PreviewResult>("preview_decide", { shopper, page, at, product }),
+  shopperGet: (id: string) => call<ShopperRow>("shopper_get", { id }),
+  personaList: () => call<Persona[]>("persona_list"),
+  personaSave: (persona: Persona) => call<null>("persona_save", { persona }),
+  personaDelete: (name: string) => call<null>("persona_delete", { name }),
+  simulationRun: (a: SimRunArgs) => call<SimReport>("simulation_run", { ...a }),
+  simulationCancel: () => call<null>("simulation_cancel"),
+  simulationLast: () => call<SimLast | null>("simulation_last"),
+  simulationExport: (format: ExportFormat, path: string) => call<null>("simulation_export", { format, path }),
+  simulationDrilldown: (key: string) => call<ShopperRow[]>("simulation_drilldown", { key }),
+  impactRun: (environment: string | null) => call<ImpactReport>("impact_run", { environment }),
+};
+
+/** A native save dialog for an exported report; null when cancelled. */
+export async function chooseExportPath(format: ExportFormat): Promise<string | null> {
+  const path = await save({
+    title: format === "csv" ? "Export simulation metrics (CSV)" : "Export simulation report (HTML)",
+    filters: [format === "csv" ? { name: "CSV", extensions: ["csv"] } : { name: "HTML", extensions: ["html"] }],
+    defaultPath: format === "csv" ? "simulation.csv" : "simulation.html",
+  });
+  if (!path) return null;
+  return path.endsWith(`.${format}`) ? path : `${path}.${format}`;
+}
+
+/** A run stopped by `simulation_cancel` rejects with kind "cancelled" or a message saying so. */
+export function isCancelled(e: ErrorReport | null | undefined): boolean {
+  if (!e) return false;
+  return (e.kind as string) === "cancelled" || /cancel/i.test(e.message);
+}
+
+// ---------- query keys ----------
+
+export const simKeys = {
+  context: ["preview_context"] as const,
+  decide: (shopper: Record<string, unknown>, page: string, at: string | null, product: string | null) =>
+    ["preview_decide", JSON.stringify(shopper), page, at, product] as const,
+  shopper: (id: string) => ["shopper_get", id] as const,
+  personas: ["persona_list"] as const,
+  last: ["simulation_last"] as const,
+  drilldown: (key: string) => ["simulation_drilldown", key] as const,
+};
+
+// ---------- hooks ----------
+
+export const usePreviewContext = () => useQuery({ queryKey: simKeys.context, queryFn: simApi.previewContext });
+
+export const usePersonas = () => useQuery({ queryKey: simKeys.personas, queryFn: simApi.personaList });
+
+/** The page for a profile, re-decided ~50 ms after the last edit; the previous page stays while it works. */
+export function usePreviewDecide(
+  shopper: Record<string, unknown> | null,
+  page: string | null,
+  at: string | null,
+  product: string | null,
+  debounceMs = 50,
+) {
+  const input = { shopper, page, at, product };
+  const debounced = useDebounced(input, debounceMs);
+  const d = debounced;
+  return useQuery({
+    queryKey: simKeys.decide(d.shopper ?? {}, d.page ?? "", d.at, d.product),
+    queryFn: () => simApi.previewDecide(d.shopper ?? {}, d.page ?? "", d.at, d.product),
+    enabled: !!d.shopper && !!d.page,
+    placeholderData: keepPreviousData,
+    staleTime: 0,
+  });
+}
+
+export function useLoadShopper() {
+  const qc = useQueryClient();
+  return useMutation<ShopperRow, ErrorReport, string>({
+    mutationFn: (id) => qc.fetchQuery({ queryKey: simKeys.shopper(id), queryFn: () => simApi.shopperGet(id), staleTime: 5_000 }),
+  });
+}
+
+export function useSavePersona() {
+  const qc = useQueryClient();
+  return useMutation<null, ErrorReport, Persona>({
+    mutationFn: (p) => simApi.personaSave(p),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: simKeys.personas });
+      void qc.invalidateQueries({ queryKey: simKeys.context });
+    },
+  });
+}
+
+export function useDeletePersona() {
+  const qc = useQueryClient();
+  return useMutation<null, ErrorReport, string>({
+    mutationFn: (name) => simApi.personaDelete(name),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: simKeys.personas });
+      void qc.invalidateQueries({ queryKey: simKeys.context });
+    },
+  });
+}
+
+export const useSimulationLast = () => useQuery({ queryKey: simKeys.last, queryFn: simApi.simulationLast });
+
+/** Progress events of the current run (null when none arrived yet). */
+export function useSimulationProgress(active: boolean): SimProgress | null {
+  const [progress, setProgress] = useState<SimProgress | null>(null);
+  useEffect(() => {
+    if (!active) return;
+    setProgress(null);
+    let unlisten: (() => void) | undefined;
+    let stopped = false;
+    listen<SimProgress>(SIMULATION_PROGRESS, (e) => {
+      if (!stopped) setProgress(e.payload);
+    })
+      .then((fn) => {
+        if (stopped) fn();
+        else unlisten = fn;
+      })
+      .catch(() => {
+        /* not inside Tauri: no progress events */
+      });
+    return () => {
+      stopped = true;
+      unlisten?.();
+    };
+  }, [active]);
+  return progress;
+}
+
+export function useSimulationRun() {
+  const qc = useQueryClient();
+  return useMutation<SimReport, ErrorReport, SimRunArgs>({
+    mutationFn: (a) => simApi.simulationRun(a),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: simKeys.last }),
+  });
+}
+
+export function useSimulationCancel() {
+  return useMutation<null, ErrorReport, void>({ mutationFn: () => simApi.simulationCancel() });
+}
+
+export function useSimulationExport() {
+  return useMutation<string | null, ErrorReport, { format: ExportFormat; path: string }>({
+    mutationFn: async ({ format, path }) => {
+      const target = path.trim() || (await chooseExportPath(format));
+      if (!target) return null;
+      await simApi.simulationExport(format, target);
+      return target;
+    },
+  });
+}
+
+export const useDrilldown = (key: string | null) =>
+  useQuery({
+    queryKey: simKeys.drilldown(key ?? ""),
+    queryFn: () => simApi.simulationDrilldown(key ?? ""),
+    enabled: !!key,
+  });
+
+export function useImpactRun() {
+  return useMutation<ImpactReport, ErrorReport, string | null>({ mutationFn: (env) => simApi.impactRun(env) });
+}
+
+/**
+ * Catalog facts (price, stock, margin) for the products on a previewed page,
+ * looked up one by one with the catalog IPC (filter = id), cached per id.
+ */
+export function useProductFacts(ids: string[]): Map<string, Product> {
+  const unique = [...new Set(ids)];
+  const results = useQueries({
+    queries: unique.map((id) => ({
+      queryKey: keys.catalog(0, 5, null, false, id),
+      queryFn: () => api.catalogPage(0, 5, null, false, id),
+      staleTime: 30_000,
+    })),
+  });
+  const out = new Map<string, Product>();
+  results.forEach((r, i) => {
+    const hit = r.data?.rows.find((p) => p.id === unique[i]);
+    if (hit) out.set(hit.id, hit);
+  });
+  return out;
+}

@@ -1,0 +1,251 @@
+import { useEffect, useReducer, useState } from "react";
+import {
+  INITIAL_PROGRESS,
+  isProductionLike,
+  progressReducer,
+  shortDigest,
+  tokenLabel,
+  useEnvironments,
+  usePublishPreview,
+  usePublishRun,
+  useSelectedKey,
+  useSigningKeys,
+  type EnvironmentStatus,
+} from "../../api/publish";
+import type { PublishPreview } from "../../bindings/PublishPreview";
+import { ConfirmDialog } from "../ConfirmDialog";
+import { ErrorBanner } from "../ErrorBanner";
+import { EmptyState, Loading } from "../StatusViews";
+import { BundleDiff } from "./BundleDiff";
+import { PublishFindings } from "./PublishFindings";
+import { PublishProgress } from "./PublishProgress";
+import { PublishResult } from "./PublishResult";
+
+/** Pick an environment, review what would change, then sign and publish. */
+export function PublishPanel() {
+  const envs = useEnvironments();
+  const keys = useSigningKeys();
+  const [key] = useSelectedKey(keys.data);
+  const list = envs.data ?? [];
+  const [chosen, setChosen] = useState<string>("");
+  const envName = list.some((e) => e.environment.name === chosen) ? chosen : list[0]?.environment.name ?? "";
+  const status = list.find((e) => e.environment.name === envName);
+
+  const [reviewed, setReviewed] = useState<string | null>(null);
+  const preview = usePublishPreview(reviewed === envName ? envName : null);
+  const [ack, setAck] = useState(false);
+  const [approvedBy, setApprovedBy] = useState("");
+  const [confirming, setConfirming] = useState(false);
+  const [progress, dispatch] = useReducer(progressReducer, INITIAL_PROGRESS);
+  const run = usePublishRun((step) => dispatch({ type: "step", step }));
+
+  // A new environment starts a new review.
+  useEffect(() => {
+    setAck(false);
+    setConfirming(false);
+  }, [envName]);
+
+  const review = () => {
+    setAck(false);
+    run.reset();
+    dispatch({ type: "reset" });
+    if (reviewed === envName) void preview.refetch();
+    else setReviewed(envName);
+  };
+
+  const start = () => {
+    if (!status || !key || !preview.data) return;
+    setConfirming(false);
+    dispatch({ type: "reset" });
+    run.mutate(
+      { environment: envName, key, acceptWarnings: ack, approvedBy: approvedBy.trim() || null },
+      {
+        onSuccess: () => {
+          dispatch({ type: "step", step: { step: "done" } });
+          setAck(false);
+        },
+        onError: () => dispatch({ type: "failed" }),
+      },
+    );
+  };
+
+  if (envs.isPending) return <Loading label="Loading environments…" />;
+  if (envs.isError) return null; // the environments panel shows the error and a Retry
+
+  return (
+    <section className="panel publish-panel" aria-labelledby="publish-title" data-testid="publish-panel">
+      <div className="panel-title">
+        <h2 id="publish-title">Publish</h2>
+      </div>
+      {list.length === 0 ? (
+        <EmptyState title="Nowhere to publish yet" testId="publish-no-env">
+          <p>Add an environment above (its decision service URL), then review and publish.</p>
+        </EmptyState>
+      ) : (
+        <>
+          <div className="row wrap">
+            <label htmlFor="publish-env">Environment</label>
+            <select
+              id="publish-env"
+              value={envName}
+              onChange={(e) => setChosen(e.target.value)}
+              disabled={run.isPending}
+              data-testid="publish-env"
+            >
+              {list.map((e) => (
+                <option key={e.environment.name} value={e.environment.name}>
+                  {e.environment.name}
+                </option>
+              ))}
+            </select>
+            <button type="button" onClick={review} disabled={run.isPending || preview.isFetching} data-testid="publish-review">
+              {preview.isFetching ? "Reading the service…" : reviewed === envName && preview.data ? "Review again" : "Review changes"}
+            </button>
+            {status && <TokenStatus status={status} />}
+          </div>
+          {reviewed === envName && preview.isFetching && !preview.data && <Loading label={`Asking ${envName} what is active…`} />}
+          <ErrorBanner error={preview.error} testId="publish-preview-error" title={`Could not read what ${envName} has active.`}>
+            <button type="button" className="btn-small" onClick={() => void preview.refetch()} data-testid="publish-review-retry">
+              Retry
+            </button>
+          </ErrorBanner>
+          {reviewed === envName && preview.data && status && (
+            <Review
+              preview={preview.data}
+              status={status}
+              keyName={key}
+              noKeys={keys.data?.length === 0}
+              ack={ack}
+              onAck={setAck}
+              approvedBy={approvedBy}
+              onApprovedBy={setApprovedBy}
+              busy={run.isPending || preview.isFetching}
+              onPublish={() => (isProductionLike(envName) ? setConfirming(true) : start())}
+            />
+          )}
+          {(run.isPending || run.isSuccess || run.isError) && (
+            <PublishProgress state={progress} replicas={status?.environment.urls.length ?? 1} />
+          )}
+          <PublishResult
+            outcome={run.data}
+            error={run.error}
+            replicas={run.data ? list.find((e) => e.environment.name === run.data.environment)?.environment.urls.length ?? 1 : 1}
+          />
+        </>
+      )}
+      {confirming && preview.data && status && (
+        <ConfirmDialog
+          title={`Publish version ${preview.data.next_version} to ${envName}?`}
+          message={
+            <>
+              Shoppers served by <strong>{envName}</strong> ({status.environment.urls.length} replica
+              {status.environment.urls.length === 1 ? "" : "s"}) get these rules as soon as the service accepts the
+              bundle. You can roll back from History.
+            </>
+          }
+          confirmLabel={`Publish version ${preview.data.next_version}`}
+          onCancel={() => setConfirming(false)}
+          onConfirm={start}
+        />
+      )}
+    </section>
+  );
+}
+
+function TokenStatus({ status }: { status: EnvironmentStatus }) {
+  return (
+    <span className={status.token_available ? "token-status ok small" : "token-status warn small"} role={status.token_available ? undefined : "alert"} data-testid="publish-token" data-available={status.token_available}>
+      {status.token_available ? "" : "⚠ "}
+      {tokenLabel(status)}
+    </span>
+  );
+}
+
+function Review({
+  preview,
+  status,
+  keyName,
+  noKeys,
+  ack,
+  onAck,
+  approvedBy,
+  onApprovedBy,
+  busy,
+  onPublish,
+}: {
+  preview: PublishPreview;
+  status: EnvironmentStatus;
+  keyName: string | null;
+  noKeys: boolean;
+  ack: boolean;
+  onAck: (v: boolean) => void;
+  approvedBy: string;
+  onApprovedBy: (v: string) => void;
+  busy: boolean;
+  onPublish: () => void;
+}) {
+  const env = status.environment;
+  const errors = preview.findings.filter((f) => f.severity === "error").length;
+  const warnings = preview.findings.filter((f) => f.severity === "warning").length;
+  const blockers: string[] = [];
+  if (errors > 0) blockers.push(`Fix the ${errors} lint error${errors === 1 ? "" : "s"} first: errors always block publishing.`);
+  if (warnings > 0 && !ack) blockers.push("Acknowledge the warnings to publish anyway.");
+  if (env.require_approval && !approvedBy.trim()) blockers.push(`${env.name} requires an approval: enter who approved this release.`);
+  if (!keyName)
+    blockers.push(noKeys ? "Generate a signing key (Signing keys, above)." : "Choose the signing key to sign with (Signing keys, above).");
+
+  return (
+    <div className="publish-review" data-testid="publish-review-result">
+      <h3>Active on {env.name}</h3>
+      <div data-testid="publish-active">
+        {preview.active ? (
+          <p>
+            Version <strong>{preview.active.version}</strong>{" "}
+            <span className="mono small" title={preview.active.digest}>
+              {shortDigest(preview.active.digest)}
+            </span>
+          </p>
+        ) : (
+          <p className="muted">Nothing published yet: this will be the first bundle on {env.name}.</p>
+        )}
+      </div>
+      {preview.active && !preview.active_known && (
+        <p className="banner banner-warn" data-testid="publish-active-unknown">
+          The active bundle (version {preview.active.version}) was not published from this workspace, so the changes
+          below are against nothing: everything shows as added.
+        </p>
+      )}
+      <h3>Changes</h3>
+      <BundleDiff diff={preview.diff} />
+      <h3>Lint</h3>
+      <PublishFindings findings={preview.findings} acknowledged={ack} onAcknowledge={onAck} />
+      <h3>Approval</h3>
+      <div className="row">
+        <label htmlFor="publish-approved-by">
+          Approved by {env.require_approval ? <strong>(required for {env.name})</strong> : <span className="muted">(optional)</span>}
+        </label>
+        <input
+          id="publish-approved-by"
+          value={approvedBy}
+          onChange={(e) => onApprovedBy(e.target.value)}
+          placeholder="name or email"
+          aria-required={env.require_approval}
+          data-testid="publish-approved-by"
+        />
+      </div>
+      <div className="publish-actions">
+        <button type="button" className="btn-primary" disabled={busy || blockers.length > 0} onClick={onPublish} data-testid="publish-run" aria-describedby={blockers.length > 0 ? "publish-blockers" : undefined}>
+          Publish version {preview.next_version}
+        </button>
+        {keyName && <span className="muted small">signed with {keyName}</span>}
+      </div>
+      {blockers.length > 0 && (
+        <ul id="publish-blockers" className="publish-blockers" data-testid="publish-blockers">
+          {blockers.map((b) => (
+            <li key={b}>{b}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -103,9 +103,18 @@ pub fn workspace_create_example(app: AppHandle, path: String, example: String) -
     install(&app, ws)
 }
 
+#[derive(serde::Serialize)]
+pub struct ExampleInfo {
+    name: String,
+    description: String,
+}
+
 #[tauri::command]
-pub fn example_list() -> Vec<String> {
-    tailor_store::EXAMPLE_NAMES.iter().map(|s| s.to_string()).collect()
+pub fn example_list() -> Vec<ExampleInfo> {
+    tailor_store::EXAMPLES
+        .iter()
+        .map(|e| ExampleInfo { name: e.name.into(), description: e.description.split_whitespace().collect::<Vec<_>>().join(" ") })
+        .collect()
 }
 
 #[tauri::command]

@@ -40,7 +40,7 @@ enum Command {
     Init {
         workspace: PathBuf,
         /// Start from a bundled example.
-        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(tailor_store::EXAMPLE_NAMES))]
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(tailor_store::example_names()))]
         example: Option<String>,
     },
     /// Shopper attributes.

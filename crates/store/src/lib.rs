@@ -26,7 +26,7 @@ mod workspace;
 #[cfg(test)]
 mod tests;
 
-pub use examples::{EXAMPLE_NAMES, load_example};
+pub use examples::{EXAMPLES, Example, example_names, load_example};
 pub use authoring::{CATALOG_SORTS, CatalogPage};
 pub use catalog::{CATALOG_FIELDS, CatalogFormat, CatalogImportReport};
 pub use entities::{check_condition, validate_attribute, validate_segment};

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "react";
+import { CrashBoundary } from "../components/CrashBoundary";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Header } from "../components/Header";
@@ -70,6 +71,7 @@ export function Shell({ info }: { info: WorkspaceInfo }) {
         <Sidebar current={section} onSelect={setSection} info={info} />
         <main className="content">
           <ErrorBanner error={undo.error ?? redo.error} onDismiss={() => { undo.reset(); redo.reset(); }} />
+          <CrashBoundary resetKey={section}>
           {current.comingWith ? (
             <NotAvailable section={current} />
           ) : section === "segments" ? (
@@ -99,6 +101,7 @@ export function Shell({ info }: { info: WorkspaceInfo }) {
           ) : (
             <HistoryScreen info={info} />
           )}
+          </CrashBoundary>
         </main>
       </div>
     </div>

@@ -3,12 +3,12 @@ SHELL := /bin/bash
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-EXAMPLE := online-shoppers
+EXAMPLE := apparel
 EXAMPLE_WS := target/examples/$(EXAMPLE).tailor
 APP := target/debug/tailor-app
 CLI := target/debug/tailor
 
-.PHONY: run test deps ui app test-rust test-ui test-e2e bindings-check screenshot bench
+.PHONY: run test deps ui app test-rust test-ui test-e2e bindings-check screenshots bench loadtest
 
 deps:
 	@bash scripts/install-deps
@@ -54,9 +54,13 @@ bindings-check:
 	@git diff --quiet -- ui/src/bindings || { echo "ui/src/bindings is out of date: run cargo test and commit it"; git diff --stat -- ui/src/bindings; exit 1; }
 	@[ -z "$$(git ls-files --others --exclude-standard ui/src/bindings)" ] || { echo "new generated bindings are not committed:"; git ls-files --others --exclude-standard ui/src/bindings; exit 1; }
 
-## README screenshot of the real app under Xvfb.
-screenshot: app $(EXAMPLE_WS)
-	bash scripts/screenshot.sh $(EXAMPLE_WS) docs
+## The docs' screenshots, from the real app under Xvfb (docs/img/).
+screenshots: app
+	bash scripts/screenshot.sh docs/img
 
 bench:
 	cargo bench -p tailor-benches
+
+## Decision service load test with oha (figures in docs/PERFORMANCE.md).
+loadtest:
+	bash scripts/loadtest.sh

@@ -118,4 +118,14 @@ export const api = {
   catalogImport: (path: string, format: CatalogFormat, mapping: Record<string, string>, dryRun: boolean) =>
     call<CatalogImportReport>("catalog_import", { path, format, mapping, dryRun }),
   catalogHygiene: (staleDays: number) => call<HygieneReport>("catalog_hygiene", { staleDays }),
+
+  exampleList: () => call<ExampleInfo[]>("example_list"),
+  workspaceCreateExample: (path: string, example: string) =>
+    call<WorkspaceInfo>("workspace_create_example", { path, example }),
 };
+
+/** One bundled example workspace (`example_list`). */
+export interface ExampleInfo {
+  name: string;
+  description: string;
+}

@@ -2,11 +2,12 @@ import { useState } from "react";
 import { toErrorReport } from "../api";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { ExampleChooser } from "../components/ExampleChooser";
 import { RecentWorkspaces } from "../components/RecentWorkspaces";
 import { chooseNewWorkspacePath, chooseWorkspaceToOpen } from "../dialogs";
 import { useOpenWorkspace } from "../queries";
 
-/** Shown when no workspace is open: create, open, or pick a recent one. */
+/** Shown when no workspace is open: create, open, start from an example, or pick a recent one. */
 export function Welcome() {
   const [path, setPath] = useState("");
   const [dialogError, setDialogError] = useState<ErrorReport | null>(null);
@@ -70,6 +71,7 @@ export function Welcome() {
           </div>
         </form>
         {openWs.isPending && <p className="muted">Opening…</p>}
+        <ExampleChooser path={path} disabled={openWs.isPending} />
         <RecentWorkspaces onOpen={(p) => go(p, false)} />
       </div>
     </main>

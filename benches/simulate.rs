@@ -27,6 +27,10 @@ use tailor_model::{AttrType, Attribute, Segment, SegmentName};
 use tailor_sim::generator::{default_spec, generate};
 use tailor_sim::simulate::{SimOptions, simulate};
 
+/// The same allocator as the `tailor` binary and the app.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }
@@ -241,6 +245,30 @@ fn run(threads: usize, n: u64) -> u64 {
 fn simulate_1m(bencher: Bencher, threads: usize) {
     let _ = &*PLAN;
     bencher.bench(|| run(black_box(threads), N));
+}
+
+/// How long a 1,000,000-shopper run takes to stop once Cancel is pressed
+/// 300 ms in: the time measured minus 300 ms is the cancel latency (the
+/// acceptance bound is 1 s). Prints the latency of each sample.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn cancel_latency_1m(bencher: Bencher) {
+    let _ = &*PLAN;
+    bencher.bench(|| {
+        let spec = default_spec();
+        let opts = SimOptions::for_snapshot(&SNAPSHOT, AT.parse().expect("timestamp"));
+        let stream = tailor_sim::from_maps(generate(&spec, N, 1), Some(N), "generated");
+        let cancel = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+            });
+            let started = std::time::Instant::now();
+            let out = simulate(&PLAN, stream, &opts, &|_| {}, &cancel);
+            let latency = started.elapsed().saturating_sub(std::time::Duration::from_millis(300));
+            eprintln!("\ncancelled: {}, stopped {} ms after Cancel", out.is_err(), latency.as_millis());
+        });
+    });
 }
 
 /// The generator and JSON-to-shopper conversion alone (the input side of

@@ -19,7 +19,7 @@ $T init "$work/ws.tailor" --example "$example" >/dev/null
 $T keys generate loadtest >/dev/null
 $T keys export loadtest --env production -o "$work/trust.json" >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-$T serve --data-dir "$work/data" --trust "$work/trust.json" --listen "127.0.0.1:$port" --bench-endpoints > "$work/serve.log" 2>&1 &
+$T serve --data-dir "$work/data" --trust "$work/trust.json" --listen "127.0.0.1:$port" --bench-endpoints ${SERVE_ARGS:-} > "$work/serve.log" 2>&1 &
 server=$!
 sleep 1
 $T publish "$work/ws.tailor" --env production --to "http://127.0.0.1:$port" --key loadtest --accept-warnings >/dev/null 2>&1

@@ -186,7 +186,13 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
 async fn upload(state: &AppState, env: &str, headers: &HeaderMap, body: Body) -> Result<(StatusCode, Json_), ApiError> {
     let inner = &state.inner;
     bundles::check_env_name(env)?;
-    authorize(state, headers)?;
+    if let Err(e) = authorize(state, headers) {
+        // Read and drop the body (within the usual size and time limits)
+        // before answering: a client that streams a large upload then sees
+        // this refusal instead of a reset connection it would retry.
+        let _ = read_body(body, headers, inner.max_body_bytes, inner.body_timeout).await;
+        return Err(e);
+    }
     let bytes = read_body(body, headers, inner.max_body_bytes, inner.body_timeout).await?;
 
     let checked = {

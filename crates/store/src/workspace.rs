@@ -36,6 +36,8 @@ pub struct Workspace {
     pub(crate) shopper_cache: Option<crate::shoppers::ShopperCache>,
     /// (generation, data_version, plan) of the last compiled plan.
     pub(crate) plan_cache: Option<(u64, i64, std::sync::Arc<tailor_engine::plan::Plan>)>,
+    /// (generation, data_version, products) for the catalog screen.
+    pub(crate) catalog_cache: Option<(u64, i64, std::sync::Arc<Vec<tailor_model::plan::Product>>)>,
 }
 
 impl Workspace {
@@ -130,6 +132,7 @@ impl Workspace {
             generation: 0,
             shopper_cache: None,
             plan_cache: None,
+            catalog_cache: None,
         })
     }
 

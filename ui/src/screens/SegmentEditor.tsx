@@ -4,6 +4,8 @@
 // segment's definition (or an undo step) on every keystroke. Each save is
 // still written to the workspace file immediately.
 import { useState } from "react";
+import type { Doc } from "../bindings/Doc";
+import { cleanDoc, DocPane } from "../components/DocPane";
 import type { Attribute } from "../bindings/Attribute";
 import type { Segment } from "../bindings/Segment";
 import type { SegmentRow } from "../bindings/SegmentRow";
@@ -30,6 +32,7 @@ export function SegmentEditor({ row, attributes, onClose, onReload }: Props) {
   const [owner, setOwner] = useState(initial?.owner ?? "");
   const [reviewBy, setReviewBy] = useState(initial?.review_by ?? "");
   const [description, setDescription] = useState(initial?.description ?? "");
+  const [doc, setDoc] = useState<Doc>(initial?.doc ?? {});
   // The revision this editor is based on (null until first saved).
   const [revision, setRevision] = useState<number | null>(row?.revision ?? null);
   const [saved, setSaved] = useState<Segment | null>(initial ?? null);
@@ -47,6 +50,7 @@ export function SegmentEditor({ row, attributes, onClose, onReload }: Props) {
           ...(owner.trim() ? { owner: owner.trim() } : {}),
           ...(description.trim() ? { description: description.trim() } : {}),
           ...(reviewBy ? { review_by: reviewBy } : {}),
+          ...(cleanDoc(doc) ? { doc: cleanDoc(doc) } : {}),
         };
   const dirty = draft === null || saved === null || JSON.stringify(normalize(draft)) !== JSON.stringify(normalize(saved));
   const blocker = !name.trim()
@@ -121,6 +125,7 @@ export function SegmentEditor({ row, attributes, onClose, onReload }: Props) {
             <textarea id="segment-description" value={description} onChange={(e) => setDescription(e.target.value)} rows={2} data-testid="segment-description" />
           </section>
           <ConditionEditor state={cond} attributes={attributes} />
+          <DocPane value={doc} onChange={setDoc} testIdPrefix="segment-doc" />
         </div>
         <ReachPanel condition={cond.condition} note={cond.incomplete > 0 ? "Counted without the incomplete rows." : undefined} />
       </div>
@@ -153,11 +158,11 @@ export function SegmentEditor({ row, attributes, onClose, onReload }: Props) {
   );
 
   function isNewAndEmpty() {
-    return isNew && !name.trim() && !owner.trim() && !description.trim() && !reviewBy && cond.condition === "true";
+    return isNew && !name.trim() && !owner.trim() && !description.trim() && !reviewBy && !cleanDoc(doc) && cond.condition === "true";
   }
 }
 
 /** Compare segments ignoring absent-vs-empty optional fields. */
 function normalize(s: Segment) {
-  return { name: s.name, condition: s.condition, owner: s.owner || "", description: s.description || "", review_by: s.review_by || "" };
+  return { name: s.name, condition: s.condition, owner: s.owner || "", description: s.description || "", review_by: s.review_by || "", doc: JSON.stringify(s.doc ?? {}) };
 }

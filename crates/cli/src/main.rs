@@ -19,6 +19,7 @@ use tailor_store::types::ImportOptions;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bundle_cmd;
+mod estimate_cmd;
 mod publish_cmd;
 mod serve_cmd;
 mod simulate_cmd;
@@ -87,6 +88,8 @@ enum Command {
     /// Generate sample data.
     #[command(subcommand)]
     Generate(GenerateCmd),
+    /// Estimate the draft's outcomes from logged events (off-policy evaluation).
+    Estimate(estimate_cmd::EstimateArgs),
     /// Signing keys (kept outside workspaces).
     #[command(subcommand)]
     Keys(bundle_cmd::KeysCmd),
@@ -397,6 +400,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Explain(args) => return explain(f, args),
         Command::Simulate(args) => return simulate_cmd::run_simulate(args, f == Format::Json),
+        Command::Estimate(args) => return estimate_cmd::run_estimate(args, f == Format::Json),
         Command::Generate(GenerateCmd::Shoppers(args)) => return simulate_cmd::run_generate(args),
         Command::Keys(cmd) => bundle_cmd::run_keys(cmd, f == Format::Json)?,
         Command::Bundle(cmd) => return bundle_cmd::run_bundle(cmd, f == Format::Json),

@@ -4,9 +4,7 @@
 
 use jiff::Timestamp;
 use tailor_engine::plan::{DecisionRequest, Plan, decide_json};
-use tailor_model::condition::parse;
 use tailor_model::spec::{Snapshot, Spec};
-use tailor_model::{Segment, SegmentName};
 
 const DOC: &str = include_str!("../../../docs/decision-semantics.md");
 
@@ -33,28 +31,7 @@ fn blocks(info: &str) -> Vec<String> {
 
 fn snapshot(yaml: &str) -> Snapshot {
     let spec: Spec = serde_norway::from_str(yaml).expect("spec YAML");
-    Snapshot {
-        attributes: spec.attributes,
-        segments: spec
-            .segments
-            .iter()
-            .map(|s| Segment {
-                name: SegmentName(s.name.clone()),
-                condition: parse(&s.when).expect("segment condition"),
-                owner: s.owner.clone(),
-                description: s.description.clone(),
-                review_by: s.review_by,
-                doc: s.doc.clone(),
-            })
-            .collect(),
-        stages: spec.stages,
-        page_types: spec.page_types,
-        content: spec.content,
-        campaigns: spec.campaigns,
-        plan: spec.plan,
-        constraints: spec.constraints.unwrap_or_default(),
-        catalog: spec.catalog,
-    }
+    spec.into_snapshot().expect("spec conditions parse")
 }
 
 #[test]

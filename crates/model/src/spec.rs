@@ -64,3 +64,37 @@ pub struct Snapshot {
     pub constraints: Constraints,
     pub catalog: Vec<Product>,
 }
+
+impl Spec {
+    /// The spec as the engine compiles it: every segment's `when` parsed
+    /// (syntax only — `Plan::compile` type-checks), absent constraints at
+    /// their defaults. The error names the segment.
+    pub fn into_snapshot(self) -> Result<Snapshot, (String, crate::condition::ParseError)> {
+        let segments = self
+            .segments
+            .into_iter()
+            .map(|s| {
+                let condition = crate::condition::parse(&s.when).map_err(|e| (s.name.clone(), e))?;
+                Ok(Segment {
+                    name: crate::segment::SegmentName(s.name),
+                    condition,
+                    owner: s.owner,
+                    description: s.description,
+                    review_by: s.review_by,
+                    doc: s.doc,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Snapshot {
+            attributes: self.attributes,
+            segments,
+            stages: self.stages,
+            page_types: self.page_types,
+            content: self.content,
+            campaigns: self.campaigns,
+            plan: self.plan,
+            constraints: self.constraints.unwrap_or_default(),
+            catalog: self.catalog,
+        })
+    }
+}

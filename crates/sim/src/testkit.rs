@@ -4,7 +4,6 @@ use jiff::Timestamp;
 use tailor_engine::plan::Plan;
 use tailor_engine::{Shopper, shopper_from_json};
 use tailor_model::spec::{Snapshot, Spec};
-use tailor_model::Segment;
 
 pub const AT: &str = "2026-11-25T10:00:00Z";
 
@@ -18,29 +17,7 @@ pub fn snapshot() -> Snapshot {
 }
 
 pub fn snapshot_of(spec: Spec) -> Snapshot {
-    Snapshot {
-        attributes: spec.attributes,
-        segments: spec
-            .segments
-            .iter()
-            .map(|s| {
-                // Through serde, so fields added to `Segment` later default.
-                let condition = tailor_model::condition::parse(&s.when).unwrap();
-                serde_json::from_value::<Segment>(serde_json::json!({
-                    "name": s.name, "condition": condition, "owner": s.owner,
-                    "description": s.description, "review_by": s.review_by,
-                }))
-                .unwrap()
-            })
-            .collect(),
-        stages: spec.stages,
-        page_types: spec.page_types,
-        content: spec.content,
-        campaigns: spec.campaigns,
-        plan: spec.plan,
-        constraints: spec.constraints.unwrap_or_default(),
-        catalog: spec.catalog,
-    }
+    spec.into_snapshot().expect("spec conditions parse")
 }
 
 pub fn plan(s: &Snapshot) -> Plan {

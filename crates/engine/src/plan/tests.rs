@@ -2,9 +2,7 @@
 
 use jiff::Timestamp;
 use serde_json::{Value as Json, json};
-use tailor_model::condition::parse;
 use tailor_model::spec::{Snapshot, Spec};
-use tailor_model::{Segment, SegmentName};
 
 use super::*;
 use crate::bucket::bucket;
@@ -12,28 +10,7 @@ use crate::bucket::bucket;
 /// Spec YAML -> Snapshot (segments' `when` parsed).
 pub(crate) fn snapshot(yaml: &str) -> Snapshot {
     let spec: Spec = serde_norway::from_str(yaml).expect("spec yaml");
-    Snapshot {
-        attributes: spec.attributes,
-        segments: spec
-            .segments
-            .iter()
-            .map(|s| Segment {
-                name: SegmentName(s.name.clone()),
-                condition: parse(&s.when).expect("condition"),
-                owner: None,
-                description: None,
-                review_by: None,
-                doc: Default::default(),
-            })
-            .collect(),
-        stages: spec.stages,
-        page_types: spec.page_types,
-        content: spec.content,
-        campaigns: spec.campaigns,
-        plan: spec.plan,
-        constraints: spec.constraints.unwrap_or_default(),
-        catalog: spec.catalog,
-    }
+    spec.into_snapshot().expect("spec conditions parse")
 }
 
 fn compile(yaml: &str) -> Plan {

@@ -11,9 +11,7 @@ use std::time::Duration;
 use jiff::{Timestamp, ToSpan};
 use serde_json::{Value, json};
 use tailor_bundle::{BUNDLE_SCHEMA_VERSION, BundlePayload, SigningKey, TrustFile, build, generate_signing_key};
-use tailor_model::condition::parse;
 use tailor_model::spec::{Snapshot, Spec};
-use tailor_model::{Segment, SegmentName};
 use tailor_server::{Server, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -48,28 +46,7 @@ plan:
 "#
     );
     let spec: Spec = serde_norway::from_str(&yaml).expect("spec yaml");
-    Snapshot {
-        attributes: spec.attributes,
-        segments: spec
-            .segments
-            .iter()
-            .map(|s| Segment {
-                name: SegmentName(s.name.clone()),
-                condition: parse(&s.when).expect("condition"),
-                owner: None,
-                description: None,
-                review_by: None,
-                doc: Default::default(),
-            })
-            .collect(),
-        stages: spec.stages,
-        page_types: spec.page_types,
-        content: spec.content,
-        campaigns: spec.campaigns,
-        plan: spec.plan,
-        constraints: spec.constraints.unwrap_or_default(),
-        catalog: spec.catalog,
-    }
+    spec.into_snapshot().expect("spec conditions parse")
 }
 
 pub fn payload(env: &str, version: u64, tag: &str) -> BundlePayload {

@@ -5,6 +5,7 @@ use tailor_publish::{PublishOptions, PublishOutcome, PublishPreview, Step, Targe
 use tailor_store::types::{ErrorKind, ErrorReport};
 use tailor_store::{Environment, PublishedBundle};
 use tauri::{AppHandle, Emitter};
+use ts_rs::TS;
 
 use crate::commands::{CmdResult, changed, with_ws};
 
@@ -28,7 +29,8 @@ fn token() -> Option<String> {
     std::env::var(TOKEN_ENV).ok().filter(|t| !t.trim().is_empty())
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
+#[ts(export)]
 pub struct EnvironmentStatus {
     environment: Environment,
     token_available: bool,
@@ -63,7 +65,8 @@ pub fn environment_delete(app: AppHandle, name: String) -> CmdResult<()> {
     Ok(())
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
+#[ts(export)]
 pub struct KeyInfo {
     name: String,
     keyid: String,

@@ -11,6 +11,7 @@ use tailor_sim::simulate::{SimOptions, SimReport};
 use tailor_store::types::{ErrorKind, ErrorReport, ShopperRow};
 use tailor_store::{SavedSimulation, Workspace};
 use tauri::{AppHandle, Emitter};
+use ts_rs::TS;
 
 use crate::commands::{CmdResult, mutate, with_ws};
 use crate::state;
@@ -25,33 +26,37 @@ fn timestamp(s: Option<&str>, what: &str) -> CmdResult<Option<jiff::Timestamp>> 
         .transpose()
 }
 
-#[derive(Serialize)]
-pub struct PagePlacement {
+#[derive(Serialize, TS)]
+#[ts(export)]
+pub struct PreviewPlacement {
     id: String,
     kind: tailor_model::plan::PlacementKind,
 }
 
-#[derive(Serialize)]
-pub struct PageInfo {
+#[derive(Serialize, TS)]
+#[ts(export)]
+pub struct PreviewPage {
     name: String,
     stage: String,
-    placements: Vec<PagePlacement>,
+    placements: Vec<PreviewPlacement>,
 }
 
-#[derive(Serialize)]
-pub struct ProductRef {
+#[derive(Serialize, TS)]
+#[ts(export)]
+pub struct PreviewProduct {
     id: String,
     title: String,
     category: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
+#[ts(export)]
 pub struct PreviewContext {
-    pages: Vec<PageInfo>,
+    pages: Vec<PreviewPage>,
     personas: Vec<Persona>,
     boundaries: Vec<String>,
     sample_ids: Vec<String>,
-    products: Vec<ProductRef>,
+    products: Vec<PreviewProduct>,
     digest: String,
 }
 
@@ -63,13 +68,13 @@ pub fn preview_context(app: AppHandle) -> CmdResult<PreviewContext> {
             pages: snapshot
                 .page_types
                 .iter()
-                .map(|p| PageInfo {
+                .map(|p| PreviewPage {
                     name: p.name.clone(),
                     stage: p.stage.clone(),
                     placements: p
                         .placements
                         .iter()
-                        .map(|pl| PagePlacement { id: format!("{}.{}", p.name, pl.name), kind: pl.kind })
+                        .map(|pl| PreviewPlacement { id: format!("{}.{}", p.name, pl.name), kind: pl.kind })
                         .collect(),
                 })
                 .collect(),
@@ -80,7 +85,7 @@ pub fn preview_context(app: AppHandle) -> CmdResult<PreviewContext> {
                 .catalog_page(0, 200, Some("rank"), false, None)?
                 .rows
                 .into_iter()
-                .map(|p| ProductRef { id: p.id, title: p.title, category: p.category })
+                .map(|p| PreviewProduct { id: p.id, title: p.title, category: p.category })
                 .collect(),
             digest: ws.rules_digest()?,
         })

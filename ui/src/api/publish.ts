@@ -12,28 +12,14 @@ import type { PublishPreview } from "../bindings/PublishPreview";
 import type { PublishedBundle } from "../bindings/PublishedBundle";
 import type { Step } from "../bindings/Step";
 
-// TODO: generated binding (Environment, EnvironmentStatus, KeyInfo are not in ui/src/bindings yet).
-/** A decision service environment; several URLs are replicas behind a load balancer. */
-export interface Environment {
-  name: string;
-  urls: string[];
-  require_approval: boolean;
-}
-
-// TODO: generated binding
-/** An environment as listed: the upload token never lives in the workspace. */
-export interface EnvironmentStatus {
-  environment: Environment;
-  token_available: boolean;
-  token_source: string | null;
-}
-
-// TODO: generated binding
-/** A signing key (the private half stays outside the workspace). */
-export interface KeyInfo {
-  name: string;
-  keyid: string;
-}
+// Generated from Rust (ts-rs): the environment as stored, as listed with its
+// token status, and a signing key.
+export type { Environment } from "../bindings/Environment";
+export type { EnvironmentStatus } from "../bindings/EnvironmentStatus";
+export type { KeyInfo } from "../bindings/KeyInfo";
+import type { Environment } from "../bindings/Environment";
+import type { EnvironmentStatus } from "../bindings/EnvironmentStatus";
+import type { KeyInfo } from "../bindings/KeyInfo";
 
 /** Name of the event Rust emits while a publish or rollback runs (payload: Step). */
 export const PUBLISH_PROGRESS = "publish-progress";

@@ -9,7 +9,6 @@ import { api, toErrorReport } from "../api";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { ImpactReport } from "../bindings/ImpactReport";
 import type { Persona } from "../bindings/Persona";
-import type { PlacementKind } from "../bindings/PlacementKind";
 import type { Product } from "../bindings/Product";
 import type { ShopperRow } from "../bindings/ShopperRow";
 import type { SimReport } from "../bindings/SimReport";
@@ -99,34 +98,12 @@ export interface Decision {
   trace?: Trace;
 }
 
-export interface PreviewPlacement {
-  /** `page.placement` */
-  id: string;
-  kind: PlacementKind;
-}
-
-export interface PreviewPage {
-  name: string;
-  stage: string;
-  placements: PreviewPlacement[];
-}
-
-export interface PreviewProduct {
-  id: string;
-  title: string;
-  category?: string | null;
-}
-
-export interface PreviewContext {
-  pages: PreviewPage[];
-  personas: Persona[];
-  /** RFC 3339 instants where a schedule or campaign window opens or closes, sorted. */
-  boundaries: string[];
-  sample_ids: string[];
-  products: PreviewProduct[];
-  /** sha256 digest of the rules the preview evaluates. */
-  digest: string;
-}
+// Generated from Rust (ts-rs): what the preview screen needs to start.
+export type { PreviewPlacement } from "../bindings/PreviewPlacement";
+export type { PreviewPage } from "../bindings/PreviewPage";
+export type { PreviewProduct } from "../bindings/PreviewProduct";
+export type { PreviewContext } from "../bindings/PreviewContext";
+import type { PreviewContext } from "../bindings/PreviewContext";
 
 export interface PreviewResult {
   decision: Decision;

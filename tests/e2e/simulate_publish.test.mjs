@@ -129,8 +129,9 @@ test("preview, batch simulation, publish and rollback", async () => {
       await $t(browser, "publish-diff").waitForDisplayed({ timeout: 30000 });
       // The first review diffs against nothing: the whole plan is new; the
       // second lists only the added segment.
+      // (The previous review stays on screen while the new one loads: wait for it.)
       const section = version === 1 ? "diff-section-plan" : "diff-section-segments";
-      assert.ok(await $t(browser, section).isExisting(), `the review shows ${section}`);
+      await $t(browser, section).waitForExist({ timeout: 30000, timeoutMsg: `the review never showed ${section}` });
       const ack = $t(browser, "publish-ack-warnings");
       if (await ack.isExisting()) {
         if (!(await ack.isSelected())) await ack.click();
@@ -141,8 +142,10 @@ test("preview, batch simulation, publish and rollback", async () => {
       await confirm.click();
       await $t(browser, "publish-progress").waitForDisplayed({ timeout: 30000 });
       const result = $t(browser, "publish-result");
-      await result.waitForDisplayed({ timeout: 60000 });
-      assert.equal(await result.getAttribute("data-version"), String(version));
+      await browser.waitUntil(
+        async () => (await result.isExisting()) && (await result.getAttribute("data-version")) === String(version),
+        { timeout: 60000, timeoutMsg: `no result for version ${version}` },
+      );
       const a = await active();
       assert.equal(a.version, version, "the service reports the published version as active");
       assert.ok((await $t(browser, "publish-result-digest").getText()).includes(a.digest.slice(7, 19)));

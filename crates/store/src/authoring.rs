@@ -124,14 +124,14 @@ impl Workspace {
 
     /// Every product, cached until the workspace changes.
     fn catalog(&mut self) -> Result<std::sync::Arc<Vec<Product>>> {
-        let data_version: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
-        if let Some((generation, dv, products)) = &self.catalog_cache {
-            if *generation == self.generation && *dv == data_version {
+        let key = self.cache_key()?;
+        if let Some((k, products)) = &self.catalog_cache {
+            if *k == key {
                 return Ok(products.clone());
             }
         }
         let products = std::sync::Arc::new(self.items::<Product>()?);
-        self.catalog_cache = Some((self.generation, data_version, products.clone()));
+        self.catalog_cache = Some((key, products.clone()));
         Ok(products)
     }
 }

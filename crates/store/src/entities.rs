@@ -58,20 +58,13 @@ pub fn validate_segment_name(name: &str) -> Result<()> {
 }
 
 impl Workspace {
+    /// In the order attributes were created (CSV column order).
     pub fn attributes(&self) -> Result<Vec<AttributeRow>> {
-        // rowid order: the order attributes were created (CSV column order).
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT body, revision FROM attributes ORDER BY rowid")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-        rows.map(|row| {
-            let (body, revision) = row?;
-            Ok(AttributeRow {
-                attribute: serde_json::from_str(&body)?,
-                revision,
-            })
-        })
-        .collect()
+        Ok(self
+            .list::<Attribute>()?
+            .into_iter()
+            .map(|v| AttributeRow { attribute: v.item, revision: v.revision })
+            .collect())
     }
 
     pub fn schema(&self) -> Result<Schema> {
@@ -81,13 +74,8 @@ impl Workspace {
     }
 
     pub fn attribute(&self, name: &str) -> Result<AttributeRow> {
-        self.attributes()?
-            .into_iter()
-            .find(|r| r.attribute.name.0 == name)
-            .ok_or_else(|| StoreError::NotFound {
-                kind: EntityKind::Attribute,
-                key: name.into(),
-            })
+        let v = self.get::<Attribute>(name)?;
+        Ok(AttributeRow { attribute: v.item, revision: v.revision })
     }
 
     /// Creates (`revision: None`) or updates an attribute. Changing the type
@@ -154,39 +142,15 @@ impl Workspace {
         Ok(())
     }
 
+    /// Sorted by name.
     pub fn segments(&self) -> Result<Vec<SegmentRow>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT body, revision FROM segments ORDER BY key")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-        rows.map(|row| {
-            let (body, revision) = row?;
-            let segment: Segment = serde_json::from_str(&body)?;
-            Ok(SegmentRow {
-                condition_text: condition::print(&segment.condition),
-                segment,
-                revision,
-            })
-        })
-        .collect()
+        let mut rows: Vec<SegmentRow> = self.list::<Segment>()?.into_iter().map(segment_row).collect();
+        rows.sort_by(|a, b| a.segment.name.cmp(&b.segment.name));
+        Ok(rows)
     }
 
     pub fn segment(&self, name: &str) -> Result<SegmentRow> {
-        let row: Option<(String, i64)> = rusqlite::OptionalExtension::optional(self.conn.query_row(
-            "SELECT body, revision FROM segments WHERE key = ?1",
-            [name],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        ))?;
-        let (body, revision) = row.ok_or_else(|| StoreError::NotFound {
-            kind: EntityKind::Segment,
-            key: name.into(),
-        })?;
-        let segment: Segment = serde_json::from_str(&body)?;
-        Ok(SegmentRow {
-            condition_text: condition::print(&segment.condition),
-            segment,
-            revision,
-        })
+        Ok(segment_row(self.get::<Segment>(name)?))
     }
 
     /// Creates (`revision: None`) or updates a segment after type-checking
@@ -248,6 +212,10 @@ pub fn check_condition(c: &Condition, schema: &Schema) -> std::result::Result<()
             .collect::<Vec<_>>()
             .join("; "))
     }
+}
+
+fn segment_row(v: crate::plan::Versioned<Segment>) -> SegmentRow {
+    SegmentRow { condition_text: condition::print(&v.item.condition), segment: v.item, revision: v.revision }
 }
 
 /// Writes an attribute inside an existing transaction (imports, spec apply).

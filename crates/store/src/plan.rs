@@ -198,16 +198,14 @@ impl Workspace {
     /// The workspace compiled into the engine's plan; cached until the
     /// workspace changes.
     pub fn plan(&mut self) -> Result<std::sync::Arc<tailor_engine::plan::Plan>> {
-        let data_version: i64 = self
-            .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
-        if let Some((generation, dv, plan)) = &self.plan_cache {
-            if *generation == self.generation && *dv == data_version {
+        let key = self.cache_key()?;
+        if let Some((k, plan)) = &self.plan_cache {
+            if *k == key {
                 return Ok(plan.clone());
             }
         }
         let plan = std::sync::Arc::new(compile(&self.snapshot()?)?);
-        self.plan_cache = Some((self.generation, data_version, plan.clone()));
+        self.plan_cache = Some((key, plan.clone()));
         Ok(plan)
     }
 }

@@ -13,8 +13,7 @@ use crate::types::{EntityKind, ReachReport, ShopperPage, ShopperRow, ValueCount}
 use crate::workspace::Workspace;
 
 pub(crate) struct ShopperCache {
-    generation: u64,
-    data_version: i64,
+    key: crate::workspace::CacheKey,
     schema: Arc<Schema>,
     table: Arc<ShopperTable>,
 }
@@ -107,11 +106,9 @@ impl Workspace {
     /// All sample shoppers, typed by the current schema. Cached until the
     /// workspace changes (through this handle or another process).
     pub fn shopper_table(&mut self) -> Result<(Arc<Schema>, Arc<ShopperTable>)> {
-        let data_version: i64 = self
-            .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let key = self.cache_key()?;
         if let Some(c) = &self.shopper_cache {
-            if c.generation == self.generation && c.data_version == data_version {
+            if c.key == key {
                 return Ok((c.schema.clone(), c.table.clone()));
             }
         }
@@ -139,8 +136,7 @@ impl Workspace {
         }
         let table = Arc::new(ShopperTable::new(shoppers));
         self.shopper_cache = Some(ShopperCache {
-            generation: self.generation,
-            data_version,
+            key,
             schema: schema.clone(),
             table: table.clone(),
         });

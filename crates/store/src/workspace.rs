@@ -26,6 +26,9 @@ pub fn schema_version() -> i64 {
     4
 }
 
+/// (generation of this handle, SQLite `data_version`).
+pub(crate) type CacheKey = (u64, i64);
+
 /// An open workspace file. All writes go through [`Workspace::transact`].
 pub struct Workspace {
     pub(crate) conn: Connection,
@@ -34,10 +37,10 @@ pub struct Workspace {
     /// Bumped on every committed write through this handle; caches key on it.
     pub(crate) generation: u64,
     pub(crate) shopper_cache: Option<crate::shoppers::ShopperCache>,
-    /// (generation, data_version, plan) of the last compiled plan.
-    pub(crate) plan_cache: Option<(u64, i64, std::sync::Arc<tailor_engine::plan::Plan>)>,
-    /// (generation, data_version, products) for the catalog screen.
-    pub(crate) catalog_cache: Option<(u64, i64, std::sync::Arc<Vec<tailor_model::plan::Product>>)>,
+    /// The last compiled plan, with the [`CacheKey`] it was built at.
+    pub(crate) plan_cache: Option<(CacheKey, std::sync::Arc<tailor_engine::plan::Plan>)>,
+    /// Every product, for the catalog screen.
+    pub(crate) catalog_cache: Option<(CacheKey, std::sync::Arc<Vec<tailor_model::plan::Product>>)>,
 }
 
 impl Workspace {
@@ -134,6 +137,14 @@ impl Workspace {
             plan_cache: None,
             catalog_cache: None,
         })
+    }
+
+    /// What in-memory copies of the workspace are keyed on: they stay valid
+    /// while nothing was written, through this handle (generation) or by
+    /// another connection (`PRAGMA data_version`).
+    pub(crate) fn cache_key(&self) -> Result<CacheKey> {
+        let data_version: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        Ok((self.generation, data_version))
     }
 
     pub fn path(&self) -> &Path {

@@ -182,30 +182,56 @@ pub fn active(target: &Target, timeout: Duration) -> Result<Option<ActiveBundle>
     }
 }
 
+/// One try of a request that may be retried.
+enum Attempt<T> {
+    Done(T),
+    /// Worth another try (transport error, 408, 429, 5xx), and why.
+    Retry(String),
+    Fail(PublishError),
+}
+
+/// 408, 429 and 5xx are worth another try; other 4xx are final.
+fn retryable(status: u16) -> bool {
+    status >= 500 || status == 429 || status == 408
+}
+
+/// The retry policy of every request a publish makes: up to
+/// `opts.max_attempts` tries with exponential backoff (capped at 5 s),
+/// reporting each wait. `once` gets the attempt number and the total.
+fn with_retries<T>(
+    target: &Target,
+    opts: &PublishOptions,
+    progress: &mut dyn FnMut(Step),
+    mut once: impl FnMut(u32, u32, &mut dyn FnMut(Step)) -> Attempt<T>,
+) -> Result<(T, u32)> {
+    let attempts = opts.max_attempts.max(1);
+    let mut wait = opts.initial_backoff;
+    let mut last = String::new();
+    for attempt in 1..=attempts {
+        match once(attempt, attempts, progress) {
+            Attempt::Done(t) => return Ok((t, attempt)),
+            Attempt::Fail(e) => return Err(e),
+            Attempt::Retry(reason) => last = reason,
+        }
+        if attempt < attempts {
+            progress(Step::Retrying { attempt, of: attempts, wait_ms: wait.as_millis() as u32, reason: last.clone() });
+            std::thread::sleep(wait);
+            wait = (wait * 2).min(Duration::from_secs(5));
+        }
+    }
+    Err(PublishError::Unreachable { url: target.url.clone(), attempts, last })
+}
+
 /// [`active`] with the upload's retry policy: a service that is restarting
 /// or briefly unreachable gets the same chances as the upload itself.
 fn active_retrying(target: &Target, opts: &PublishOptions, progress: &mut dyn FnMut(Step)) -> Result<Option<ActiveBundle>> {
-    let attempts = opts.max_attempts.max(1);
-    let mut wait = opts.initial_backoff;
-    for attempt in 1..=attempts {
-        match active(target, opts.timeout) {
-            Err(PublishError::Unreachable { last, .. }) if attempt < attempts => {
-                progress(Step::Retrying { attempt, of: attempts, wait_ms: wait.as_millis() as u32, reason: last });
-                std::thread::sleep(wait);
-                wait = (wait * 2).min(Duration::from_secs(5));
-            }
-            Err(PublishError::Unreachable { last, .. }) => {
-                return Err(PublishError::Unreachable { url: target.url.clone(), attempts, last });
-            }
-            Err(PublishError::Rejected { status, .. }) if (status >= 500 || status == 408 || status == 429) && attempt < attempts => {
-                progress(Step::Retrying { attempt, of: attempts, wait_ms: wait.as_millis() as u32, reason: format!("HTTP {status}") });
-                std::thread::sleep(wait);
-                wait = (wait * 2).min(Duration::from_secs(5));
-            }
-            other => return other,
-        }
-    }
-    unreachable!("the loop returns on its last attempt")
+    with_retries(target, opts, progress, |_, _, _| match active(target, opts.timeout) {
+        Ok(a) => Attempt::Done(a),
+        Err(PublishError::Unreachable { last, .. }) => Attempt::Retry(last),
+        Err(PublishError::Rejected { status, .. }) if retryable(status) => Attempt::Retry(format!("HTTP {status}")),
+        Err(e) => Attempt::Fail(e),
+    })
+    .map(|(a, _)| a)
 }
 
 fn rejection(status: u16, body: &str) -> PublishError {
@@ -419,14 +445,12 @@ fn release(
 }
 
 /// PUT with retries on transport errors, timeouts and 5xx; a 4xx is final.
+/// Returns the attempts it took and whether the service already had it.
 fn upload(target: &Target, body: &[u8], opts: &PublishOptions, progress: &mut dyn FnMut(Step)) -> Result<(u32, bool)> {
     let url = endpoint(&target.url, &target.environment, "");
     let agent = agent(opts.timeout);
-    let mut wait = opts.initial_backoff;
-    let mut last = String::new();
-    let attempts = opts.max_attempts.max(1);
-    for attempt in 1..=attempts {
-        progress(Step::Uploading { attempt, of: attempts });
+    let (unchanged, attempts) = with_retries(target, opts, progress, |attempt, of, progress| {
+        progress(Step::Uploading { attempt, of });
         let mut req = agent.put(&url).header("Content-Type", "application/json");
         if let Some(token) = &target.token {
             req = req.header("Authorization", &format!("Bearer {token}"));
@@ -436,31 +460,15 @@ fn upload(target: &Target, body: &[u8], opts: &PublishOptions, progress: &mut dy
                 let status = resp.status().as_u16();
                 let text = resp.body_mut().read_to_string().unwrap_or_default();
                 if (200..300).contains(&status) {
-                    let unchanged = text.contains("\"unchanged\"");
-                    return Ok((attempt, unchanged));
+                    Attempt::Done(text.contains("\"unchanged\""))
+                } else if retryable(status) {
+                    Attempt::Retry(format!("HTTP {status}: {}", text.chars().take(200).collect::<String>()))
+                } else {
+                    Attempt::Fail(rejection(status, &text))
                 }
-                // 408, 429 and 5xx are worth another try; other 4xx are final.
-                if status < 500 && status != 429 && status != 408 {
-                    return Err(rejection(status, &text));
-                }
-                last = format!("HTTP {status}: {}", text.chars().take(200).collect::<String>());
             }
-            Err(e) => last = e.to_string(),
+            Err(e) => Attempt::Retry(e.to_string()),
         }
-        if attempt < attempts {
-            progress(Step::Retrying {
-                attempt,
-                of: attempts,
-                wait_ms: wait.as_millis() as u32,
-                reason: last.clone(),
-            });
-            std::thread::sleep(wait);
-            wait = (wait * 2).min(Duration::from_secs(5));
-        }
-    }
-    Err(PublishError::Unreachable {
-        url: target.url.clone(),
-        attempts,
-        last,
-    })
+    })?;
+    Ok((attempts, unchanged))
 }

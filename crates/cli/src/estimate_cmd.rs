@@ -4,8 +4,9 @@
 //! (JSON Lines, a CSV export with a column mapping, or decision logs joined
 //! with an outcomes file) and prints.
 //!
-//! Events are read from files for now; importing them into the workspace
-//! (`tailor import events`) comes with the store's events table.
+//! `tailor import events` reads the same sources and stores them in the
+//! workspace; `tailor estimate WS` then uses the stored events, as the app's
+//! Estimates view does (both through `tailor_estimate::estimate_draft`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,36 +18,20 @@ use tailor_estimate::read::{
     JoinReport, Mapping, PlacementSource, PropensitySource, events_from_csv, events_from_decision_log, events_from_jsonl,
     parse_pairs,
 };
-use tailor_estimate::{Bootstrap, EntryArms, Estimate, EstimateOptions, EstimateReport, Event, PolicySummary, Status, estimate};
+use tailor_estimate::{Estimate, EstimateReport, EstimateRequest, Event, PolicySummary, Status, estimate_draft};
 use tailor_store::Workspace;
 
+/// Where events come from: JSON Lines, a CSV export with a column mapping,
+/// or decision logs joined with an outcomes file. Shared by `tailor import
+/// events` and `tailor estimate --events`.
 #[derive(Args)]
-pub struct EstimateArgs {
-    pub workspace: PathBuf,
-    /// Logged events: `.jsonl` (one event per line), `.csv` (with the
-    /// mapping flags below), or decision log files (with --outcomes; repeatable).
-    #[arg(long, required = true)]
-    pub events: Vec<PathBuf>,
-    /// Outcomes (JSON Lines) to join with decision log files given as --events.
+pub struct EventInput {
+    /// Outcomes (JSON Lines) to join with decision log files given as events.
     #[arg(long)]
     pub outcomes: Option<PathBuf>,
     /// Shopper attributes (JSON Lines, flat objects with `id`) for decision logs.
     #[arg(long, requires = "outcomes")]
     pub shoppers: Option<PathBuf>,
-    /// The reward to estimate (`click`, `conversion`, `revenue`…); the only
-    /// one, or `click`, when absent.
-    #[arg(long)]
-    pub reward: Option<String>,
-    /// Decide the draft at this instant for every event (RFC 3339) instead
-    /// of each event's own time.
-    #[arg(long)]
-    pub at: Option<Timestamp>,
-    /// Percentile bootstrap intervals with N resamples (normal otherwise).
-    #[arg(long, value_name = "N")]
-    pub bootstrap: Option<usize>,
-    /// Seed of the bootstrap.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
 
     // CSV mapping.
     /// CSV: page type of every row.
@@ -90,7 +75,53 @@ pub struct EstimateArgs {
     pub ignore_column: Vec<String>,
 }
 
-fn csv_mapping(a: &EstimateArgs) -> Result<Mapping> {
+#[derive(Args)]
+pub struct EstimateArgs {
+    pub workspace: PathBuf,
+    /// Logged events from files instead of those imported into the
+    /// workspace: `.jsonl`, `.csv` (with the mapping flags) or decision log
+    /// files (with --outcomes); repeatable.
+    #[arg(long)]
+    pub events: Vec<PathBuf>,
+    /// Only the imported event set with this id (`tailor import events` prints it).
+    #[arg(long, conflicts_with = "events")]
+    pub set: Option<i64>,
+    #[command(flatten)]
+    pub input: EventInput,
+    /// The reward to estimate (`click`, `conversion`, `revenue`…); the only
+    /// one, or `click`, when absent.
+    #[arg(long)]
+    pub reward: Option<String>,
+    /// Decide the draft at this instant for every event (RFC 3339) instead
+    /// of each event's own time.
+    #[arg(long)]
+    pub at: Option<Timestamp>,
+    /// Percentile bootstrap intervals with N resamples (normal otherwise).
+    #[arg(long, value_name = "N")]
+    pub bootstrap: Option<usize>,
+    /// Seed of the bootstrap.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Args)]
+pub struct ImportEventsArgs {
+    pub workspace: PathBuf,
+    /// `.jsonl`/`.ndjson` events, a `.csv` export (with the mapping flags),
+    /// or decision log files (with --outcomes).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: EventInput,
+    /// Name of the event set (default: the first file's name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Read and check the events without storing them.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+fn csv_mapping(a: &EventInput) -> Result<Mapping> {
     let page = a.page.clone().context("a CSV needs --page")?;
     let placement = match (&a.placement, &a.placement_column) {
         (Some(p), None) => PlacementSource::Fixed(p.clone()),
@@ -122,34 +153,28 @@ fn csv_mapping(a: &EstimateArgs) -> Result<Mapping> {
     })
 }
 
-fn read_events(a: &EstimateArgs) -> Result<(Vec<Event>, Option<JoinReport>)> {
-    if let Some(outcomes) = &a.outcomes {
-        let (events, report) = events_from_decision_log(&a.events, outcomes, a.shoppers.as_deref())?;
+fn read_events(files: &[PathBuf], input: &EventInput) -> Result<(Vec<Event>, Option<JoinReport>)> {
+    if let Some(outcomes) = &input.outcomes {
+        let (events, report) = events_from_decision_log(files, outcomes, input.shoppers.as_deref())?;
         return Ok((events, Some(report)));
     }
     let mut events = Vec::new();
-    for path in &a.events {
+    for path in files {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         match ext.as_str() {
             "jsonl" | "ndjson" => events.extend(events_from_jsonl(path)?),
-            "csv" => events.extend(events_from_csv(path, &csv_mapping(a)?)?),
+            "csv" => events.extend(events_from_csv(path, &csv_mapping(input)?)?),
             _ => bail!("{}: expected a .jsonl, .ndjson or .csv file", path.display()),
         }
     }
     Ok((events, None))
 }
 
-fn pick_reward(events: &[Event], asked: Option<&str>) -> Result<String> {
-    if let Some(r) = asked {
-        return Ok(r.to_owned());
-    }
-    let names: std::collections::BTreeSet<&str> = events.iter().flat_map(|e| e.rewards.keys().map(String::as_str)).collect();
-    match names.len() {
-        0 => bail!("the events carry no outcome to estimate"),
-        1 => Ok(names.into_iter().next().unwrap_or_default().to_owned()),
-        _ if names.contains("click") => Ok("click".into()),
-        _ => bail!("several outcomes ({}): choose one with --reward", names.into_iter().collect::<Vec<_>>().join(", ")),
-    }
+fn join_text(j: &JoinReport) -> String {
+    format!(
+        "joined {} decisions with outcomes: {} events ({} with an outcome line, {} outcome lines unmatched, {} without attributes)\n",
+        j.decisions, j.events, j.with_outcomes, j.unmatched_outcomes, j.without_attributes
+    )
 }
 
 fn fmt(e: &Estimate, pct: bool) -> String {
@@ -189,10 +214,7 @@ fn text(r: &EstimateReport, join: Option<&JoinReport>) -> String {
     let pct = r.overall.logged.value.is_none_or(|v| (0.0..=1.0).contains(&v));
     let mut out = String::new();
     if let Some(j) = join {
-        out.push_str(&format!(
-            "joined {} decisions with outcomes: {} events ({} with an outcome line, {} outcome lines unmatched, {} without attributes)\n",
-            j.decisions, j.events, j.with_outcomes, j.unmatched_outcomes, j.without_attributes
-        ));
+        out.push_str(&join_text(j));
     }
     out.push_str(&format!(
         "Estimated `{}` of the draft (95% intervals, {}; estimates from logged data, not a forecast)\n",
@@ -231,16 +253,21 @@ pub fn run_estimate(args: EstimateArgs, json: bool) -> Result<ExitCode> {
     let mut ws = Workspace::open(&args.workspace).with_context(|| format!("opening {}", args.workspace.display()))?;
     let plan = ws.plan()?;
     let snapshot = ws.snapshot()?;
-    let (events, join) = read_events(&args)?;
-    let reward = pick_reward(&events, args.reward.as_deref())?;
-    let opts = EstimateOptions {
-        at: args.at,
-        fallback_at: Some(Timestamp::now()),
-        arms: EntryArms::from_snapshot(&snapshot),
-        bootstrap: args.bootstrap.map(|resamples| Bootstrap { resamples, seed: args.seed }),
-        ..Default::default()
+    let (events, join) = if args.events.is_empty() {
+        let events = ws.events(args.set)?;
+        if events.is_empty() {
+            bail!(
+                "{} holds no events{}: import some with `tailor import events`, or give files with --events",
+                args.workspace.display(),
+                args.set.map(|s| format!(" in set {s}")).unwrap_or_default()
+            );
+        }
+        (events, None)
+    } else {
+        read_events(&args.events, &args.input)?
     };
-    let report = estimate(&plan, &events, &reward, &opts)?;
+    let request = EstimateRequest { reward: args.reward, at: args.at, bootstrap: args.bootstrap, seed: Some(args.seed) };
+    let report = estimate_draft(&snapshot, &plan, &events, &request, Timestamp::now())?;
     if json {
         let mut v = serde_json::to_value(&report)?;
         if let (Some(j), Some(obj)) = (&join, v.as_object_mut()) {
@@ -249,6 +276,46 @@ pub fn run_estimate(args: EstimateArgs, json: bool) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         println!("{}", text(&report, join.as_ref()));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `tailor import events`: reads the files (atomic, row-numbered errors)
+/// and stores them as one event set.
+pub fn run_import_events(args: ImportEventsArgs, json: bool) -> Result<ExitCode> {
+    let mut ws = Workspace::open(&args.workspace).with_context(|| format!("opening {}", args.workspace.display()))?;
+    let (events, join) = read_events(&args.files, &args.input)?;
+    let source = args.files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ");
+    let name = args.name.clone().unwrap_or_else(|| {
+        args.files[0].file_name().map_or_else(|| source.clone(), |n| n.to_string_lossy().into_owned())
+    });
+    if args.dry_run {
+        let rewards: Vec<String> = tailor_estimate::rewards(&events).into_iter().collect();
+        if json {
+            println!("{}", serde_json::json!({"dry_run": true, "count": events.len(), "rewards": rewards, "join": join}));
+        } else {
+            print!("{}", join.as_ref().map(join_text).unwrap_or_default());
+            println!("{} events read from {source} (rewards: {}); nothing stored (--dry-run)", events.len(), rewards.join(", "));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let set = ws.import_events(&name, &source, &events)?;
+    if json {
+        let mut v = serde_json::to_value(&set)?;
+        if let (Some(j), Some(obj)) = (&join, v.as_object_mut()) {
+            obj.insert("join".into(), serde_json::to_value(j)?);
+        }
+        println!("{v}");
+    } else {
+        print!("{}", join.as_ref().map(join_text).unwrap_or_default());
+        println!(
+            "imported {} events as set {} \"{}\" (rewards: {}); estimate with `tailor estimate {}`",
+            set.count,
+            set.id,
+            set.name,
+            set.rewards.join(", "),
+            args.workspace.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

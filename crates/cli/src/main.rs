@@ -235,6 +235,8 @@ enum ImportCmd {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Import logged events for estimates (atomic; one event set per import).
+    Events(estimate_cmd::ImportEventsArgs),
 }
 
 fn parse_mapping(s: &str) -> Result<(String, String), String> {
@@ -401,6 +403,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Explain(args) => return explain(f, args),
         Command::Simulate(args) => return simulate_cmd::run_simulate(args, f == Format::Json),
         Command::Estimate(args) => return estimate_cmd::run_estimate(args, f == Format::Json),
+        Command::Import(ImportCmd::Events(args)) => return estimate_cmd::run_import_events(args, f == Format::Json),
         Command::Generate(GenerateCmd::Shoppers(args)) => return simulate_cmd::run_generate(args),
         Command::Keys(cmd) => bundle_cmd::run_keys(cmd, f == Format::Json)?,
         Command::Bundle(cmd) => return bundle_cmd::run_bundle(cmd, f == Format::Json),

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use tailor_engine::plan::{Context, Decision, PageRef, PageRequest, Plan, decide};
 use tailor_engine::shopper_from_json;
 use tailor_model::spec::Snapshot;
@@ -25,11 +26,14 @@ pub const PRIOR_EVENTS: f64 = 10.0;
 
 /// Below any of these, an estimate is `insufficient_data` (documented in
 /// `docs/estimation.md`).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Thresholds {
     /// Events whose logged content the draft would also show (π_draft > 0).
+    #[ts(type = "number")]
     pub min_matched: u64,
     /// Matched events with a positive reward (a click, a sale…).
+    #[ts(type = "number")]
     pub min_positive: u64,
     /// Effective sample size of the importance weights.
     pub min_ess: f64,
@@ -55,7 +59,8 @@ impl Default for Bootstrap {
 }
 
 /// How the 95% intervals were computed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum CiMethod {
     /// `value ± 1.96 × standard error` from per-event terms (SNIPS: delta
@@ -111,7 +116,8 @@ pub struct EstimateOptions {
     pub thresholds: Thresholds,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Ok,
@@ -119,18 +125,24 @@ pub enum Status {
 }
 
 /// A value with its 95% interval, or "not enough data" with the reason.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Estimate {
     pub status: Status,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub value: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub ci_low: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub ci_high: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub std_error: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub reason: Option<String>,
 }
 
@@ -156,7 +168,8 @@ impl Estimate {
 }
 
 /// `draft − logged` for each estimator, on the same events.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Differences {
     pub ips: Estimate,
     pub snips: Estimate,
@@ -164,13 +177,17 @@ pub struct Differences {
 }
 
 /// The draft against the logged policy on a set of events.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct PolicySummary {
     /// Events in the set.
+    #[ts(type = "number")]
     pub events: u64,
     /// Events whose logged content the draft would also show.
+    #[ts(type = "number")]
     pub matched: u64,
     /// Matched events with a positive reward.
+    #[ts(type = "number")]
     pub matched_positive: u64,
     /// Effective sample size of the importance weights.
     pub ess: f64,
@@ -184,11 +201,14 @@ pub struct PolicySummary {
 }
 
 /// One side of a treatment-versus-control comparison.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Arm {
     /// Content ids this arm shows.
     pub content: Vec<String>,
+    #[ts(type = "number")]
     pub matched: u64,
+    #[ts(type = "number")]
     pub matched_positive: u64,
     pub ess: f64,
     pub ips: Estimate,
@@ -197,7 +217,8 @@ pub struct Arm {
 }
 
 /// Treatment − control.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Lift {
     pub ips: Estimate,
     pub snips: Estimate,
@@ -207,14 +228,17 @@ pub struct Lift {
 /// One plan entry: the events where the draft's block for the placement
 /// comes from this entry (its audience), the draft on them, and the
 /// entry's treatment against its control (the placement's default).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct EntryEstimate {
     pub entry: String,
     pub placement: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub segment: Option<String>,
     /// Holdout fraction (0–1), when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub holdout: Option<f64>,
     #[serde(flatten)]
     pub draft: PolicySummary,
@@ -226,7 +250,8 @@ pub struct EntryEstimate {
 }
 
 /// The whole answer of [`estimate`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct EstimateReport {
     pub reward: String,
     pub ci_method: CiMethod,
@@ -250,6 +275,10 @@ pub struct EstimateReport {
 pub enum EstimateError {
     #[error("there are no events to estimate from")]
     NoEvents,
+    #[error("the events carry no outcome to estimate")]
+    NoReward,
+    #[error("the events carry several outcomes ({0}): choose one")]
+    ChooseReward(String),
     #[error("event {index} (id \"{id}\"): {message}")]
     Event { index: usize, id: String, message: String },
 }

@@ -24,6 +24,7 @@
 pub mod estimate;
 pub mod event;
 pub mod read;
+pub mod request;
 pub mod stats;
 
 pub use estimate::{
@@ -31,4 +32,5 @@ pub use estimate::{
     Lift, PolicySummary, Status, Thresholds, estimate,
 };
 pub use event::Event;
+pub use request::{EstimateRequest, choose_reward, estimate_draft, rewards};
 pub use read::{JoinReport, Mapping, PlacementSource, PropensitySource, ReadError};

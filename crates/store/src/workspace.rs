@@ -17,13 +17,14 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0002_plan.sql")),
         M::up(include_str!("../migrations/0003_published.sql")),
         M::up(include_str!("../migrations/0004_sim.sql")),
+        M::up(include_str!("../migrations/0005_events.sql")),
     ])
 });
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
     // One `M` per migration file; user_version counts them.
-    4
+    5
 }
 
 /// (generation of this handle, SQLite `data_version`).
@@ -218,6 +219,6 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         MIGRATIONS.validate().unwrap();
-        assert_eq!(schema_version(), 4);
+        assert_eq!(schema_version(), 5);
     }
 }

@@ -9,6 +9,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod authoring;
 mod commands;
+mod estimate;
 mod publish;
 mod simulate;
 mod recent;
@@ -98,6 +99,10 @@ fn main() {
             simulate::simulation_export,
             simulate::simulation_drilldown,
             simulate::impact_run,
+            estimate::event_sets,
+            estimate::events_import,
+            estimate::event_set_delete,
+            estimate::estimate_run,
             publish::environment_list,
             publish::environment_save,
             publish::environment_delete,

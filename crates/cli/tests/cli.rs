@@ -363,3 +363,31 @@ fn a_bad_event_row_stores_nothing_and_names_the_row() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("holds no events"));
 }
+
+/// Every example opens lint-clean; the apparel example carries its logged
+/// events, so `tailor estimate` answers at once, with "not enough data"
+/// where the events are too few.
+#[test]
+fn examples_are_lint_clean_and_apparel_has_events_to_estimate() {
+    let d = tempfile::tempdir().unwrap();
+    for name in ["online-shoppers", "apparel", "beauty", "home"] {
+        let ws = d.path().join(format!("{name}.tailor"));
+        let ws = ws.to_str().unwrap();
+        ok(&["init", ws, "--example", name]);
+        let findings = json(&ok(&["lint", ws, "--format", "json"]));
+        assert_eq!(findings, serde_json::json!([]), "{name}");
+    }
+    let ws = d.path().join("apparel.tailor");
+    let r = json(&ok(&["estimate", ws.to_str().unwrap(), "--format", "json"]));
+    assert_eq!(r["events"], 4000);
+    assert_eq!(r["reward"], "click");
+    let by_entry = |id: &str| r["entries"].as_array().unwrap().iter().find(|e| e["entry"] == id).cloned().unwrap();
+    // The gifting banners were built to work on returning customers.
+    let gifting = by_entry("home_hero_gifting");
+    assert_eq!(gifting["snips"]["status"], "ok");
+    assert!(gifting["lift"]["snips"]["value"].as_f64().unwrap() > 0.0, "{gifting}");
+    // Few social arrivals reached the home page in the test: no number.
+    let social = by_entry("home_hero_social");
+    assert_eq!(social["snips"]["status"], "insufficient_data");
+    assert!(social["snips"].get("value").is_none());
+}

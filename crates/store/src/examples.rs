@@ -21,6 +21,8 @@ pub struct Example {
     shoppers_csv: Option<&'static str>,
     shoppers_generator: Option<&'static str>,
     personas: Option<&'static str>,
+    /// Logged events (JSON Lines) for Simulate → Estimates.
+    events_jsonl: Option<&'static str>,
 }
 
 /// `shoppers.yaml`: how many shoppers to generate, from which seed, by which spec.
@@ -42,6 +44,7 @@ pub const EXAMPLES: &[Example] = &[Example {
     shoppers_csv: Some(include_str!("../../../examples/online-shoppers/shoppers.csv")),
     shoppers_generator: None,
     personas: None,
+    events_jsonl: None,
 },
 Example {
     name: "apparel",
@@ -56,6 +59,7 @@ Example {
     shoppers_csv: None,
     shoppers_generator: Some(include_str!("../../../examples/apparel/shoppers.yaml")),
     personas: Some(include_str!("../../../examples/apparel/personas.yaml")),
+    events_jsonl: Some(include_str!("../../../examples/apparel/events.jsonl")),
 },
 Example {
     name: "beauty",
@@ -70,6 +74,7 @@ Example {
     shoppers_csv: None,
     shoppers_generator: Some(include_str!("../../../examples/beauty/shoppers.yaml")),
     personas: Some(include_str!("../../../examples/beauty/personas.yaml")),
+    events_jsonl: None,
 },
 Example {
     name: "home",
@@ -84,6 +89,7 @@ Example {
     shoppers_csv: None,
     shoppers_generator: Some(include_str!("../../../examples/home/shoppers.yaml")),
     personas: Some(include_str!("../../../examples/home/personas.yaml")),
+    events_jsonl: None,
 }];
 
 /// Names accepted by [`load_example`].
@@ -145,6 +151,12 @@ fn load_into(ws: &mut Workspace, ex: &Example, dir: &std::path::Path) -> Result<
         for p in &personas {
             ws.save(p, None)?;
         }
+    }
+    if let Some(jsonl) = ex.events_jsonl {
+        let path = dir.join("events.jsonl");
+        std::fs::write(&path, jsonl)?;
+        let events = tailor_estimate::read::events_from_jsonl(&path).map_err(|e| bad_file(ex.name, "events.jsonl", e))?;
+        ws.import_events("Home page randomized test (example)", &format!("examples/{}/events.jsonl", ex.name), &events)?;
     }
     Ok(())
 }

@@ -39,3 +39,17 @@ export async function chooseCatalogFile(): Promise<string | null> {
   });
   return typeof path === "string" ? path : null;
 }
+
+/** Logged events for Simulate → Estimates: JSON Lines only (CSV and decision logs go through `tailor import events`). */
+export async function chooseEventsFile(): Promise<string | null> {
+  const path = await open({
+    title: "Import logged events (JSON Lines)",
+    filters: [
+      { name: "Events (JSON Lines)", extensions: ["jsonl", "ndjson"] },
+      { name: "All files", extensions: ["*"] },
+    ],
+    multiple: false,
+    directory: false,
+  });
+  return typeof path === "string" ? path : null;
+}

@@ -47,6 +47,11 @@ pub(crate) struct Logged {
     pub decision: Decision,
 }
 
+/// How long the writer sleeps between drains of the queue: lines reach the
+/// file within this, and a full queue ([`LogConfig::queue`]) holds far more
+/// than arrives in it.
+const POLL: std::time::Duration = std::time::Duration::from_millis(10);
+
 enum Msg {
     Decision(Box<Logged>),
     Stop,
@@ -139,35 +144,35 @@ struct Writer {
 }
 
 impl Writer {
+    /// Drains the queue, writes and flushes, then sleeps [`POLL`]. Polling
+    /// instead of blocking on `recv` means a handler's `try_send` never has
+    /// a parked writer to wake: under load, waking it once per decision
+    /// (a futex call and a context switch) cost more than the writing.
     fn run(mut self, rx: Receiver<Msg>) {
         let mut buf = Vec::with_capacity(512);
-        while let Ok(msg) = rx.recv() {
-            let mut next = Some(msg);
-            // Drain what is queued, then flush once.
-            while let Some(msg) = next.take() {
-                match msg {
-                    Msg::Decision(logged) => self.write(&logged, &mut buf),
-                    Msg::Stop => {
+        loop {
+            let mut wrote = false;
+            loop {
+                match rx.try_recv() {
+                    Ok(Msg::Decision(logged)) => {
+                        self.write(&logged, &mut buf);
+                        wrote = true;
+                    }
+                    Ok(Msg::Stop) | Err(TryRecvError::Disconnected) => {
                         self.finish();
                         return;
                     }
+                    Err(TryRecvError::Empty) => break,
                 }
-                next = match rx.try_recv() {
-                    Ok(m) => Some(m),
-                    Err(TryRecvError::Empty) => None,
-                    Err(TryRecvError::Disconnected) => {
-                        self.finish();
-                        return;
-                    }
-                };
             }
-            if let Some(f) = &mut self.file
+            if wrote
+                && let Some(f) = &mut self.file
                 && f.flush().is_err()
             {
                 self.metrics.log_write_errors.inc();
             }
+            std::thread::sleep(POLL);
         }
-        self.finish();
     }
 
     fn write(&mut self, logged: &Logged, buf: &mut Vec<u8>) {

@@ -1,7 +1,9 @@
 // Simulate: live preview of one shopper, batch simulation over every sample
-// shopper, impact of the draft against what is published, and lint problems.
+// shopper, impact of the draft against what is published, estimates of the
+// draft from logged events, and lint problems.
 import { useRef, useState } from "react";
 import { BatchPanel, pageForDrill } from "../components/simulate/BatchPanel";
+import { EstimatesPanel } from "../components/simulate/EstimatesPanel";
 import { ImpactPanel } from "../components/simulate/ImpactPanel";
 import { PreviewPanel, type PreviewRequest } from "../components/simulate/PreviewPanel";
 import { pageOfPlacement } from "../components/simulate/words";
@@ -9,12 +11,13 @@ import { ProblemsPanel } from "../components/ProblemsPanel";
 import { usePlanData } from "../queries";
 import type { OpenTarget, SectionId } from "../sections";
 
-export type SimTab = "preview" | "batch" | "impact" | "problems";
+export type SimTab = "preview" | "batch" | "impact" | "estimates" | "problems";
 
 const TABS: { id: SimTab; label: string }[] = [
   { id: "preview", label: "Preview" },
   { id: "batch", label: "Batch simulation" },
   { id: "impact", label: "Impact" },
+  { id: "estimates", label: "Estimates" },
   { id: "problems", label: "Problems" },
 ];
 
@@ -26,6 +29,12 @@ interface Props {
 
 export function SimulateScreen({ onOpen, onSection, initialTab = "preview" }: Props) {
   const [tab, setTab] = useState<SimTab>(initialTab);
+  // Estimates is mounted on first visit (it reads the event sets), then kept like batch and impact.
+  const [estimatesVisited, setEstimatesVisited] = useState(initialTab === "estimates");
+  const choose = (t: SimTab) => {
+    if (t === "estimates") setEstimatesVisited(true);
+    setTab(t);
+  };
   const [request, setRequest] = useState<PreviewRequest | undefined>(undefined);
   const nonce = useRef(0);
   const plan = usePlanData();
@@ -51,14 +60,14 @@ export function SimulateScreen({ onOpen, onSection, initialTab = "preview" }: Pr
             role="tab"
             aria-selected={tab === t.id}
             className={"sim-tab" + (tab === t.id ? " active" : "")}
-            onClick={() => setTab(t.id)}
+            onClick={() => choose(t.id)}
             data-testid={`sim-tab-${t.id}`}
           >
             {t.label}
           </button>
         ))}
       </div>
-      {/* Preview, batch and impact stay mounted so a running simulation, an edited profile and a comparison survive tab switches. */}
+      {/* Preview, batch, impact and estimates stay mounted so a running simulation, an edited profile, a comparison and an estimate survive tab switches. */}
       <div hidden={tab !== "preview"} role="tabpanel">
         <PreviewPanel request={request} />
       </div>
@@ -68,6 +77,11 @@ export function SimulateScreen({ onOpen, onSection, initialTab = "preview" }: Pr
       <div hidden={tab !== "impact"} role="tabpanel">
         <ImpactPanel />
       </div>
+      {estimatesVisited && (
+        <div hidden={tab !== "estimates"} role="tabpanel">
+          <EstimatesPanel />
+        </div>
+      )}
       {tab === "problems" && (
         <div role="tabpanel">
           <ProblemsPanel onOpen={onOpen} onSection={onSection} />

@@ -266,7 +266,7 @@ pub fn run_estimate(args: EstimateArgs, json: bool) -> Result<ExitCode> {
     } else {
         read_events(&args.events, &args.input)?
     };
-    let request = EstimateRequest { reward: args.reward, at: args.at, bootstrap: args.bootstrap, seed: Some(args.seed) };
+    let request = EstimateRequest { reward: args.reward, at: args.at.map(|t| t.to_string()), bootstrap: args.bootstrap, seed: Some(args.seed) };
     let report = estimate_draft(&snapshot, &plan, &events, &request, Timestamp::now())?;
     if json {
         let mut v = serde_json::to_value(&report)?;

@@ -279,6 +279,8 @@ pub enum EstimateError {
     NoReward,
     #[error("the events carry several outcomes ({0}): choose one")]
     ChooseReward(String),
+    #[error("{0}")]
+    Request(String),
     #[error("event {index} (id \"{id}\"): {message}")]
     Event { index: usize, id: String, message: String },
 }

@@ -20,11 +20,12 @@ pub struct EstimateRequest {
     #[serde(default)]
     #[ts(optional)]
     pub reward: Option<String>,
-    /// Decide the draft at this instant for every event, instead of each
-    /// event's own time.
+    /// Decide the draft at this instant (RFC 3339) for every event, instead
+    /// of each event's own time. Text, so that a typo gets a sentence back
+    /// rather than a deserialization error.
     #[serde(default)]
-    #[ts(optional, type = "string")]
-    pub at: Option<Timestamp>,
+    #[ts(optional)]
+    pub at: Option<String>,
     /// Percentile bootstrap with this many resamples; normal intervals when absent.
     #[serde(default)]
     #[ts(optional, type = "number")]
@@ -34,6 +35,10 @@ pub struct EstimateRequest {
     #[ts(optional, type = "number")]
     pub seed: Option<u64>,
 }
+
+/// Fewest bootstrap resamples accepted: the 2.5% and 97.5% percentiles of
+/// fewer are mostly noise.
+pub const MIN_RESAMPLES: usize = 100;
 
 /// Outcome names carried by the events.
 pub fn rewards(events: &[Event]) -> BTreeSet<String> {
@@ -67,9 +72,20 @@ pub fn estimate_draft(
     if events.is_empty() {
         return Err(EstimateError::NoEvents);
     }
+    if let Some(n) = req.bootstrap.filter(|n| *n < MIN_RESAMPLES) {
+        return Err(EstimateError::Request(format!(
+            "a bootstrap needs at least {MIN_RESAMPLES} resamples for a 95% interval ({n} asked)"
+        )));
+    }
+    let at = match req.at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(s.parse::<Timestamp>().map_err(|e| {
+            EstimateError::Request(format!("the instant \"{s}\" is not RFC 3339 (e.g. 2026-12-01T10:00:00Z): {e}"))
+        })?),
+    };
     let reward = choose_reward(events, req.reward.as_deref())?;
     let opts = EstimateOptions {
-        at: req.at,
+        at,
         fallback_at: Some(now),
         arms: EntryArms::from_snapshot(snapshot),
         bootstrap: req.bootstrap.map(|resamples| Bootstrap { resamples, seed: req.seed.unwrap_or(1) }),
@@ -108,5 +124,17 @@ mod tests {
         let e = choose_reward(&other, None).unwrap_err().to_string();
         assert!(e.contains("revenue, visit"), "{e}");
         assert!(matches!(choose_reward(&[event(&[])], None), Err(EstimateError::NoReward)));
+    }
+
+    #[test]
+    fn too_few_bootstrap_resamples_are_refused_before_any_work() {
+        let snapshot = Snapshot::default();
+        let plan = Plan::compile(&snapshot).unwrap();
+        let req = EstimateRequest { bootstrap: Some(3), ..Default::default() };
+        let e = estimate_draft(&snapshot, &plan, &[event(&[("click", 1.0)])], &req, Timestamp::UNIX_EPOCH).unwrap_err();
+        assert!(e.to_string().contains("at least 100 resamples"), "{e}");
+        let req = EstimateRequest { at: Some("1 Dec".into()), ..Default::default() };
+        let e = estimate_draft(&snapshot, &plan, &[event(&[("click", 1.0)])], &req, Timestamp::UNIX_EPOCH).unwrap_err();
+        assert!(e.to_string().contains("\"1 Dec\" is not RFC 3339"), "{e}");
     }
 }

@@ -9,8 +9,9 @@ export type EstimateRequest = {
  */
 reward?: string, 
 /**
- * Decide the draft at this instant for every event, instead of each
- * event's own time.
+ * Decide the draft at this instant (RFC 3339) for every event, instead
+ * of each event's own time. Text, so that a typo gets a sentence back
+ * rather than a deserialization error.
  */
 at?: string, 
 /**

@@ -74,6 +74,12 @@ try {
     await click(browser, "sim-run");
     await $t(browser, "sim-results").waitForDisplayed({ timeout: 180000 });
     await shot(browser, "simulation");
+    await click(browser, "sim-tab-estimates");
+    await click(browser, "estimates-run");
+    await $t(browser, "estimates-overall").waitForDisplayed({ timeout: 120000 });
+    await shot(browser, "estimates");
+    await $t(browser, "estimate-entry-home_hero_gifting").scrollIntoView();
+    await shot(browser, "estimates-entries");
 
     await click(browser, "nav-publish");
     await $t(browser, "publish-screen").waitForDisplayed({ timeout: 30000 });

@@ -22,7 +22,11 @@ $T init "$work/ws.tailor" --example "$example" >/dev/null
 $T keys generate loadtest >/dev/null
 $T keys export loadtest --env production -o "$work/trust.json" >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-$T serve --data-dir "$work/data" --trust "$work/trust.json" --listen "127.0.0.1:$port" --bench-endpoints ${SERVE_ARGS:-} > "$work/serve.log" 2>&1 &
+# PIN=1: the service on CPU 0 and oha on CPU 1, so that the generator does
+# not take the service's cycles (the usual setup has it on another machine).
+pin_service=() pin_oha=()
+if [[ ${PIN:-0} == 1 ]]; then pin_service=(taskset -c 0) pin_oha=(taskset -c 1); fi
+"${pin_service[@]}" $T serve --data-dir "$work/data" --trust "$work/trust.json" --listen "127.0.0.1:$port" --bench-endpoints ${SERVE_ARGS:-} > "$work/serve.log" 2>&1 &
 server=$!
 sleep 1
 $T publish "$work/ws.tailor" --env production --to "http://127.0.0.1:$port" --key loadtest --accept-warnings >/dev/null 2>&1
@@ -35,7 +39,7 @@ body = json.loads(c.execute("select body from shoppers order by rowid limit 1 of
 print(json.dumps({"shopper": body, "page": sys.argv[2]}))
 PY
 run() {
-  oha -z "$duration" -c "$conns" --no-tui --output-format json -m POST \
+  "${pin_oha[@]}" oha -z "$duration" -c "$conns" --no-tui --output-format json -m POST \
     -H 'content-type: application/json' -D "$work/body.json" "http://127.0.0.1:$port$1"
 }
 for i in $(seq "$rounds"); do

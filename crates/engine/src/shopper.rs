@@ -53,7 +53,7 @@ pub fn shopper_from_json(
     Ok(Shopper { id: id.to_owned(), values })
 }
 
-fn convert(ty: AttrType, json: &Json) -> Result<Value, String> {
+pub(crate) fn convert(ty: AttrType, json: &Json) -> Result<Value, String> {
     let value = match (ty, json) {
         (_, Json::Null) => Value::Null,
         (AttrType::Number, Json::Number(n)) => n.as_f64().map(Value::Number).ok_or_else(|| found("a number", json))?,

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
 use serde_json::{Value as Json_, json};
-use tailor_engine::plan::{DecideError, DecisionRequest, decide_json};
+use tailor_engine::plan::{BodyError, DecideError, decide_body};
 
 use crate::bundles;
 use crate::decision_log::Logged;
@@ -70,26 +70,21 @@ pub(crate) async fn decide(
         let Query(query) = query.map_err(|e| ApiError::malformed(e.body_text()))?;
         let bytes = read_body(body, &headers, inner.max_decide_body_bytes, inner.body_timeout).await?;
         let started = Instant::now();
-        let req: DecisionRequest = serde_json::from_slice(&bytes)
-            .map_err(|e| ApiError::malformed(format!("the body is not a decision request: {e}")))?;
         // One snapshot of the active bundle serves the whole decision.
         let active = pick(&state, query.env.as_deref())?;
-        let now = Timestamp::now();
-        let decision = decide_json(&active.plan, &req, now).map_err(decide_error)?;
-        let body = serde_json::to_vec(&decision)
+        let made = decide_body(&active.plan, &bytes, Timestamp::now()).map_err(|e| match e {
+            BodyError::Malformed(e) => ApiError::malformed(format!("the body is not a decision request: {e}")),
+            BodyError::Decide(e) => decide_error(e),
+        })?;
+        let body = serde_json::to_vec(&made.decision)
             .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
         inner.metrics.decide_latency.observe(started.elapsed().as_secs_f64());
         inner.metrics.decisions.with_label_values(&[&*active.environment]).inc();
-        let shopper = match req.shopper.get("id") {
-            Some(Json_::String(s)) => s.clone(),
-            Some(other) => other.to_string(),
-            None => String::new(),
-        };
         inner.log.record(Logged {
-            time: req.at.unwrap_or(now),
+            time: made.at,
             environment: active.environment.clone(),
-            shopper,
-            decision,
+            shopper: made.shopper,
+            decision: made.decision,
         });
         Ok::<_, ApiError>(body)
     }

@@ -66,21 +66,13 @@ struct Line<'a> {
     environment: &'a str,
     shopper: &'a str,
     page: &'a str,
-    placement: &'a str,
-    content: Option<&'a str>,
-    entry: Option<&'a str>,
-    segment: Option<&'a str>,
-    variant: Option<u32>,
-    personalized: bool,
-    holdout: bool,
-    propensity: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fallback_reason: Option<FallbackReason>,
+    #[serde(flatten)]
+    block: BlockFields<'a>,
     bundle_digest: Option<&'a str>,
     version: Option<u64>,
 }
 
-/// The block's own fields of a [`Line`], in the same order.
+/// The block's own fields of a [`Line`].
 #[derive(Serialize)]
 struct BlockFields<'a> {
     placement: &'a str,
@@ -93,6 +85,22 @@ struct BlockFields<'a> {
     propensity: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     fallback_reason: Option<FallbackReason>,
+}
+
+impl<'a> BlockFields<'a> {
+    fn of(b: &'a tailor_engine::plan::Block) -> Self {
+        Self {
+            placement: &b.placement,
+            content: b.content.as_deref(),
+            entry: b.entry.as_deref(),
+            segment: b.segment.as_deref(),
+            variant: b.variant,
+            personalized: b.personalized,
+            holdout: b.holdout,
+            propensity: b.propensity,
+            fallback_reason: b.fallback_reason,
+        }
+    }
 }
 
 /// Appends one [`Line`] per block to `out`, byte for byte what serializing
@@ -121,20 +129,7 @@ fn write_lines(logged: &Logged, out: &mut Vec<u8>) -> serde_json::Result<()> {
     let mut fields = Vec::with_capacity(256);
     for b in &d.blocks {
         fields.clear();
-        serde_json::to_writer(
-            &mut fields,
-            &BlockFields {
-                placement: &b.placement,
-                content: b.content.as_deref(),
-                entry: b.entry.as_deref(),
-                segment: b.segment.as_deref(),
-                variant: b.variant,
-                personalized: b.personalized,
-                holdout: b.holdout,
-                propensity: b.propensity,
-                fallback_reason: b.fallback_reason,
-            },
-        )?;
+        serde_json::to_writer(&mut fields, &BlockFields::of(b))?;
         out.extend_from_slice(&head);
         // `{…}` without its braces.
         out.extend_from_slice(&fields[1..fields.len() - 1]);
@@ -410,15 +405,7 @@ mod tests {
                     environment: &logged.environment,
                     shopper: &logged.shopper,
                     page: &d.page,
-                    placement: &b.placement,
-                    content: b.content.as_deref(),
-                    entry: b.entry.as_deref(),
-                    segment: b.segment.as_deref(),
-                    variant: b.variant,
-                    personalized: b.personalized,
-                    holdout: b.holdout,
-                    propensity: b.propensity,
-                    fallback_reason: b.fallback_reason,
+                    block: BlockFields::of(b),
                     bundle_digest: d.bundle_digest.as_deref(),
                     version: d.version,
                 },

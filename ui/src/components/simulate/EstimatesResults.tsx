@@ -169,21 +169,7 @@ export function EstimateTable({
               <th scope="row" className="est-name">
                 {ESTIMATOR_LABEL[k]}
               </th>
-              {isOk(e) ? (
-                <>
-                  <td className="num" data-testid="estimate-value">
-                    {formatNumber(e.value, pct)}
-                  </td>
-                  <td className="num nowrap" data-testid="estimate-interval">
-                    {formatInterval(e, pct)}
-                  </td>
-                  <td className="est-bar-col">{scale && <IntervalBar e={e} scale={scale} pct={pct} logged={k === "logged" ? null : logged} />}</td>
-                </>
-              ) : (
-                <td colSpan={3} className="est-reason" data-testid="estimate-reason">
-                  {reasonText(e)}
-                </td>
-              )}
+              <EstimateCells e={e} pct={pct} scale={scale} logged={k === "logged" ? null : logged} />
               <td data-testid="estimate-diff">
                 {diff === null ? (
                   <span className="muted">—</span>
@@ -209,6 +195,28 @@ export function EstimateTable({
         })}
       </tbody>
     </table>
+  );
+}
+
+/** Value, interval and bar of one estimate (three cells), or its reason across them. */
+function EstimateCells({ e, pct, scale, logged }: { e: Estimate; pct: boolean; scale: BarScale | null | undefined; logged: number | null }) {
+  if (!isOk(e)) {
+    return (
+      <td colSpan={3} className="est-reason" data-testid="estimate-reason">
+        {reasonText(e)}
+      </td>
+    );
+  }
+  return (
+    <>
+      <td className="num" data-testid="estimate-value">
+        {formatNumber(e.value, pct)}
+      </td>
+      <td className="num nowrap" data-testid="estimate-interval">
+        {formatInterval(e, pct)}
+      </td>
+      <td className="est-bar-col">{scale && <IntervalBar e={e} scale={scale} pct={pct} logged={logged} />}</td>
+    </>
   );
 }
 
@@ -314,21 +322,7 @@ function ArmRow({
     <tr data-testid={testId} data-status={e.status}>
       <th scope="row">{name}</th>
       <td className="mono small">{arm.content.length > 0 ? arm.content.join(", ") : "—"}</td>
-      {isOk(e) ? (
-        <>
-          <td className="num" data-testid="estimate-value">
-            {formatNumber(e.value, pct)}
-          </td>
-          <td className="num nowrap" data-testid="estimate-interval">
-            {formatInterval(e, pct)}
-          </td>
-          <td className="est-bar-col">{scale && <IntervalBar e={e} scale={scale} pct={pct} logged={logged} />}</td>
-        </>
-      ) : (
-        <td colSpan={3} className="est-reason" data-testid="estimate-reason">
-          {reasonText(e)}
-        </td>
-      )}
+      <EstimateCells e={e} pct={pct} scale={scale} logged={logged} />
       <td className="small muted">
         matched {arm.matched} ({arm.matched_positive} positive) · ESS {formatEss(arm.ess)}
       </td>

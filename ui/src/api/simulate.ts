@@ -14,89 +14,23 @@ import type { ShopperRow } from "../bindings/ShopperRow";
 import type { SimReport } from "../bindings/SimReport";
 import { keys, useDebounced } from "../queries";
 
-// ---------- shapes not (yet) generated from Rust ----------
+// ---------- shapes generated from Rust (ts-rs) ----------
 
-// TODO: generated binding — DESIGN §7 decision shape (crates/engine/src/plan/decision.rs).
-export type FallbackReason =
-  | "no_candidate"
-  | "no_consent"
-  | "holdout"
-  | "dropped_by_page_cap"
-  | "too_few_products"
-  | "no_default"
-  | (string & {});
-
-// TODO: generated binding
-export interface Block {
-  /** `page.placement`, e.g. `home.hero`. */
-  placement: string;
-  content: string | null;
-  entry: string | null;
-  segment: string | null;
-  variant?: number;
-  personalized: boolean;
-  holdout: boolean;
-  propensity: number;
-  products: string[];
-  fallback_reason?: FallbackReason;
-}
-
-// TODO: generated binding — the engine's trace (crates/engine/src/plan/trace.rs).
-/** A candidate's outcome: `result` names the first failing check (or `won`); other fields vary. */
-export type Outcome = { result: string } & Record<string, unknown>;
-
-// TODO: generated binding
-export interface CandidateTrace {
-  entry: string;
-  segment: string;
-  outcome: Outcome;
-}
-
-// TODO: generated binding
-export interface WinnerTrace {
-  entry: string;
-  page_rank: number;
-  dropped_by_page_cap: boolean;
-  holdout?: { bucket: number; threshold: number; control: boolean };
-  variant?: { index: number; content: string; position: number };
-}
-
-// TODO: generated binding
-export interface ProductTrace {
-  content: string;
-  strategy: string;
-  counts: Record<string, number>;
-  size: number;
-  min_size: number;
-  chosen: string[];
-}
-
-// TODO: generated binding
-export interface PlacementTrace {
-  placement: string;
-  candidates: CandidateTrace[];
-  winner?: WinnerTrace;
-  products?: ProductTrace[];
-}
-
-// TODO: generated binding
-export interface Trace {
-  shopper: string;
-  at: string;
-  stage: string;
-  consent: boolean;
-  notes?: string[];
-  placements: PlacementTrace[];
-}
-
-// TODO: generated binding
-export interface Decision {
-  bundle_digest: string | null;
-  version: number | null;
-  page: string;
-  blocks: Block[];
-  trace?: Trace;
-}
+// The engine's decision (DESIGN §7, crates/engine/src/plan/decision.rs) and
+// its trace (crates/engine/src/plan/trace.rs).
+export type { Decision } from "../bindings/Decision";
+export type { Block } from "../bindings/Block";
+export type { FallbackReason } from "../bindings/FallbackReason";
+export type { Trace } from "../bindings/Trace";
+export type { PlacementTrace } from "../bindings/PlacementTrace";
+export type { CandidateTrace } from "../bindings/CandidateTrace";
+export type { Outcome } from "../bindings/Outcome";
+export type { WinnerTrace } from "../bindings/WinnerTrace";
+export type { HoldoutTrace } from "../bindings/HoldoutTrace";
+export type { VariantTrace } from "../bindings/VariantTrace";
+export type { ProductTrace } from "../bindings/ProductTrace";
+export type { FilterCounts } from "../bindings/FilterCounts";
+import type { Decision } from "../bindings/Decision";
 
 // Generated from Rust (ts-rs): what the preview screen needs to start.
 export type { PreviewPlacement } from "../bindings/PreviewPlacement";

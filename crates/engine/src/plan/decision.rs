@@ -1,24 +1,29 @@
 //! The engine's answer (DESIGN §7): one JSON shape everywhere.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::trace::Trace;
 
 /// The blocks to show on one page for one shopper, and optionally why.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Decision {
     pub bundle_digest: Option<String>,
+    #[ts(type = "number | null")]
     pub version: Option<u64>,
     pub page: String,
     /// One block per placement, in page order.
     pub blocks: Vec<Block>,
     /// Present only when the request asked for an explanation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub trace: Option<Trace>,
 }
 
 /// What one placement shows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Block {
     /// `page.placement`, e.g. `home.hero`.
     pub placement: String,
@@ -30,6 +35,7 @@ pub struct Block {
     pub segment: Option<String>,
     /// Index of the variant shown, for A/B/n entries only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub variant: Option<u32>,
     pub personalized: bool,
     pub holdout: bool,
@@ -38,11 +44,13 @@ pub struct Block {
     pub propensity: f64,
     pub products: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub fallback_reason: Option<FallbackReason>,
 }
 
 /// Why a placement shows its default content.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum FallbackReason {
     /// No entry for the placement matched.

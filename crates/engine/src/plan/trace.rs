@@ -5,11 +5,14 @@ use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
 use serde::{Deserialize, Serialize};
 use tailor_model::plan::{EntryStatus, ProductStrategy};
+use ts_rs::TS;
 
 /// The explanation of one decision.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Trace {
     pub shopper: String,
+    #[ts(type = "string")]
     pub at: Timestamp,
     /// Journey stage used (the request's, else the page type's).
     pub stage: String,
@@ -23,12 +26,14 @@ pub struct Trace {
 }
 
 /// One placement: every entry targeting it, and what the winner became.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct PlacementTrace {
     pub placement: String,
     /// In rank order.
     pub candidates: Vec<CandidateTrace>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub winner: Option<WinnerTrace>,
     /// Product sets resolved for this placement: the winner's, then the
     /// default's when it fell back.
@@ -36,7 +41,8 @@ pub struct PlacementTrace {
     pub products: Vec<ProductTrace>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct CandidateTrace {
     pub entry: String,
     pub segment: String,
@@ -44,7 +50,8 @@ pub struct CandidateTrace {
 }
 
 /// The first check an entry failed, in check order, or `won`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum Outcome {
     NotActive {
@@ -57,20 +64,26 @@ pub enum Outcome {
     CampaignClosed {
         campaign: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional, type = "string")]
         start: Option<Date>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional, type = "string")]
         end: Option<Date>,
         tz: String,
         /// `at` on the campaign's wall clock.
+        #[ts(type = "string")]
         local: DateTime,
     },
     ScheduleClosed {
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional, type = "string")]
         start: Option<DateTime>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional, type = "string")]
         end: Option<DateTime>,
         tz: String,
         /// `at` on the schedule's wall clock.
+        #[ts(type = "string")]
         local: DateTime,
     },
     NoConsent {
@@ -84,9 +97,11 @@ pub enum Outcome {
         /// The failing node in the condition syntax.
         condition: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
         attribute: Option<String>,
         /// The shopper's value (`null` when missing).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
         actual: Option<String>,
     },
     LostOnRank {
@@ -96,19 +111,23 @@ pub enum Outcome {
 }
 
 /// What happened to the winning entry after it won its placement.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct WinnerTrace {
     pub entry: String,
     /// Position in the page's rank order among this page's winners (0 = first).
     pub page_rank: u32,
     pub dropped_by_page_cap: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub holdout: Option<HoldoutTrace>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub variant: Option<VariantTrace>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct HoldoutTrace {
     pub bucket: f64,
     /// h/100: buckets below it are control.
@@ -116,7 +135,8 @@ pub struct HoldoutTrace {
     pub control: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct VariantTrace {
     pub index: u32,
     pub content: String,
@@ -125,7 +145,8 @@ pub struct VariantTrace {
 }
 
 /// One product set resolution with the count left after each filter.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct ProductTrace {
     pub content: String,
     pub strategy: ProductStrategy,
@@ -136,7 +157,8 @@ pub struct ProductTrace {
 }
 
 /// Products left after each filter, in filter order.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct FilterCounts {
     pub candidates: u32,
     pub in_stock: u32,

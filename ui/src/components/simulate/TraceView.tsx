@@ -1,9 +1,9 @@
 // Why and why not: per placement, every candidate entry and its outcome in plain words.
-import type { Block, PlacementTrace, Trace } from "../../api/simulate";
+import type { Block, FilterCounts, PlacementTrace, Trace } from "../../api/simulate";
 import { formatTime } from "../../format";
 import { describeOutcome, fallbackWords } from "./words";
 
-const FILTER_ORDER = ["candidates", "in_stock", "margin", "price_jump", "seasonal", "not_purchased", "not_on_page"];
+const FILTER_ORDER: (keyof FilterCounts)[] = ["candidates", "in_stock", "margin", "price_jump", "seasonal", "not_purchased", "not_on_page"];
 
 export function TraceView({ trace, blocks }: { trace: Trace | undefined; blocks: Block[] }) {
   if (!trace)

@@ -59,12 +59,11 @@ export function formatValue(v: unknown): string {
   return String(v);
 }
 
-function str(o: Outcome, k: string): string {
-  return formatValue(o[k]);
-}
+/** A campaign's or a schedule's closed window. */
+type ClosedWindow = Extract<Outcome, { result: "campaign_closed" | "schedule_closed" }>;
 
-function has(o: Outcome, k: string): boolean {
-  return o[k] !== undefined && o[k] !== null;
+function closedWindow(what: string, o: ClosedWindow): string {
+  return `${what} is closed at this time: ${o.start ?? "…"} to ${o.end ?? "…"} (${o.tz}); it is ${o.local} there`;
 }
 
 /** Fields each known outcome's sentence already says; the rest are listed as "key: value". */
@@ -81,40 +80,41 @@ const SAID: Record<string, string[]> = {
 
 /** One candidate's outcome in plain words, plus any field the sentence does not cover. */
 export function describeOutcome(o: Outcome, segment: string): { sentence: string; extra: [string, string][] } {
-  const window = (what: string) =>
-    `${what} is closed at this time: ${has(o, "start") ? str(o, "start") : "…"} to ${has(o, "end") ? str(o, "end") : "…"} (${str(o, "tz")}); it is ${str(o, "local")} there`;
   let sentence: string;
   switch (o.result) {
     case "won":
       sentence = "won: segment matched and it ranks first";
       break;
     case "not_active":
-      sentence = `not active (status ${str(o, "status")})`;
+      sentence = `not active (status ${o.status})`;
       break;
     case "wrong_stage":
-      sentence = `wrong journey stage: the entry is for ${str(o, "entry_stage")}, this page is ${str(o, "stage")}`;
+      sentence = `wrong journey stage: the entry is for ${o.entry_stage}, this page is ${o.stage}`;
       break;
     case "campaign_closed":
-      sentence = window(`campaign ${str(o, "campaign")}`);
+      sentence = closedWindow(`campaign ${o.campaign}`, o);
       break;
     case "schedule_closed":
-      sentence = window("the schedule");
+      sentence = closedWindow("the schedule", o);
       break;
     case "no_consent": {
-      const attrs = Array.isArray(o.attributes) && o.attributes.length ? ` (segment reads consent-gated ${o.attributes.map(String).join(", ")})` : "";
+      const attrs = o.attributes && o.attributes.length ? ` (segment reads consent-gated ${o.attributes.join(", ")})` : "";
       sentence = `the shopper has not consented to personalization${attrs}`;
       break;
     }
     case "segment_mismatch": {
-      const who = has(o, "attribute") ? `; ${str(o, "attribute")} is ${has(o, "actual") ? str(o, "actual") : "missing"}` : "";
-      sentence = `segment ${segment} does not match: ${str(o, "condition")} is false${who}`;
+      const who = o.attribute !== undefined ? `; ${o.attribute} is ${o.actual ?? "missing"}` : "";
+      sentence = `segment ${segment} does not match: ${o.condition} is false${who}`;
       break;
     }
     case "lost_on_rank":
-      sentence = `matched, but ${str(o, "winner")} ranks higher and won`;
+      sentence = `matched, but ${o.winner} ranks higher and won`;
       break;
-    default:
-      sentence = humanize(o.result);
+    default: {
+      // A result this UI does not know yet (a newer engine): its name in words.
+      const other: { result: string } = o;
+      sentence = humanize(other.result);
+    }
   }
   const said = SAID[o.result] ?? [];
   const extra: [string, string][] = Object.entries(o)

@@ -126,9 +126,12 @@ impl Workspace {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         MIGRATIONS.to_latest(&mut conn)?;
-        let author = std::env::var("TAILOR_AUTHOR")
-            .or_else(|_| std::env::var("USER"))
-            .unwrap_or_else(|_| "unknown".into());
+        // Who edits: TAILOR_AUTHOR, else the login name (Unix shells set
+        // USER, some services only LOGNAME, Windows USERNAME).
+        let author = ["TAILOR_AUTHOR", "USER", "LOGNAME", "USERNAME"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+            .unwrap_or_else(|| "unknown".into());
         Ok(Self {
             conn,
             path,

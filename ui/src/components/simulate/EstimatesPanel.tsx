@@ -54,7 +54,7 @@ export function EstimatesPanel() {
   const seedN = Number(seed);
   const bootstrapInvalid =
     method === "bootstrap" &&
-    (!Number.isInteger(resamplesN) || resamplesN < 10 || resamplesN > 100000 || !Number.isInteger(seedN) || seedN < 0 || !Number.isSafeInteger(seedN));
+    (!Number.isInteger(resamplesN) || resamplesN < 100 || resamplesN > 100000 || !Number.isInteger(seedN) || seedN < 0 || !Number.isSafeInteger(seedN));
   const canRun = list.length > 0 && !!effectiveReward && !atInvalid && !bootstrapInvalid && !run.isPending;
 
   const start = () => {
@@ -180,7 +180,7 @@ export function EstimatesPanel() {
                     <input
                       type="number"
                       className="input-narrow"
-                      min={10}
+                      min={100}
                       max={100000}
                       value={resamples}
                       onChange={(e) => setResamples(e.target.value)}
@@ -191,7 +191,7 @@ export function EstimatesPanel() {
                     seed
                     <input type="number" className="input-narrow" min={0} value={seed} onChange={(e) => setSeed(e.target.value)} data-testid="estimates-seed" />
                   </label>
-                  {bootstrapInvalid && <span className="small text-error">Resamples: a whole number from 10 to 100000; seed: a whole number ≥ 0.</span>}
+                  {bootstrapInvalid && <span className="small text-error">Resamples: a whole number from 100 to 100000; seed: a whole number ≥ 0.</span>}
                 </>
               )}
             </div>

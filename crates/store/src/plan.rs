@@ -124,17 +124,7 @@ impl Workspace {
 
     /// The workspace's rules as the engine compiles them.
     pub fn snapshot(&self) -> Result<Snapshot> {
-        Ok(Snapshot {
-            attributes: self.items()?,
-            segments: self.items()?,
-            stages: self.items()?,
-            page_types: self.items()?,
-            content: self.items()?,
-            campaigns: self.items()?,
-            plan: self.items()?,
-            constraints: self.constraints()?,
-            catalog: self.items()?,
-        })
+        read_snapshot(&self.conn)
     }
 
     /// Like `transact`, but refuses the change (rolling it back) when the
@@ -167,31 +157,40 @@ fn compile(s: &Snapshot) -> Result<tailor_engine::plan::Plan> {
 }
 
 impl crate::log::Tx<'_> {
-    fn items<T: Entity>(&self) -> Result<Vec<T>> {
-        let sql = format!("SELECT body FROM {} ORDER BY rowid", T::KIND.table());
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        rows.map(|b| Ok(serde_json::from_str(&b?)?)).collect()
-    }
-
     /// The snapshot as this transaction sees it (uncommitted writes included).
     pub fn snapshot(&self) -> Result<Snapshot> {
-        let constraints = match self.get(EntityKind::Setting, CONSTRAINTS_KEY)? {
-            Some((body, _)) => serde_json::from_str(&body)?,
-            None => Constraints::default(),
-        };
-        Ok(Snapshot {
-            attributes: self.items()?,
-            segments: self.items()?,
-            stages: self.items()?,
-            page_types: self.items()?,
-            content: self.items()?,
-            campaigns: self.items()?,
-            plan: self.items()?,
-            constraints,
-            catalog: self.items()?,
-        })
+        read_snapshot(self.conn())
     }
+}
+
+/// Every entity of a kind, in creation order, through any connection or
+/// transaction.
+fn items_in<T: Entity>(conn: &rusqlite::Connection) -> Result<Vec<T>> {
+    let sql = format!("SELECT body FROM {} ORDER BY rowid", T::KIND.table());
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    rows.map(|b| Ok(serde_json::from_str(&b?)?)).collect()
+}
+
+/// The rules as `conn` sees them: the committed workspace, or a
+/// transaction's uncommitted state.
+fn read_snapshot(conn: &rusqlite::Connection) -> Result<Snapshot> {
+    let constraints: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
+        "SELECT body FROM settings WHERE key = ?1",
+        [CONSTRAINTS_KEY],
+        |r| r.get(0),
+    ))?;
+    Ok(Snapshot {
+        attributes: items_in(conn)?,
+        segments: items_in(conn)?,
+        stages: items_in(conn)?,
+        page_types: items_in(conn)?,
+        content: items_in(conn)?,
+        campaigns: items_in(conn)?,
+        plan: items_in(conn)?,
+        constraints: constraints.map(|b| serde_json::from_str(&b)).transpose()?.unwrap_or_default(),
+        catalog: items_in(conn)?,
+    })
 }
 
 impl Workspace {

@@ -26,36 +26,15 @@ const CATEGORIES: [&str; 10] = [
 ];
 const NOW: &str = "2026-03-10T00:00:00Z";
 
+mod common;
+
+use common::{Rng, content};
+
 fn main() {
     divan::main();
 }
 
-/// xorshift64*: deterministic, so every run measures the same bundle.
-struct Rng(u64);
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-fn content(id: String, body: ContentBody) -> Content {
-    Content {
-        id,
-        body,
-        owner: None,
-        review_by: None,
-        tags: vec![],
-        doc: Doc::default(),
-    }
-}
 
 fn snapshot() -> Snapshot {
     let mut rng = Rng(0x5EED_B0D1_E5CA_FE01);

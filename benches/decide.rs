@@ -18,11 +18,15 @@ use tailor_engine::plan::{Context, PageRef, PageRequest, Plan, decide};
 use tailor_engine::{Shopper, bucket, shopper_from_json};
 use tailor_model::condition::{CmpOp, Condition, Literal, parse};
 use tailor_model::plan::{
-    Campaign, Constraints, Content, ContentBody, EntryContent, EntryStatus, PageType, Placement, PlacementKind,
+    Campaign, Constraints, ContentBody, EntryContent, EntryStatus, PageType, Placement, PlacementKind,
     PlanEntry, Product, ProductSet, ProductStrategy, Schedule, SortStrategy, Variant,
 };
 use tailor_model::spec::Snapshot;
 use tailor_model::{AttrType, Attribute, Segment, SegmentName};
+
+mod common;
+
+use common::{Rng, content};
 
 fn main() {
     divan::main();
@@ -34,23 +38,6 @@ const DEVICES: [&str; 3] = ["mobile", "desktop", "tablet"];
 const TIERS: [&str; 4] = ["gold", "silver", "bronze", "none"];
 const VIEWED: [&str; 8] = ["running", "hiking", "tennis", "yoga", "cycling", "swimming", "skin", "home"];
 
-/// xorshift64*: deterministic, so every run measures the same data.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
 
 fn attributes() -> Vec<Attribute> {
     let mut visitor = Attribute::new("visitor_type", AttrType::Enum);
@@ -82,9 +69,6 @@ fn segment_text(r: &mut Rng) -> String {
     }
 }
 
-fn content(id: String, body: ContentBody) -> Content {
-    Content { id, body, owner: None, review_by: None, tags: vec![], doc: Default::default() }
-}
 
 fn set(strategy: ProductStrategy, size: u32, category: Option<String>) -> ContentBody {
     ContentBody::ProductSet(ProductSet {

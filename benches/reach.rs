@@ -24,8 +24,18 @@ const VISITOR_TYPES: [&str; 3] = ["Returning_Visitor", "New_Visitor", "Other"];
 const MONTHS: [&str; 10] = ["Feb", "Mar", "May", "June", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const CATEGORIES: [&str; 6] = ["running", "hiking", "tennis", "yoga", "cycling", "swimming"];
 
+mod common;
+
+use common::Rng;
+
 fn main() {
     divan::main();
+}
+
+impl Rng {
+    fn pick(&mut self, options: &[&str]) -> Box<str> {
+        options[self.below(options.len())].into()
+    }
 }
 
 fn schema() -> Schema {
@@ -48,29 +58,6 @@ fn schema() -> Schema {
     ])
 }
 
-/// xorshift64*: deterministic, so every run measures the same table.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    fn pick(&mut self, options: &[&str]) -> Box<str> {
-        options[self.below(options.len())].into()
-    }
-}
 
 fn shoppers() -> ShopperTable {
     let mut rng = Rng(0x5EED_CAFE_F00D_D00D);

@@ -19,7 +19,7 @@ use tailor_engine::plan::{Context, PageRef, PageRequest, Plan, decide};
 use tailor_engine::{Shopper, shopper_from_json};
 use tailor_model::condition::parse;
 use tailor_model::plan::{
-    Campaign, Constraints, Content, ContentBody, EntryContent, EntryStatus, PageType, Placement, PlacementKind,
+    Campaign, Constraints, ContentBody, EntryContent, EntryStatus, PageType, Placement, PlacementKind,
     PlanEntry, Product, ProductSet, ProductStrategy, SortStrategy, Variant,
 };
 use tailor_model::spec::Snapshot;
@@ -31,6 +31,10 @@ use tailor_sim::simulate::{SimOptions, simulate};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod common;
+
+use common::{Rng, content};
+
 fn main() {
     divan::main();
 }
@@ -39,23 +43,6 @@ const AT: &str = "2026-11-25T10:00:00Z";
 const N: u64 = 1_000_000;
 const CATEGORIES: usize = 20;
 
-/// xorshift64*: the same plan on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
 
 fn attributes() -> Vec<Attribute> {
     let mut ct = Attribute::new("customer_type", AttrType::Enum);
@@ -87,9 +74,6 @@ fn segment_text(r: &mut Rng) -> String {
     }
 }
 
-fn content(id: String, body: ContentBody) -> Content {
-    Content { id, body, owner: None, review_by: None, tags: vec![], doc: Default::default() }
-}
 
 fn set(strategy: ProductStrategy, size: u32, category: Option<String>) -> ContentBody {
     ContentBody::ProductSet(ProductSet {

@@ -1,5 +1,5 @@
 // Campaigns: groupings of plan entries with a rank (1 = top) and a window.
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import type { Campaign } from "../bindings/Campaign";
 import type { Versioned } from "../bindings/Versioned";
 import { ConfirmDialog } from "../components/ConfirmDialog";
@@ -7,27 +7,13 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { ItemHistory } from "../components/ItemHistory";
 import { SaveError } from "../components/SaveError";
 import { EmptyState, Loading } from "../components/StatusViews";
-import { localTimeZone, useEscape } from "../hooks";
+import { localTimeZone, useEscape, useItemEditor } from "../hooks";
 import { useDeleteCampaign, usePlanData, useSaveCampaign } from "../queries";
 import type { OpenTarget } from "../sections";
 
-type Editing = { session: number; item: Versioned<Campaign> | null } | null;
-
 export function CampaignsScreen({ target }: { target?: OpenTarget }) {
   const plan = usePlanData();
-  const [editing, setEditing] = useState<Editing>(null);
-  const session = useRef(0);
-  const open = (item: Versioned<Campaign> | null) => {
-    session.current += 1;
-    setEditing({ session: session.current, item });
-  };
-  const handled = useRef<number | null>(null);
-  useEffect(() => {
-    if (!target || target.kind !== "campaign" || !plan.data || handled.current === target.nonce) return;
-    handled.current = target.nonce;
-    const found = plan.data.campaigns.find((c) => c.item.name === target.key);
-    if (found) open(found);
-  }, [target, plan.data]);
+  const { editing, open, close } = useItemEditor<Versioned<Campaign>>(target, "campaign", plan.data?.campaigns, (c) => c.item.name);
 
   if (plan.isPending) return <Loading />;
   if (plan.isError)
@@ -87,7 +73,7 @@ export function CampaignsScreen({ target }: { target?: OpenTarget }) {
             key={editing.session}
             item={editing.item}
             usedBy={editing.item ? data.entries.filter((e) => e.item.campaign === editing.item?.item.name).map((e) => e.item.id) : []}
-            onClose={() => setEditing(null)}
+            onClose={close}
             onReload={async (name) => {
               const fresh = await plan.refetch();
               open(fresh.data?.campaigns.find((c) => c.item.name === name) ?? null);

@@ -1,5 +1,5 @@
 // The content library: search and filter, and a form per kind with a live preview.
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import type { Content } from "../bindings/Content";
 import type { PlacementKind } from "../bindings/PlacementKind";
 import type { Versioned } from "../bindings/Versioned";
@@ -11,14 +11,13 @@ import { ItemHistory } from "../components/ItemHistory";
 import { SaveError } from "../components/SaveError";
 import { EmptyState, Loading } from "../components/StatusViews";
 import { isPastDate } from "../format";
-import { useEscape } from "../hooks";
+import { useEscape, useItemEditor } from "../hooks";
 import type { PlanData } from "../bindings/PlanData";
 import { buildContent, defaultFields, draftFromContent, emptyDraft, PRODUCT_STRATEGIES, SORT_STRATEGIES, type ContentDraft } from "../plan/contentForm";
 import { entryContentIds, KIND_LABELS, PLACEMENT_KINDS } from "../plan/model";
 import { useDeleteContent, useLint, usePlanData, useSaveContent } from "../queries";
 import type { OpenTarget } from "../sections";
 
-type Editing = { session: number; item: Versioned<Content> | null } | null;
 type OpenFn = (t: { kind: OpenTarget["kind"]; key: string }) => void;
 
 /** Who uses a content item: plan entries (content or a variant) and placement defaults. */
@@ -35,19 +34,7 @@ export function ContentScreen({ target, onOpen }: { target?: OpenTarget; onOpen?
   const [kind, setKind] = useState("");
   const [owner, setOwner] = useState("");
   const [tag, setTag] = useState("");
-  const [editing, setEditing] = useState<Editing>(null);
-  const session = useRef(0);
-  const open = (item: Versioned<Content> | null) => {
-    session.current += 1;
-    setEditing({ session: session.current, item });
-  };
-  const handled = useRef<number | null>(null);
-  useEffect(() => {
-    if (!target || target.kind !== "content" || !plan.data || handled.current === target.nonce) return;
-    handled.current = target.nonce;
-    const found = plan.data.content.find((c) => c.item.id === target.key);
-    if (found) open(found);
-  }, [target, plan.data]);
+  const { editing, open, close } = useItemEditor<Versioned<Content>>(target, "content", plan.data?.content, (c) => c.item.id);
 
   if (plan.isPending) return <Loading />;
   if (plan.isError)
@@ -172,7 +159,7 @@ export function ContentScreen({ target, onOpen }: { target?: OpenTarget; onOpen?
             data={data}
             item={editing.item}
             onOpen={onOpen}
-            onClose={() => setEditing(null)}
+            onClose={close}
             onReload={async (id) => {
               const fresh = await plan.refetch();
               open(fresh.data?.content.find((c) => c.item.id === id) ?? null);

@@ -1,5 +1,5 @@
 // Journey stages and page types with their ordered placements.
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import type { PageType } from "../bindings/PageType";
 import type { Placement } from "../bindings/Placement";
 import type { PlacementKind } from "../bindings/PlacementKind";
@@ -11,29 +11,15 @@ import { ItemHistory } from "../components/ItemHistory";
 import { PageWireframe } from "../components/PageWireframe";
 import { SaveError } from "../components/SaveError";
 import { EmptyState, Loading } from "../components/StatusViews";
-import { useEscape } from "../hooks";
+import { useEscape, useItemEditor } from "../hooks";
 import type { PlanData } from "../bindings/PlanData";
 import { KIND_LABELS, moveId, PLACEMENT_KINDS } from "../plan/model";
 import { useDeletePageType, useDeleteStage, usePlanData, useSavePageType, useSaveStage } from "../queries";
 import type { OpenTarget } from "../sections";
 
-type Editing = { session: number; page: Versioned<PageType> | null } | null;
-
 export function JourneyScreen({ target }: { target?: OpenTarget }) {
   const plan = usePlanData();
-  const [editing, setEditing] = useState<Editing>(null);
-  const session = useRef(0);
-  const open = (page: Versioned<PageType> | null) => {
-    session.current += 1;
-    setEditing({ session: session.current, page });
-  };
-  const handled = useRef<number | null>(null);
-  useEffect(() => {
-    if (!target || target.kind !== "page_type" || !plan.data || handled.current === target.nonce) return;
-    handled.current = target.nonce;
-    const found = plan.data.page_types.find((p) => p.item.name === target.key);
-    if (found) open(found);
-  }, [target, plan.data]);
+  const { editing, open, close } = useItemEditor<Versioned<PageType>>(target, "page_type", plan.data?.page_types, (p) => p.item.name);
 
   if (plan.isPending) return <Loading />;
   if (plan.isError)
@@ -76,7 +62,7 @@ export function JourneyScreen({ target }: { target?: OpenTarget }) {
                 </thead>
                 <tbody>
                   {data.page_types.map((p) => (
-                    <tr key={p.item.name} tabIndex={0} onClick={() => open(p)} onKeyDown={(e) => e.key === "Enter" && open(p)} data-testid={`page-type-row-${p.item.name}`} className={editing?.page?.item.name === p.item.name ? "selected" : ""}>
+                    <tr key={p.item.name} tabIndex={0} onClick={() => open(p)} onKeyDown={(e) => e.key === "Enter" && open(p)} data-testid={`page-type-row-${p.item.name}`} className={editing?.item?.item.name === p.item.name ? "selected" : ""}>
                       <td className="mono">{p.item.name}</td>
                       <td>{p.item.stage}</td>
                       <td>{p.item.max_blocks}</td>
@@ -92,8 +78,8 @@ export function JourneyScreen({ target }: { target?: OpenTarget }) {
           <PageTypeForm
             key={editing.session}
             data={data}
-            page={editing.page}
-            onClose={() => setEditing(null)}
+            page={editing.item}
+            onClose={close}
             onReload={async (name) => {
               const fresh = await plan.refetch();
               open(fresh.data?.page_types.find((p) => p.item.name === name) ?? null);

@@ -1,6 +1,7 @@
 // The content plan: segments × journey stages, each cell listing its entries
 // by placement; or the placement view ("who wins here").
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useRef, useState } from "react";
+import { useItemEditor } from "../hooks";
 import type { Campaign } from "../bindings/Campaign";
 import type { EntryStatus } from "../bindings/EntryStatus";
 import type { PlanEntry } from "../bindings/PlanEntry";
@@ -15,7 +16,6 @@ import { entryWarnings } from "../plan/warnings";
 import { useLint, usePlanData, useReorderEntries, useSaveEntry } from "../queries";
 import type { OpenTarget } from "../sections";
 
-type Editing = { session: number; entry: Versioned<PlanEntry> | null; defaults?: EntryDefaults } | null;
 
 export function PlanScreen({ target }: { target?: OpenTarget }) {
   const plan = usePlanData();
@@ -25,23 +25,13 @@ export function PlanScreen({ target }: { target?: OpenTarget }) {
   const [view, setView] = useState<"matrix" | "placement">("matrix");
   const [filters, setFilters] = useState<PlanFilters>(NO_FILTERS);
   const [placement, setPlacement] = useState("");
-  const [editing, setEditing] = useState<Editing>(null);
-  const sessionRef = useRef(0);
+  const { editing, open, close } = useItemEditor<Versioned<PlanEntry>, { defaults?: EntryDefaults }>(
+    target,
+    "entry",
+    plan.data?.entries,
+    (e) => e.item.id,
+  );
   const [moveNote, setMoveNote] = useState<string | null>(null);
-
-  const open = (entry: Versioned<PlanEntry> | null, defaults?: EntryDefaults) => {
-    sessionRef.current += 1;
-    setEditing({ session: sessionRef.current, entry, defaults });
-  };
-
-  // Another screen asked to open an entry.
-  const handled = useRef<number | null>(null);
-  useEffect(() => {
-    if (!target || target.kind !== "entry" || !plan.data || handled.current === target.nonce) return;
-    handled.current = target.nonce;
-    const found = plan.data.entries.find((e) => e.item.id === target.key);
-    if (found) open(found);
-  }, [target, plan.data]);
 
   const findings = useMemo(() => findingsByItem(lint.data), [lint.data]);
 
@@ -74,7 +64,7 @@ export function PlanScreen({ target }: { target?: OpenTarget }) {
       entry: e,
       campaigns,
       warnings: entryWarnings(e, findings.get(`entry:${e.id}`)),
-      selected: editing?.entry?.item.id === e.id,
+      selected: editing?.item?.item.id === e.id,
       onOpen: () => open(byId.get(e.id) ?? null),
       onStatus: (s: EntryStatus) => setStatus(e.id, s),
       onMove: (delta: number) => doReorder(moveId(ids, e.id, delta)),
@@ -105,7 +95,7 @@ export function PlanScreen({ target }: { target?: OpenTarget }) {
           </button>
         </div>
         <div className="spacer" />
-        <button type="button" className="btn-primary" onClick={() => open(null, view === "placement" && placement ? { placement } : undefined)} data-testid="plan-add-entry">
+        <button type="button" className="btn-primary" onClick={() => open(null, view === "placement" && placement ? { defaults: { placement } } : undefined)} data-testid="plan-add-entry">
           + Add entry
         </button>
       </div>
@@ -135,7 +125,7 @@ export function PlanScreen({ target }: { target?: OpenTarget }) {
       <div className={"split" + (editing ? " with-side" : "")}>
         <div className="split-main">
           {view === "matrix" ? (
-            <PlanMatrix data={data} visible={visible.map((e) => e.item)} findings={findings} onAdd={(d) => open(null, d)} cardProps={cardProps} />
+            <PlanMatrix data={data} visible={visible.map((e) => e.item)} findings={findings} onAdd={(d) => open(null, { defaults: d })} cardProps={cardProps} />
           ) : (
             <PlacementView placements={placements.map((p) => p.id)} placement={placement} setPlacement={setPlacement} entries={visible.map((e) => e.item)} campaigns={campaigns} cardProps={cardProps} />
           )}
@@ -144,10 +134,10 @@ export function PlanScreen({ target }: { target?: OpenTarget }) {
           <EntryForm
             key={editing.session}
             data={data}
-            entry={editing.entry}
+            entry={editing.item}
             defaults={editing.defaults}
-            findings={editing.entry ? findings.get(`entry:${editing.entry.item.id}`) : undefined}
-            onClose={() => setEditing(null)}
+            findings={editing.item ? findings.get(`entry:${editing.item.item.id}`) : undefined}
+            onClose={close}
             onReload={async (id) => {
               const fresh = await plan.refetch();
               open(fresh.data?.entries.find((e) => e.item.id === id) ?? null);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useItemEditor } from "../hooks";
 import type { SegmentRow } from "../bindings/SegmentRow";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { SegmentReachCell } from "../components/SegmentReachCell";
@@ -8,36 +8,22 @@ import { useAttributes, useSegments } from "../queries";
 import type { OpenTarget } from "../sections";
 import { SegmentEditor } from "./SegmentEditor";
 
-type Editing = { session: number; row: SegmentRow | null } | null;
 
 /** Segment list, and the editor for one segment. */
 export function SegmentsScreen({ target }: { target?: OpenTarget } = {}) {
   const segments = useSegments();
   const attrs = useAttributes();
-  const [editing, setEditing] = useState<Editing>(null);
-  const [session, setSession] = useState(0);
-  const open = (row: SegmentRow | null) => {
-    setSession(session + 1);
-    setEditing({ session: session + 1, row });
-  };
-  // Another screen (Due for review) asked to open a segment.
-  const handled = useRef<number | null>(null);
-  useEffect(() => {
-    if (!target || target.kind !== "segment" || !segments.data || handled.current === target.nonce) return;
-    handled.current = target.nonce;
-    const row = segments.data.find((r) => r.segment.name === target.key);
-    if (row) open(row);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [target, segments.data]);
+  // Another screen (Due for review) may ask to open a segment.
+  const { editing, open, close } = useItemEditor<SegmentRow>(target, "segment", segments.data, (r) => r.segment.name);
 
   if (editing) {
     if (attrs.isPending) return <Loading />;
     return (
       <SegmentEditor
         key={editing.session}
-        row={editing.row}
+        row={editing.item}
         attributes={(attrs.data ?? []).map((r) => r.attribute)}
-        onClose={() => setEditing(null)}
+        onClose={close}
         onReload={async (name) => {
           const fresh = await segments.refetch();
           open(fresh.data?.find((r) => r.segment.name === name) ?? null);

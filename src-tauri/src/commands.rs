@@ -16,6 +16,11 @@ use crate::{recent, state};
 
 pub type CmdResult<T> = Result<T, ErrorReport>;
 
+/// An input the command refuses, as a sentence for the UI.
+pub fn invalid(message: impl Into<String>) -> ErrorReport {
+    ErrorReport { kind: ErrorKind::Invalid, message: message.into(), position: None }
+}
+
 fn report(e: StoreError) -> ErrorReport {
     e.report()
 }

@@ -6,14 +6,9 @@ use std::path::PathBuf;
 
 use tailor_estimate::{EstimateReport, EstimateRequest};
 use tailor_store::EventSet;
-use tailor_store::types::{ErrorKind, ErrorReport};
 use tauri::AppHandle;
 
-use crate::commands::{CmdResult, with_ws};
-
-fn invalid(message: impl Into<String>) -> ErrorReport {
-    ErrorReport { kind: ErrorKind::Invalid, message: message.into(), position: None }
-}
+use crate::commands::{CmdResult, invalid, with_ws};
 
 #[tauri::command]
 pub fn event_sets(app: AppHandle) -> CmdResult<Vec<EventSet>> {

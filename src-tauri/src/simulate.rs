@@ -13,12 +13,8 @@ use tailor_store::{SavedSimulation, Workspace};
 use tauri::{AppHandle, Emitter};
 use ts_rs::TS;
 
-use crate::commands::{CmdResult, mutate, with_ws};
+use crate::commands::{CmdResult, invalid, mutate, with_ws};
 use crate::state;
-
-fn invalid(message: impl Into<String>) -> ErrorReport {
-    ErrorReport { kind: ErrorKind::Invalid, message: message.into(), position: None }
-}
 
 fn timestamp(s: Option<&str>, what: &str) -> CmdResult<Option<jiff::Timestamp>> {
     s.filter(|s| !s.is_empty())
@@ -204,11 +200,7 @@ pub async fn simulation_run(
     let report = match report {
         Ok(r) => r,
         Err(tailor_sim::SimError::Cancelled) => {
-            return Err(ErrorReport {
-                kind: ErrorKind::Invalid,
-                message: "the simulation was cancelled; no results were saved".into(),
-                position: None,
-            });
+            return Err(invalid("the simulation was cancelled; no results were saved"));
         }
         Err(e) => return Err(invalid(e.to_string())),
     };

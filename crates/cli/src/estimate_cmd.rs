@@ -170,6 +170,15 @@ fn read_events(files: &[PathBuf], input: &EventInput) -> Result<(Vec<Event>, Opt
     Ok((events, None))
 }
 
+/// `value` as JSON, with the decision-log join's counts under `join` when there was one.
+fn with_join(value: &impl serde::Serialize, join: Option<&JoinReport>) -> Result<serde_json::Value> {
+    let mut v = serde_json::to_value(value)?;
+    if let (Some(j), Some(obj)) = (join, v.as_object_mut()) {
+        obj.insert("join".into(), serde_json::to_value(j)?);
+    }
+    Ok(v)
+}
+
 fn join_text(j: &JoinReport) -> String {
     format!(
         "joined {} decisions with outcomes: {} events ({} with an outcome line, {} outcome lines unmatched, {} without attributes)\n",
@@ -269,11 +278,7 @@ pub fn run_estimate(args: EstimateArgs, json: bool) -> Result<ExitCode> {
     let request = EstimateRequest { reward: args.reward, at: args.at.map(|t| t.to_string()), bootstrap: args.bootstrap, seed: Some(args.seed) };
     let report = estimate_draft(&snapshot, &plan, &events, &request, Timestamp::now())?;
     if json {
-        let mut v = serde_json::to_value(&report)?;
-        if let (Some(j), Some(obj)) = (&join, v.as_object_mut()) {
-            obj.insert("join".into(), serde_json::to_value(j)?);
-        }
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        println!("{}", serde_json::to_string_pretty(&with_join(&report, join.as_ref())?)?);
     } else {
         println!("{}", text(&report, join.as_ref()));
     }
@@ -301,11 +306,7 @@ pub fn run_import_events(args: ImportEventsArgs, json: bool) -> Result<ExitCode>
     }
     let set = ws.import_events(&name, &source, &events)?;
     if json {
-        let mut v = serde_json::to_value(&set)?;
-        if let (Some(j), Some(obj)) = (&join, v.as_object_mut()) {
-            obj.insert("join".into(), serde_json::to_value(j)?);
-        }
-        println!("{v}");
+        println!("{}", with_join(&set, join.as_ref())?);
     } else {
         print!("{}", join.as_ref().map(join_text).unwrap_or_default());
         println!(

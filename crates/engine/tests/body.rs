@@ -5,9 +5,21 @@
 use jiff::Timestamp;
 use proptest::prelude::*;
 use serde_json::{Value as Json, json};
-use tailor_engine::plan::{BodyError, Plan, decide_body, decide_parsed};
+use tailor_engine::plan::{BodyDecision, BodyError, DecisionRequest, Plan, decide_body, decide_json};
 use tailor_model::AttrType;
 use tailor_model::spec::Spec;
+
+/// The general path: parse a `DecisionRequest`, then `decide_json`.
+fn decide_parsed(plan: &Plan, body: &[u8], now: Timestamp) -> Result<BodyDecision, BodyError> {
+    let req: DecisionRequest = serde_json::from_slice(body).map_err(BodyError::Malformed)?;
+    let decision = decide_json(plan, &req, now)?;
+    let shopper = match req.shopper.get("id") {
+        Some(Json::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    Ok(BodyDecision { decision, shopper, at: req.at.unwrap_or(now) })
+}
 
 fn plan() -> Plan {
     let yaml = include_str!("../../../tests/fixtures/full-spec.yaml");

@@ -14,7 +14,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visi
 use serde_json::Value as Json;
 use tailor_model::Schema;
 
-use super::request::{Context, DecisionRequest, PageRef, PageRequest};
+use super::request::{Context, PageRef, PageRequest};
 use super::{DecideError, Decision, Plan, decide};
 use crate::shopper::{Shopper, convert};
 use crate::value::Value;
@@ -191,18 +191,4 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
         }
         d.deserialize_str(V)
     }
-}
-
-/// The same decision through the general path, for tests and callers that
-/// already hold a parsed request.
-#[doc(hidden)]
-pub fn decide_parsed(plan: &Plan, body: &[u8], now: Timestamp) -> Result<BodyDecision, BodyError> {
-    let req: DecisionRequest = serde_json::from_slice(body).map_err(BodyError::Malformed)?;
-    let decision = super::decide_json(plan, &req, now)?;
-    let shopper = match req.shopper.get("id") {
-        Some(Json::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-        None => String::new(),
-    };
-    Ok(BodyDecision { decision, shopper, at: req.at.unwrap_or(now) })
 }

@@ -28,7 +28,7 @@ use tailor_model::plan::{Content, EntryStatus, PlacementKind, Product, ProductSt
 
 use crate::condition::CompiledCondition;
 
-pub use body::{BodyDecision, BodyError, decide_body, decide_parsed};
+pub use body::{BodyDecision, BodyError, decide_body};
 pub use decide::{decide, decide_json, decide_json_now};
 pub use decision::{Block, Decision, FallbackReason};
 pub use error::{DecideError, PlanError};

@@ -229,6 +229,7 @@ fn payload() -> BundlePayload {
         created_at: created,
         expires_at: "2026-04-09T00:00:00Z".parse().unwrap(),
         parent_digest: Some(format!("sha256:{}", "ab".repeat(32))),
+        overwrites: None,
         author: "bench".into(),
         approvals: vec![],
         rules: snapshot(),

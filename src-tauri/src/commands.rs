@@ -69,7 +69,7 @@ pub fn open_path(app: &AppHandle, path: &str) -> CmdResult<WorkspaceInfo> {
     install(app, Workspace::open(path).map_err(report)?)
 }
 
-fn install(app: &AppHandle, ws: Workspace) -> CmdResult<WorkspaceInfo> {
+pub(crate) fn install(app: &AppHandle, ws: Workspace) -> CmdResult<WorkspaceInfo> {
     let info = ws.info().map_err(report)?;
     *state(app).workspace.lock().map_err(|_| no_workspace())? = Some(ws);
     recent::remember(app, &info.path, &info.name);
@@ -77,7 +77,7 @@ fn install(app: &AppHandle, ws: Workspace) -> CmdResult<WorkspaceInfo> {
     Ok(info)
 }
 
-fn absolute(path: &str) -> String {
+pub(crate) fn absolute(path: &str) -> String {
     let p = Path::new(path);
     if p.is_absolute() {
         path.to_string()

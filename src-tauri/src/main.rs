@@ -112,6 +112,11 @@ fn main() {
             publish::publish_run,
             publish::rollback_run,
             publish::published_list,
+            publish::pull_run,
+            publish::conflicts_list,
+            publish::conflict_resolve,
+            publish::bases_list,
+            publish::workspace_init_from,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Tailor");

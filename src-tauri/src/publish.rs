@@ -19,6 +19,7 @@ fn err(kind: ErrorKind, message: impl Into<String>) -> ErrorReport {
 fn publish_error(e: tailor_publish::PublishError) -> ErrorReport {
     let kind = match &e {
         tailor_publish::PublishError::Unreachable { .. } => ErrorKind::Io,
+        tailor_publish::PublishError::Behind { .. } | tailor_publish::PublishError::OpenConflicts(_) => ErrorKind::Conflict,
         tailor_publish::PublishError::Store(s) => s.kind(),
         _ => ErrorKind::Invalid,
     };
@@ -117,6 +118,7 @@ fn run(
     accept_warnings: bool,
     approved_by: Option<String>,
     rollback_to: Option<u64>,
+    overwrite: bool,
 ) -> CmdResult<PublishOutcome> {
     let (target, env) = target(app, environment)?;
     let key = keystore()?
@@ -130,6 +132,7 @@ fn run(
             .into_iter()
             .collect(),
         require_approval: env.require_approval,
+        overwrite,
         ..PublishOptions::default()
     };
     let handle = app.clone();
@@ -154,18 +157,83 @@ pub async fn publish_run(
     key: String,
     accept_warnings: bool,
     approved_by: Option<String>,
+    overwrite: Option<bool>,
 ) -> CmdResult<PublishOutcome> {
-    run(&app, &environment, &key, accept_warnings, approved_by, None)
+    run(&app, &environment, &key, accept_warnings, approved_by, None, overwrite.unwrap_or(false))
 }
 
 #[tauri::command]
 pub async fn rollback_run(app: AppHandle, environment: String, version: u64, key: String) -> CmdResult<PublishOutcome> {
     // A rollback republishes rules that were already reviewed: warnings about
     // today's workspace do not apply to them.
-    run(&app, &environment, &key, true, None, Some(version))
+    run(&app, &environment, &key, true, None, Some(version), false)
 }
 
 #[tauri::command]
 pub fn published_list(app: AppHandle) -> CmdResult<Vec<PublishedBundle>> {
     with_ws(&app, |ws| ws.published(None, false))
+}
+
+// ------------------------------------------------------------------ several authors
+
+fn pull_source(app: &AppHandle, environment: &str) -> CmdResult<tailor_publish::PullSource> {
+    let (target, env) = target(app, environment)?;
+    let (trust, _) = tailor_publish::trust_for(environment, None, env.trust_file.as_deref()).map_err(publish_error)?;
+    Ok(tailor_publish::PullSource {
+        url: target.url,
+        environment: env.name,
+        trust,
+        timeout: std::time::Duration::from_secs(30),
+    })
+}
+
+/// Merges what the environment serves into the workspace (one undoable edit).
+#[tauri::command]
+pub async fn pull_run(app: AppHandle, environment: String) -> CmdResult<tailor_publish::PullReport> {
+    let source = pull_source(&app, &environment)?;
+    let report = with_ws(&app, |ws| Ok(tailor_publish::pull(ws, &source)))?.map_err(publish_error)?;
+    changed(&app);
+    Ok(report)
+}
+
+#[tauri::command]
+pub fn conflicts_list(app: AppHandle) -> CmdResult<Vec<tailor_store::ConflictRow>> {
+    with_ws(&app, |ws| ws.conflicts())
+}
+
+#[tauri::command]
+pub fn conflict_resolve(app: AppHandle, id: String, how: tailor_store::Resolution) -> CmdResult<()> {
+    with_ws(&app, |ws| ws.resolve_conflict(&id, how))?;
+    changed(&app);
+    Ok(())
+}
+
+/// The bases this workspace stands on, per environment.
+#[tauri::command]
+pub fn bases_list(app: AppHandle) -> CmdResult<Vec<tailor_store::Base>> {
+    with_ws(&app, |ws| ws.bases())
+}
+
+/// "Start from a decision service": a new workspace at `path` whose rules
+/// and base are what `environment` serves at `url`.
+#[tauri::command]
+pub async fn workspace_init_from(
+    app: AppHandle,
+    path: String,
+    url: String,
+    environment: String,
+    trust_file: Option<String>,
+) -> CmdResult<tailor_store::types::WorkspaceInfo> {
+    let trust_file = trust_file.filter(|t| !t.trim().is_empty());
+    let (trust, _) =
+        tailor_publish::trust_for(&environment, trust_file.as_deref().map(std::path::Path::new), None).map_err(publish_error)?;
+    let source = tailor_publish::PullSource {
+        url,
+        environment,
+        trust,
+        timeout: std::time::Duration::from_secs(30),
+    };
+    let path = crate::commands::absolute(&path);
+    let (ws, _) = tailor_publish::init_from(std::path::Path::new(&path), &source, trust_file).map_err(publish_error)?;
+    crate::commands::install(&app, ws)
 }

@@ -210,6 +210,7 @@ pub(crate) mod tests {
             created_at: ts(CREATED),
             expires_at: ts(EXPIRES),
             parent_digest: Some(format!("sha256:{}", "0".repeat(64))),
+            overwrites: None,
             author: "ana".into(),
             approvals: vec![Approval {
                 by: "bo".into(),

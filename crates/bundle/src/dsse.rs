@@ -94,3 +94,14 @@ mod tests {
         );
     }
 }
+
+/// The payload of an envelope this program stored after verifying it (a
+/// workspace's published and pulled bundles), decoded without checking the
+/// signatures again. Anything received from elsewhere goes through
+/// [`crate::verify`].
+pub fn payload_of_envelope(envelope: &[u8]) -> Result<crate::BundlePayload, String> {
+    use base64::Engine as _;
+    let env: Envelope = serde_json::from_slice(envelope).map_err(|e| format!("stored envelope: {e}"))?;
+    let bytes = crate::B64.decode(&env.payload).map_err(|e| format!("stored envelope: {e}"))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("stored payload: {e}"))
+}

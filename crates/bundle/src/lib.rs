@@ -27,7 +27,7 @@ mod trust;
 mod verify;
 
 pub use build::{Built, BundleError, build};
-pub use dsse::{Envelope, EnvelopeSignature, PAYLOAD_TYPE, pae};
+pub use dsse::{Envelope, EnvelopeSignature, PAYLOAD_TYPE, pae, payload_of_envelope};
 pub use keyid::KeyId;
 pub use keys::{KEY_DIR_ENV, KeyError, KeyStore, generate_signing_key};
 pub use payload::{Approval, BUNDLE_SCHEMA_VERSION, BundlePayload, CanonicalError, digest_of, rules_digest};

@@ -23,6 +23,13 @@ pub struct BundlePayload {
     pub expires_at: Timestamp,
     /// Digest of the bundle this one replaces, if any.
     pub parent_digest: Option<String>,
+    /// Set only by an explicit overwrite: the active digest this bundle
+    /// replaces although it was not built on it. The service then accepts a
+    /// `parent_digest` that is not the active one, provided this names the
+    /// active digest exactly. Absent from the canonical form when unset, so
+    /// bundles from before it keep their digests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overwrites: Option<String>,
     pub author: String,
     pub approvals: Vec<Approval>,
     pub rules: Snapshot,

@@ -249,7 +249,10 @@ fn build(
         version,
         created_at,
         expires_at,
-        parent_digest: None,
+        // Built on the workspace's base, so the service accepts it only while
+        // that base is still what the environment serves.
+        parent_digest: ws.base(env)?.map(|b| b.digest),
+        overwrites: None,
         author,
         approvals: Vec::new(),
         rules,

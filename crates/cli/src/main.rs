@@ -19,6 +19,7 @@ use tailor_store::types::ImportOptions;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bundle_cmd;
+mod collab_cmd;
 mod estimate_cmd;
 mod publish_cmd;
 mod serve_cmd;
@@ -46,8 +47,18 @@ enum Command {
     Init {
         workspace: PathBuf,
         /// Start from a bundled example.
-        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(tailor_store::example_names()))]
+        #[arg(long, conflicts_with = "from", value_parser = clap::builder::PossibleValuesParser::new(tailor_store::example_names()))]
         example: Option<String>,
+        /// Start from what a decision service serves (with --env): the new
+        /// workspace's base is that environment's active bundle.
+        #[arg(long, requires = "env")]
+        from: Option<String>,
+        /// The environment to start from (with --from).
+        #[arg(long, requires = "from")]
+        env: Option<String>,
+        /// Trust file to verify the bundle against (with --from).
+        #[arg(long, requires = "from")]
+        trust: Option<PathBuf>,
     },
     /// Shopper attributes.
     #[command(subcommand)]
@@ -102,6 +113,12 @@ enum Command {
     Publish(publish_cmd::PublishArgs),
     /// Republish an earlier version's rules as a new version.
     Rollback(publish_cmd::RollbackArgs),
+    /// Merge what an environment serves into the workspace (three-way, verified).
+    Pull(collab_cmd::PullArgs),
+    /// The merge conflicts a pull left open.
+    Conflicts { workspace: PathBuf },
+    /// Resolve a merge conflict (or all of them).
+    Resolve(collab_cmd::ResolveArgs),
     /// Undo the last change.
     Undo { workspace: PathBuf },
     /// Redo the last undone change.
@@ -264,7 +281,14 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(2)
+            // 3: the workspace is behind the environment (or has open
+            // conflicts): pull, resolve, then publish.
+            match e.downcast_ref::<tailor_publish::PublishError>() {
+                Some(tailor_publish::PublishError::Behind { .. } | tailor_publish::PublishError::OpenConflicts(_)) => {
+                    ExitCode::from(3)
+                }
+                _ => ExitCode::from(2),
+            }
         }
     }
 }
@@ -290,7 +314,10 @@ fn emit<T: Serialize>(format: Format, value: &T, text: impl FnOnce() -> String) 
 fn run(cli: Cli) -> Result<ExitCode> {
     let f = cli.format;
     match cli.command {
-        Command::Init { workspace, example } => {
+        Command::Init { workspace, from: Some(url), env: Some(env), trust, .. } => {
+            return collab_cmd::run_init_from(&workspace, url, env, trust, f == Format::Json);
+        }
+        Command::Init { workspace, example, .. } => {
             let mut ws = Workspace::create(&workspace)?;
             if let Some(name) = example {
                 tailor_store::load_example(&mut ws, &name)
@@ -409,6 +436,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bundle(cmd) => return bundle_cmd::run_bundle(cmd, f == Format::Json),
         Command::Serve(args) => serve_cmd::run_serve(args)?,
         Command::Publish(args) => return publish_cmd::run_publish(args, f == Format::Json, None),
+        Command::Pull(args) => return collab_cmd::run_pull(args, f == Format::Json),
+        Command::Conflicts { workspace } => return collab_cmd::run_conflicts(&workspace, f == Format::Json),
+        Command::Resolve(args) => return collab_cmd::run_resolve(args, f == Format::Json),
         Command::Rollback(args) => {
             let to = args.to_version;
             return publish_cmd::run_publish(args.publish, f == Format::Json, Some(to));

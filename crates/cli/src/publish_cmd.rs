@@ -43,6 +43,10 @@ pub struct PublishArgs {
     /// Only show the diff against the active bundle and the lint findings.
     #[arg(long)]
     pub dry_run: bool,
+    /// Emergency only: replace the active bundle although this workspace is
+    /// behind it (recorded in the bundle and in History as an overwrite).
+    #[arg(long)]
+    pub overwrite: bool,
 }
 
 #[derive(Args)]
@@ -79,7 +83,23 @@ fn options(args: &PublishArgs) -> PublishOptions {
             })
             .collect(),
         require_approval: args.require_approval,
+        overwrite: args.overwrite,
         ..PublishOptions::default()
+    }
+}
+
+fn standing_line(s: &tailor_publish::Standing) -> String {
+    use tailor_publish::Standing;
+    match s {
+        Standing::UpToDate => "up to date with the environment".into(),
+        Standing::Behind { active, incoming, .. } => format!(
+            "behind: version {} by {} at {} ({}); pull before publishing",
+            active.version, active.author, active.created_at, incoming.summary().replace('\n', "; ")
+        ),
+        Standing::Diverged { active, incoming, .. } => format!(
+            "diverged: version {} by {} at {} ({}), and this workspace has changes of its own; pull to merge",
+            active.version, active.author, active.created_at, incoming.summary().replace('\n', "; ")
+        ),
     }
 }
 
@@ -108,7 +128,11 @@ pub fn run_publish(args: PublishArgs, json: bool, rollback_to: Option<u64>) -> R
                 None => println!("nothing active on {} yet", target.environment),
             }
             if !p.active_known {
-                println!("(the active bundle was not published from this workspace: diff is against nothing)");
+                println!("(the active bundle was not published or pulled by this workspace: diff is against nothing)");
+            }
+            println!("standing: {}", standing_line(&p.standing));
+            if p.open_conflicts > 0 {
+                println!("{} merge conflict(s) open: publishing refuses until they are resolved", p.open_conflicts);
             }
             println!("next version: {}\n{}", p.next_version, p.diff.summary());
             for f in &p.findings {
@@ -141,6 +165,9 @@ pub fn run_publish(args: PublishArgs, json: bool, rollback_to: Option<u64>) -> R
             outcome.digest,
             if outcome.unchanged { ", already active" } else { "" }
         );
+        if let Some(d) = &outcome.overwrites {
+            println!("overwrote {d} (recorded in the bundle and in History)");
+        }
         println!("{}", outcome.diff.summary());
     }
     Ok(ExitCode::SUCCESS)

@@ -5,18 +5,19 @@
 //! record it in the workspace. Rollback republishes an old payload as a new
 //! version. The app and the CLI both call [`publish`] and [`rollback`].
 
+mod collab;
 mod diff;
 
 use std::time::Duration;
 
-use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use tailor_bundle::{Approval, BundlePayload, SigningKey};
 use tailor_model::spec::Snapshot;
 use tailor_sim::lint::{Finding, Severity};
-use tailor_store::{PublishKind, PublishedBundle, Workspace};
+use tailor_store::{Base, BaseSource, PublishKind, PublishedBundle, Workspace};
 use ts_rs::TS;
 
+pub use collab::{PullReport, PullSource, Standing, fetch_envelope, init_from, pull, standing, trust_for};
 pub use diff::{SectionDiff, SpecDiff, diff};
 
 /// Where to publish.
@@ -45,6 +46,9 @@ pub struct PublishOptions {
     pub approvals: Vec<Approval>,
     /// Refuse to publish without at least one approval.
     pub require_approval: bool,
+    /// Replace the active bundle although this workspace is behind it (an
+    /// emergency): recorded in the bundle (`overwrites`) and in History.
+    pub overwrite: bool,
 }
 
 impl Default for PublishOptions {
@@ -57,6 +61,7 @@ impl Default for PublishOptions {
             timeout: Duration::from_secs(10),
             approvals: Vec::new(),
             require_approval: false,
+            overwrite: false,
         }
     }
 }
@@ -69,6 +74,11 @@ pub struct ActiveBundle {
     #[ts(type = "number")]
     pub version: u64,
     pub digest: String,
+    /// Who made it and when (RFC 3339), as the service reports.
+    #[serde(default)]
+    pub author: String,
+    #[serde(default)]
+    pub created_at: String,
 }
 
 /// Progress of a publish, for a progress bar.
@@ -97,6 +107,11 @@ pub struct PublishPreview {
     pub findings: Vec<Finding>,
     #[ts(type = "number")]
     pub next_version: u64,
+    /// Up to date with the environment, behind it, or diverged.
+    pub standing: Standing,
+    /// Merge conflicts still open: publishing refuses while any is.
+    #[ts(type = "number")]
+    pub open_conflicts: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, TS)]
@@ -108,6 +123,9 @@ pub struct PublishOutcome {
     pub digest: String,
     /// The service already had this exact bundle active.
     pub unchanged: bool,
+    /// The digest an explicit overwrite replaced.
+    #[ts(optional)]
+    pub overwrites: Option<String>,
     pub attempts: u32,
     pub diff: SpecDiff,
 }
@@ -130,6 +148,23 @@ pub enum PublishError {
     NotConfirmed { expected: String, found: String },
     #[error("unexpected answer from the service: {0}")]
     Protocol(String),
+    #[error(
+        "{environment} is at version {} (by {}, {}), newer than this workspace's base{}: run `tailor pull {} --env {environment} --from {url}` and publish again",
+        .active.version, .active.author, .active.created_at,
+        .base_version.map_or(" (it never published or pulled there)".to_string(), |v| format!(" version {v}")),
+        .workspace
+    )]
+    Behind { environment: String, active: ActiveBundle, base_version: Option<u64>, workspace: String, url: String },
+    #[error("{0} merge conflict(s) are open: resolve them (keep mine, take theirs or edit) before publishing or pulling again")]
+    OpenConflicts(usize),
+    #[error("nothing is active on {environment} at {url}: there is nothing to pull")]
+    NothingActive { environment: String, url: String },
+    #[error("the bundle from {url} was refused ({code}): {message}; nothing was changed")]
+    Untrusted { url: String, code: String, message: String },
+    #[error("the merged rules cannot be built: {0}")]
+    Merge(#[from] tailor_merge::MergeError),
+    #[error("trust file: {0}")]
+    Trust(String),
     #[error(transparent)]
     Store(#[from] tailor_store::StoreError),
     #[error(transparent)]
@@ -258,14 +293,9 @@ fn rejection(status: u16, body: &str) -> PublishError {
     }
 }
 
-/// The rules of a bundle published from this workspace, by digest.
+/// The rules of a bundle published or pulled by this workspace, by digest.
 fn rules_of(ws: &Workspace, environment: &str, digest: &str) -> Result<Option<Snapshot>> {
-    for b in ws.published(Some(environment), true)? {
-        if b.digest == digest {
-            return Ok(Some(payload_of(&b.envelope)?.rules));
-        }
-    }
-    Ok(None)
+    Ok(ws.bundle_rules(environment, digest)?)
 }
 
 /// The rules inside a stored envelope (e.g. for an impact diff).
@@ -274,12 +304,7 @@ pub fn rules_of_envelope(envelope: &str) -> Result<Snapshot> {
 }
 
 fn payload_of(envelope: &str) -> Result<BundlePayload> {
-    let env: tailor_bundle::Envelope =
-        serde_json::from_str(envelope).map_err(|e| PublishError::Protocol(format!("stored envelope: {e}")))?;
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(&env.payload)
-        .map_err(|e| PublishError::Protocol(format!("stored envelope: {e}")))?;
-    serde_json::from_slice(&bytes).map_err(|e| PublishError::Protocol(format!("stored payload: {e}")))
+    tailor_bundle::payload_of_envelope(envelope.as_bytes()).map_err(PublishError::Protocol)
 }
 
 fn next_version(ws: &Workspace, environment: &str, active: Option<&ActiveBundle>) -> Result<u64> {
@@ -292,7 +317,8 @@ fn next_version(ws: &Workspace, environment: &str, active: Option<&ActiveBundle>
     Ok(recorded.max(active.map_or(0, |a| a.version)) + 1)
 }
 
-/// Diff against the active bundle, lint findings and the next version.
+/// Diff against the active bundle, lint findings, the next version and
+/// where the workspace stands against the environment.
 pub fn preview(ws: &mut Workspace, target: &Target, timeout: Duration) -> Result<PublishPreview> {
     let active = active(target, timeout)?;
     let snapshot = ws.snapshot()?;
@@ -302,12 +328,15 @@ pub fn preview(ws: &mut Workspace, target: &Target, timeout: Duration) -> Result
     };
     let active_known = active.is_none() || old.is_some();
     let findings = ws.lint()?;
+    let standing = standing(ws, target, active.as_ref(), timeout)?;
     Ok(PublishPreview {
         next_version: next_version(ws, &target.environment, active.as_ref())?,
         diff: diff(old.as_ref(), &snapshot),
         active,
         active_known,
         findings,
+        standing,
+        open_conflicts: ws.conflicts()?.len() as u64,
     })
 }
 
@@ -320,6 +349,10 @@ pub fn publish(
     progress: &mut dyn FnMut(Step),
 ) -> Result<PublishOutcome> {
     progress(Step::Checking);
+    let open = ws.conflicts()?.len();
+    if open > 0 {
+        return Err(PublishError::OpenConflicts(open));
+    }
     let findings = ws.lint()?;
     let errors: Vec<Finding> = findings.iter().filter(|f| f.severity == Severity::Error).cloned().collect();
     if !errors.is_empty() {
@@ -346,13 +379,41 @@ pub fn rollback(
     let old = ws
         .published(Some(&target.environment), true)?
         .into_iter()
-        .find(|b| b.version == to_version)
+        .find(|b| b.version == to_version && b.kind != PublishKind::Pull)
         .ok_or_else(|| PublishError::UnknownVersion {
             environment: target.environment.clone(),
             version: to_version,
         })?;
     let rules = payload_of(&old.envelope)?.rules;
     release(ws, target, key, opts, rules, PublishKind::Rollback, Some(to_version), progress)
+}
+
+/// The parent a new bundle names and the digest it overwrites, if any:
+/// the active digest when the workspace's base is still active (or the
+/// environment is empty); otherwise `Behind`, unless `opts.overwrite`.
+fn parent_of(
+    ws: &Workspace,
+    target: &Target,
+    active: Option<&ActiveBundle>,
+    overwrite: bool,
+) -> Result<(Option<String>, Option<String>)> {
+    let base = ws.base(&target.environment)?;
+    match active {
+        None => Ok((None, None)),
+        Some(a) if base.as_ref().is_some_and(|b| b.digest == a.digest) => Ok((Some(a.digest.clone()), None)),
+        Some(a) if overwrite => Ok((base.map(|b| b.digest), Some(a.digest.clone()))),
+        Some(a) => Err(behind(ws, target, a.clone(), base.map(|b| b.version))),
+    }
+}
+
+fn behind(ws: &Workspace, target: &Target, active: ActiveBundle, base_version: Option<u64>) -> PublishError {
+    PublishError::Behind {
+        environment: target.environment.clone(),
+        active,
+        base_version,
+        workspace: ws.path().display().to_string(),
+        url: target.url.clone(),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -370,7 +431,8 @@ fn release(
         return Err(PublishError::ApprovalRequired(target.environment.clone()));
     }
     // Every replica's active version counts, so the new version is newer
-    // than all of them; the diff is against the first replica's bundle.
+    // than all of them; the diff and the parent are against the first
+    // replica's bundle.
     let mut actives = Vec::new();
     for url in target.urls() {
         let one = Target { url: url.to_owned(), ..target.clone() };
@@ -378,6 +440,7 @@ fn release(
     }
     let active = actives.first().cloned().flatten();
     let newest = actives.iter().flatten().max_by_key(|a| a.version).cloned();
+    let (parent_digest, overwrites) = parent_of(ws, target, active.as_ref(), opts.overwrite)?;
     let old = match &active {
         Some(a) => rules_of(ws, &target.environment, &a.digest)?,
         None => None,
@@ -395,7 +458,8 @@ fn release(
         version: next_version(ws, &target.environment, newest.as_ref())?,
         created_at: now,
         expires_at,
-        parent_digest: active.as_ref().map(|a| a.digest.clone()),
+        parent_digest,
+        overwrites,
         author: ws.author().to_owned(),
         approvals: opts.approvals.clone(),
         rules,
@@ -406,7 +470,18 @@ fn release(
     let mut unchanged = true;
     for url in target.urls() {
         let one = Target { url: url.to_owned(), ..target.clone() };
-        let (n, same) = upload(&one, &body, opts, progress)?;
+        let (n, same) = match upload(&one, &body, opts, progress) {
+            // Someone published between our read and our upload: the
+            // service's check caught it, say so as a publish that is behind.
+            Err(PublishError::Rejected { code, .. }) if code == "stale_parent" => {
+                let base = ws.base(&target.environment)?.map(|b| b.version);
+                return Err(match active_retrying(&one, opts, progress)? {
+                    Some(now_active) => behind(ws, &one, now_active, base),
+                    None => PublishError::Protocol("the service refused the parent but has no active bundle".into()),
+                });
+            }
+            other => other?,
+        };
         attempts += n;
         unchanged &= same;
         progress(Step::Confirming);
@@ -431,14 +506,25 @@ fn release(
             kind,
             rollback_of,
             envelope: String::from_utf8(body.clone()).unwrap_or_default(),
+            overwrites: payload.overwrites.clone(),
+            merge_summary: None,
         })?;
     }
+    ws.set_base_published(&Base {
+        environment: target.environment.clone(),
+        version: payload.version,
+        digest: built.digest.clone(),
+        author: payload.author.clone(),
+        created_at: now.to_string(),
+        source: BaseSource::Publish,
+    })?;
     progress(Step::Done);
     Ok(PublishOutcome {
         environment: target.environment.clone(),
         version: payload.version,
         digest: built.digest,
         unchanged,
+        overwrites: payload.overwrites,
         attempts,
         diff: changes,
     })

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use axum::body::Bytes;
 use axum::http::StatusCode;
 use jiff::Timestamp;
 use tailor_bundle::{TrustFile, Verified};
@@ -62,7 +63,19 @@ impl Checked {
         &self.verified.digest
     }
 
-    pub fn into_active(self, env: &str, file: PathBuf, loaded_at: Timestamp) -> Active {
+    /// The payload's `parent_digest`: the bundle it was built on.
+    pub fn parent_digest(&self) -> Option<&str> {
+        self.verified.payload.parent_digest.as_deref()
+    }
+
+    /// The payload's `overwrites`: the active digest it explicitly replaces.
+    pub fn overwrites(&self) -> Option<&str> {
+        self.verified.payload.overwrites.as_deref()
+    }
+
+    /// `envelope` is the bytes the bundle was verified from (uploaded or
+    /// read from `file`).
+    pub fn into_active(self, env: &str, file: PathBuf, envelope: Bytes, loaded_at: Timestamp) -> Active {
         let p = &self.verified.payload;
         let meta = ActiveMeta {
             environment: env.to_owned(),
@@ -75,8 +88,9 @@ impl Checked {
             workspace_id: p.workspace_id.clone(),
             schema_version: p.schema_version,
             parent_digest: p.parent_digest.clone(),
+            overwrites: p.overwrites.clone(),
         };
-        Active { plan: self.plan, environment: Arc::from(env), meta, file }
+        Active { plan: self.plan, environment: Arc::from(env), meta, file, envelope }
     }
 }
 
@@ -244,7 +258,7 @@ fn load_env(env: &str, dir: &Path, trust: &TrustFile, now: Timestamp) -> Option<
                     file = %path.display(),
                     "loaded bundle"
                 );
-                return Some(checked.into_active(env, path, now));
+                return Some(checked.into_active(env, path, Bytes::from(bytes), now));
             }
             Ok(checked) => tracing::warn!(
                 file = %path.display(),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
 /// A refused request: an HTTP status and a stable, machine-readable code.
 /// The codes are listed in `docs/http-api.md`.
@@ -14,11 +14,30 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Further members of the `error` object beside `code` and `message`
+    /// (e.g. `active` for `stale_parent`); empty for most refusals, whose
+    /// body is then exactly `{"error": {"code", "message"}}`.
+    pub details: Map<String, Value>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into() }
+        Self { status, code, message: message.into(), details: Map::new() }
+    }
+
+    /// Adds the member `key` to the `error` object (`code` and `message`
+    /// cannot be replaced this way).
+    pub fn with_detail(mut self, key: impl Into<String>, value: Value) -> Self {
+        self.details.insert(key.into(), value);
+        self
+    }
+
+    /// The JSON body of this refusal.
+    pub fn body(&self) -> Value {
+        let mut error = self.details.clone();
+        error.insert("code".into(), json!(self.code));
+        error.insert("message".into(), json!(self.message));
+        json!({ "error": error })
     }
 
     pub fn malformed(message: impl Into<String>) -> Self {
@@ -40,8 +59,31 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"error": {"code": self.code, "message": self.message}});
-        (self.status, axum::Json(body)).into_response()
+        (self.status, axum::Json(self.body())).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_refusal_has_only_code_and_message() {
+        let e = ApiError::new(StatusCode::CONFLICT, "stale_version", "too old");
+        assert_eq!(e.body(), json!({"error": {"code": "stale_version", "message": "too old"}}));
+    }
+
+    #[test]
+    fn details_sit_beside_code_and_message_and_cannot_replace_them() {
+        let e = ApiError::new(StatusCode::CONFLICT, "stale_parent", "built on another bundle")
+            .with_detail("active", json!({"version": 2}))
+            .with_detail("code", json!("other"));
+        assert_eq!(
+            e.body(),
+            json!({"error": {"code": "stale_parent", "message": "built on another bundle", "active": {"version": 2}}})
+        );
+        let e = ApiError::new(StatusCode::CONFLICT, "stale_parent", "m").with_detail("active", Value::Null);
+        assert_eq!(e.body(), json!({"error": {"code": "stale_parent", "message": "m", "active": null}}));
     }
 }
 

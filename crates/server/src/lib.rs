@@ -166,6 +166,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/decide", post(routes::decide))
         .route("/v1/bundles/{env}", put(routes::put_bundle))
         .route("/v1/bundles/{env}/active", get(routes::get_active))
+        .route("/v1/bundles/{env}/envelope", get(routes::get_envelope))
         .route("/healthz", get(routes::healthz))
         .route("/readyz", get(routes::readyz))
         .route("/metrics", get(routes::metrics))

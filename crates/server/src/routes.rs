@@ -7,7 +7,7 @@ use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
@@ -200,38 +200,47 @@ async fn upload(state: &AppState, env: &str, headers: &HeaderMap, body: Body) ->
     };
 
     // Uploads to one environment are serialized; decisions never wait on this.
+    // The checks against the active bundle and the swap happen under this
+    // lock, as one step: of two uploads built on the same parent, exactly
+    // one activates.
     let lock = state.upload_lock(env);
     let _guard = lock.lock().await;
-    if let Some(current) = state.active(env) {
-        if current.meta.digest == checked.digest() {
-            return Ok((
-                StatusCode::OK,
-                json!({
-                    "status": "unchanged",
-                    "environment": env,
-                    "version": current.meta.version,
-                    "digest": current.meta.digest,
-                }),
-            ));
-        }
-        if checked.version() <= current.meta.version {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "stale_version",
-                format!(
-                    "version {} is not newer than the active version {} ({})",
-                    checked.version(),
-                    current.meta.version,
-                    current.meta.digest
-                ),
-            ));
-        }
+    let current = state.active(env);
+    if let Some(current) = &current
+        && current.meta.digest == checked.digest()
+    {
+        return Ok((
+            StatusCode::OK,
+            json!({
+                "status": "unchanged",
+                "environment": env,
+                "version": current.meta.version,
+                "digest": current.meta.digest,
+            }),
+        ));
+    }
+    check_base(env, &checked, current.as_deref())?;
+    if let Some(current) = &current
+        && checked.version() <= current.meta.version
+    {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "stale_version",
+            format!(
+                "version {} is not newer than the active version {} ({})",
+                checked.version(),
+                current.meta.version,
+                current.meta.digest
+            ),
+        ));
     }
 
     let dir = bundles::env_dir(&inner.data_dir, env);
     let (version, digest) = (checked.version(), checked.digest().to_owned());
+    let (parent, overwrites) = (checked.parent_digest().map(str::to_owned), checked.overwrites().map(str::to_owned));
     let path = {
         let (into, digest) = (dir.clone(), digest.clone());
+        let bytes = bytes.clone();
         tokio::task::spawn_blocking(move || bundles::persist(&into, version, &digest, &bytes))
             .await
             .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
@@ -241,10 +250,20 @@ async fn upload(state: &AppState, env: &str, headers: &HeaderMap, body: Body) ->
             })?
     };
     // Persisted first, then swapped: a crash in between restarts on this bundle.
-    let active = Arc::new(checked.into_active(env, path.clone(), Timestamp::now()));
+    let active = Arc::new(checked.into_active(env, path.clone(), bytes, Timestamp::now()));
     state.install(active);
     inner.metrics.bundle_activations.with_label_values(&[env]).inc();
     tracing::info!(environment = env, version, digest = %digest, "bundle activated");
+    if let Some(overwritten) = &overwrites {
+        tracing::warn!(
+            environment = env,
+            version,
+            digest = %digest,
+            overwrites = %overwritten,
+            parent_digest = parent.as_deref().unwrap_or("none"),
+            "bundle activated by an explicit overwrite of the active bundle"
+        );
+    }
     let keep = inner.keep_bundles;
     tokio::task::spawn_blocking(move || bundles::prune(&dir, keep, &path));
     Ok((
@@ -253,12 +272,87 @@ async fn upload(state: &AppState, env: &str, headers: &HeaderMap, body: Body) ->
     ))
 }
 
+/// The bundle must be built on the active one: its `parent_digest` is the
+/// active digest, or absent when nothing is active. An explicit overwrite
+/// (`overwrites`) instead names the active digest exactly, whatever the
+/// parent. Anything else is 409 `stale_parent`, naming what is active.
+fn check_base(env: &str, checked: &bundles::Checked, current: Option<&Active>) -> Result<(), ApiError> {
+    let active = current.map(|a| &a.meta);
+    let active_digest = active.map(|m| m.digest.as_str());
+    let (ok, claim) = match checked.overwrites() {
+        Some(overwrites) => (Some(overwrites) == active_digest, format!("the bundle overwrites {overwrites}")),
+        None => (
+            checked.parent_digest() == active_digest,
+            match checked.parent_digest() {
+                Some(parent) => format!("the bundle was built on {parent}"),
+                None => "the bundle was built on no parent (as a first bundle)".to_owned(),
+            },
+        ),
+    };
+    if ok {
+        return Ok(());
+    }
+    let conflict = |message: String, active: Json_| {
+        ApiError::new(StatusCode::CONFLICT, "stale_parent", message).with_detail("active", active)
+    };
+    Err(match active {
+        Some(m) => conflict(
+            format!(
+                "{claim} but version {} ({}, by {} at {}) is active: pull and merge first",
+                m.version, m.digest, m.author, m.created_at
+            ),
+            json!({"version": m.version, "digest": m.digest, "author": m.author, "created_at": m.created_at}),
+        ),
+        None => conflict(
+            format!("{claim} but no bundle is active for environment \"{env}\": publish it without a parent"),
+            Json_::Null,
+        ),
+    })
+}
+
 /// `GET /v1/bundles/{env}/active`.
 pub(crate) async fn get_active(State(state): State<AppState>, Path(env): Path<String>) -> Response {
     match state.active(&env) {
         Some(active) => Json(&active.meta).into_response(),
         None => ApiError::no_bundle(&env).into_response(),
     }
+}
+
+/// `GET /v1/bundles/{env}/envelope`: the active signed envelope, byte for
+/// byte as uploaded, with the digest as a strong ETag; `If-None-Match`
+/// naming it (or `*`) answers 304 without a body.
+pub(crate) async fn get_envelope(State(state): State<AppState>, Path(env): Path<String>, headers: HeaderMap) -> Response {
+    if let Err(e) = bundles::check_env_name(&env) {
+        return e.into_response();
+    }
+    let Some(active) = state.active(&env) else { return ApiError::no_bundle(&env).into_response() };
+    let etag = format!("\"{}\"", active.meta.digest);
+    let Ok(etag_value) = HeaderValue::from_str(&etag) else {
+        return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the digest is not a header value")
+            .into_response();
+    };
+    let mut r = if if_none_match(&headers, &active.meta.digest) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut r = (StatusCode::OK, Body::from(active.envelope.clone())).into_response();
+        r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        r
+    };
+    r.headers_mut().insert(ETAG, etag_value);
+    // Caches may keep it but must ask again: the active bundle changes.
+    r.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r
+}
+
+/// Whether an `If-None-Match` header (a comma-separated list; quoted, weak
+/// `W/"…"` or bare tags, or `*`) names `digest`.
+fn if_none_match(headers: &HeaderMap, digest: &str) -> bool {
+    headers.get_all(IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|tag| {
+        let tag = tag.trim();
+        let tag = tag.strip_prefix("W/").unwrap_or(tag);
+        let tag = tag.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(tag);
+        tag == "*" || tag == digest
+    })
 }
 
 // ------------------------------------------------------------------ operations
@@ -294,4 +388,30 @@ pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
 
 pub(crate) async fn not_found() -> Response {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint").into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(value: &'static str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.append(IF_NONE_MATCH, HeaderValue::from_static(value));
+        h
+    }
+
+    #[test]
+    fn if_none_match_accepts_quoted_weak_bare_star_and_lists() {
+        let d = "sha256:ab12";
+        for yes in [r#""sha256:ab12""#, "sha256:ab12", r#"W/"sha256:ab12""#, "*", r#""sha256:00", "sha256:ab12""#, " sha256:00 ,sha256:ab12 "] {
+            assert!(if_none_match(&with(yes), d), "{yes}");
+        }
+        for no in [r#""sha256:ab1""#, "", r#""sha256:00", "sha256:ff""#, r#""sha256:ab12"x"#] {
+            assert!(!if_none_match(&with(no), d), "{no}");
+        }
+        assert!(!if_none_match(&HeaderMap::new(), d));
+        let mut two = with(r#""sha256:00""#);
+        two.append(IF_NONE_MATCH, HeaderValue::from_static(r#""sha256:ab12""#));
+        assert!(if_none_match(&two, d), "several headers");
+    }
 }

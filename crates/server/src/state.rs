@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
+use axum::body::Bytes;
 use jiff::Timestamp;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -28,6 +29,9 @@ pub struct Active {
     pub meta: ActiveMeta,
     /// The file it was loaded from or persisted to.
     pub file: PathBuf,
+    /// The signed envelope exactly as uploaded (the file's bytes), served by
+    /// `GET /v1/bundles/{env}/envelope`.
+    pub envelope: Bytes,
 }
 
 /// The active bundle as `GET /v1/bundles/{env}/active` reports it.
@@ -43,6 +47,10 @@ pub struct ActiveMeta {
     pub workspace_id: String,
     pub schema_version: u32,
     pub parent_digest: Option<String>,
+    /// The active digest this bundle explicitly overwrote (an emergency
+    /// override of the parent check); reported only when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overwrites: Option<String>,
 }
 
 /// Environment name -> active bundle. Swapped whole (copy on write); uploads

@@ -76,7 +76,7 @@ async fn kill_9_during_or_right_after_an_upload_restarts_on_the_old_or_the_new_b
     assert_eq!(publish(&s, "production", v1_body).await.0, 200);
 
     // Killed with half the body received: v1 serves after the restart.
-    let (v2_body, _) = sign(&payload("production", 2, "b"), &k.release);
+    let (v2_body, _) = sign(&payload_on("production", 2, "b", Some(&v1)), &k.release);
     let mut stream = TcpStream::connect(s.addr).await.unwrap();
     stream.write_all(&upload_request(&v2_body, v2_body.len() / 2)).await.unwrap();
     tokio::time::sleep(Duration::from_millis(50)).await;
@@ -92,7 +92,7 @@ async fn kill_9_during_or_right_after_an_upload_restarts_on_the_old_or_the_new_b
     for (i, delay_ms) in [0u64, 1, 2, 5, 10, 20, 50].into_iter().enumerate() {
         let version = i as u64 + 2;
         let tag = if version.is_multiple_of(2) { "b" } else { "a" };
-        let (body, digest) = sign(&payload("production", version, tag), &k.release);
+        let (body, digest) = sign(&payload_on("production", version, tag, Some(&current)), &k.release);
         let mut stream = TcpStream::connect(s.addr).await.unwrap();
         stream.write_all(&upload_request(&body, body.len())).await.unwrap();
         tokio::time::sleep(Duration::from_millis(delay_ms)).await;

@@ -146,16 +146,21 @@ async fn republishing_the_active_digest_is_idempotent() {
 async fn a_newer_version_swaps_and_an_older_one_is_stale_version() {
     let (_tmp, k, s, v1) = with_v1().await;
     let (v1_body, _) = sign(&payload("production", 1, "a"), &k.release);
-    let (v2_body, v2) = sign(&payload("production", 2, "b"), &k.release);
+    let (v2_body, v2) = sign(&payload_on("production", 2, "b", Some(&v1)), &k.release);
     assert_eq!(publish(&s, "production", v2_body).await.0, 200);
     assert_serving(&s, &v2, "b").await;
 
-    // Replay of v1, and a different bundle claiming version 2.
-    let (status, r) = publish(&s, "production", v1_body).await;
+    // Version 1 again, and a different bundle claiming version 2, both built
+    // on the active v2 (so they pass the parent check).
+    let (old_v1, _) = sign(&payload_on("production", 1, "a", Some(&v2)), &k.release);
+    let (status, r) = publish(&s, "production", old_v1).await;
     assert_eq!((status, code(&r)), (409, "stale_version"), "{r}");
-    let (other_v2, _) = sign(&payload("production", 2, "c"), &k.release);
+    let (other_v2, _) = sign(&payload_on("production", 2, "c", Some(&v2)), &k.release);
     let (status, r) = publish(&s, "production", other_v2).await;
     assert_eq!((status, code(&r)), (409, "stale_version"), "{r}");
+    // A replay of v1 itself was built on nothing: the parent check comes first.
+    let (status, r) = publish(&s, "production", v1_body).await;
+    assert_eq!((status, code(&r)), (409, "stale_parent"), "{r}");
     assert_serving(&s, &v2, "b").await;
     assert_ne!(v1, v2);
     s.stop().await;
@@ -165,7 +170,7 @@ async fn a_newer_version_swaps_and_an_older_one_is_stale_version() {
 async fn a_tampered_payload_is_bad_signature() {
     let (_tmp, k, s, v1) = with_v1().await;
     // v2's signature over another payload (v3's): a payload changed after signing.
-    let (v2, _) = sign(&payload("production", 2, "b"), &k.release);
+    let (v2, _) = sign(&payload_on("production", 2, "b", Some(&v1)), &k.release);
     let (v3, _) = sign(&payload("production", 3, "c"), &k.release);
     let mut forged: Envelope = serde_json::from_slice(&v2).unwrap();
     forged.payload = serde_json::from_slice::<Envelope>(&v3).unwrap().payload;
@@ -177,7 +182,7 @@ async fn a_tampered_payload_is_bad_signature() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_signature_by_an_untrusted_key_is_untrusted_key() {
     let (_tmp, k, s, v1) = with_v1().await;
-    let (body, _) = sign(&payload("production", 2, "b"), &k.stranger);
+    let (body, _) = sign(&payload_on("production", 2, "b", Some(&v1)), &k.stranger);
     let r = publish(&s, "production", body).await;
     assert_refused(&s, &v1, r, 422, "untrusted_key").await;
     s.stop().await;
@@ -186,7 +191,7 @@ async fn a_signature_by_an_untrusted_key_is_untrusted_key() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_bundle_is_refused() {
     let (_tmp, k, s, v1) = with_v1().await;
-    let mut p = payload("production", 2, "b");
+    let mut p = payload_on("production", 2, "b", Some(&v1));
     p.created_at = Timestamp::now().checked_sub(48.hours()).unwrap();
     p.expires_at = Timestamp::now().checked_sub(24.hours()).unwrap();
     let (body, _) = sign(&p, &k.release);
@@ -207,7 +212,7 @@ async fn a_bundle_for_another_environment_is_wrong_environment() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_schema_version_is_unsupported_schema() {
     let (_tmp, k, s, v1) = with_v1().await;
-    let mut p = payload("production", 2, "b");
+    let mut p = payload_on("production", 2, "b", Some(&v1));
     p.schema_version = 99;
     let (body, _) = sign(&p, &k.release);
     let r = publish(&s, "production", body).await;
@@ -218,7 +223,7 @@ async fn an_unknown_schema_version_is_unsupported_schema() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rules_that_do_not_compile_are_invalid_rules() {
     let (_tmp, k, s, v1) = with_v1().await;
-    let mut p = payload("production", 2, "b");
+    let mut p = payload_on("production", 2, "b", Some(&v1));
     p.rules.plan[0].placement = "home.nowhere".into();
     let (body, _) = sign(&p, &k.release);
     let (status, r) = publish(&s, "production", body).await;
@@ -230,7 +235,7 @@ async fn rules_that_do_not_compile_are_invalid_rules() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_truncated_body_is_malformed() {
     let (_tmp, k, s, v1) = with_v1().await;
-    let (body, _) = sign(&payload("production", 2, "b"), &k.release);
+    let (body, _) = sign(&payload_on("production", 2, "b", Some(&v1)), &k.release);
     let r = publish(&s, "production", body[..body.len() / 2].to_vec()).await;
     assert_refused(&s, &v1, r, 400, "malformed").await;
 
@@ -302,7 +307,7 @@ async fn a_body_that_does_not_arrive_in_time_is_a_timeout() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn publishing_needs_the_bearer_token() {
     let (_tmp, k, s, v1) = with_v1().await;
-    let (body, _) = sign(&payload("production", 2, "b"), &k.release);
+    let (body, _) = sign(&payload_on("production", 2, "b", Some(&v1)), &k.release);
     let (status, r) = publish_with(&s, "production", body.clone(), None).await;
     assert_eq!((status, code(&r)), (401, "unauthorized"), "{r}");
     let (status, r) = publish_with(&s, "production", body.clone(), Some("s3cret-publish-tokeN")).await;
@@ -341,8 +346,8 @@ async fn an_environment_name_that_is_not_plain_is_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_reloads_the_newest_valid_bundle_skipping_corrupt_and_temp_files() {
-    let (tmp, k, s, _v1) = with_v1().await;
-    let (v2_body, v2) = sign(&payload("production", 2, "b"), &k.release);
+    let (tmp, k, s, v1) = with_v1().await;
+    let (v2_body, v2) = sign(&payload_on("production", 2, "b", Some(&v1)), &k.release);
     assert_eq!(publish(&s, "production", v2_body).await.0, 200);
     s.stop().await;
 
@@ -364,7 +369,7 @@ async fn a_restart_reloads_the_newest_valid_bundle_skipping_corrupt_and_temp_fil
     assert!(dir.join("v0000000003-00000000000000aa.dsse.json").exists(), "invalid files are kept for a human");
 
     // The next publish must still be newer than the active version.
-    let (v3_good, v3) = sign(&payload("production", 3, "c"), &k.release);
+    let (v3_good, v3) = sign(&payload_on("production", 3, "c", Some(&v2)), &k.release);
     assert_eq!(publish(&s, "production", v3_good).await.0, 200);
     assert_serving(&s, &v3, "c").await;
     s.stop().await;
@@ -377,7 +382,7 @@ async fn a_restart_reloads_the_newest_valid_bundle_skipping_corrupt_and_temp_fil
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_skips_a_newest_bundle_that_has_since_expired() {
     let (tmp, k, s, v1) = with_v1().await;
-    let mut p = payload("production", 2, "b");
+    let mut p = payload_on("production", 2, "b", Some(&v1));
     p.expires_at = Timestamp::now().checked_add(1.second()).unwrap();
     let (body, _) = sign(&p, &k.release);
     assert_eq!(publish(&s, "production", body).await.0, 200);
@@ -399,14 +404,16 @@ async fn concurrent_decisions_during_swaps_never_fail_nor_mix_two_bundles() {
     let publisher = {
         let (s, tags, done) = (s.clone(), tags.clone(), done.clone());
         let key = k.release.clone();
+        let mut parent = v1.clone();
         tokio::spawn(async move {
             let mut version: u64 = 2;
             while !done.load(std::sync::atomic::Ordering::Relaxed) {
                 let tag = if version.is_multiple_of(2) { "b" } else { "a" };
-                let (body, digest) = sign(&payload("production", version, tag), &key);
-                tags.lock().unwrap().insert(digest, tag.to_owned());
+                let (body, digest) = sign(&payload_on("production", version, tag, Some(&parent)), &key);
+                tags.lock().unwrap().insert(digest.clone(), tag.to_owned());
                 let (status, r) = publish(&s, "production", body).await;
                 assert_eq!(status, 200, "{r}");
+                parent = digest;
                 version += 1;
             }
             version - 2
@@ -510,4 +517,73 @@ async fn the_decision_log_has_one_line_per_block_with_propensity() {
         assert_eq!(l["content"], content, "{l}");
         assert!((l["propensity"].as_f64().unwrap() - propensity).abs() < 1e-9, "{l}");
     }
+}
+
+/// GET of the envelope endpoint with an optional `If-None-Match`: status,
+/// ETag, Content-Type and body bytes.
+async fn get_envelope(s: &Running, env: &str, if_none_match: Option<&str>) -> (u16, Option<String>, Option<String>, Vec<u8>) {
+    let mut req = client().get(s.url(&format!("/v1/bundles/{env}/envelope")));
+    if let Some(tag) = if_none_match {
+        req = req.header("If-None-Match", tag);
+    }
+    let resp = req.send().await.unwrap();
+    let header = |name: &str| resp.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+    let (status, etag, content_type) = (resp.status().as_u16(), header("etag"), header("content-type"));
+    (status, etag, content_type, resp.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_envelope_endpoint_serves_the_active_envelope_as_uploaded_with_its_digest_as_etag() {
+    let (tmp, k, s, v1, v1_body) = with_v1_body().await;
+    let v1_tag = format!("\"{v1}\"");
+
+    let (status, etag, content_type, bytes) = get_envelope(&s, "production", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(etag.as_deref(), Some(&*v1_tag));
+    assert_eq!(content_type.as_deref(), Some("application/json"));
+    assert!(bytes == v1_body, "the bytes as uploaded");
+
+    // The ETag quoted, bare, in a list, or `*`: 304 with the ETag and no body.
+    for tag in [v1_tag.clone(), v1.clone(), format!("\"sha256:00\", {v1_tag}"), "*".to_owned()] {
+        let (status, etag, _, bytes) = get_envelope(&s, "production", Some(&tag)).await;
+        assert_eq!((status, etag.as_deref(), bytes.len()), (304, Some(&*v1_tag), 0), "If-None-Match: {tag}");
+    }
+    let (status, _, _, bytes) = get_envelope(&s, "production", Some("\"sha256:00\"")).await;
+    assert!(status == 200 && bytes == v1_body, "another ETag gets the envelope");
+
+    // A new version: the old ETag no longer matches.
+    let (v2_body, v2) = sign(&payload_on("production", 2, "b", Some(&v1)), &k.release);
+    assert_eq!(publish(&s, "production", v2_body.clone()).await.0, 200);
+    let (status, etag, _, bytes) = get_envelope(&s, "production", Some(&v1_tag)).await;
+    assert_eq!((status, etag), (200, Some(format!("\"{v2}\""))));
+    assert!(bytes == v2_body);
+    let (status, _, _, _) = get_envelope(&s, "production", Some(&format!("\"{v2}\""))).await;
+    assert_eq!(status, 304);
+
+    // An environment without a bundle, and a name that is not plain.
+    let (status, _, _, bytes) = get_envelope(&s, "staging", None).await;
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!((status, code(&body)), (404, "no_bundle"), "{body}");
+    let (status, _, _, bytes) = get_envelope(&s, "prod%2E%2E", None).await;
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!((status, code(&body)), (400, "invalid_environment"), "{body}");
+
+    // After a restart: the same bytes, read back from the bundle file.
+    s.stop().await;
+    let s = Running::start(config(tmp.path(), &k.trust)).await;
+    let (status, etag, _, bytes) = get_envelope(&s, "production", None).await;
+    assert_eq!((status, etag), (200, Some(format!("\"{v2}\""))));
+    assert!(bytes == v2_body);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_envelope_of_an_empty_environment_is_no_bundle() {
+    let tmp = tempfile::tempdir().unwrap();
+    let k = keys();
+    let s = Running::start(config(tmp.path(), &k.trust)).await;
+    let (status, etag, _, bytes) = get_envelope(&s, "production", Some("*")).await;
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!((status, code(&body), etag), (404, "no_bundle", None), "{body}");
+    s.stop().await;
 }

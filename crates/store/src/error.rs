@@ -134,6 +134,8 @@ impl EntityKind {
             EntityKind::Entry => "entry",
             EntityKind::Product => "product",
             EntityKind::Persona => "persona",
+            EntityKind::Base => "base",
+            EntityKind::Conflict => "conflict",
         }
     }
 
@@ -150,6 +152,8 @@ impl EntityKind {
             EntityKind::Entry => "plan_entries",
             EntityKind::Product => "products",
             EntityKind::Persona => "personas",
+            EntityKind::Base => "bases",
+            EntityKind::Conflict => "merge_conflicts",
         }
     }
 
@@ -166,6 +170,8 @@ impl EntityKind {
             "entry" => EntityKind::Entry,
             "product" => EntityKind::Product,
             "persona" => EntityKind::Persona,
+            "base" => EntityKind::Base,
+            "conflict" => EntityKind::Conflict,
             _ => return None,
         })
     }

@@ -10,6 +10,7 @@
 mod authoring;
 mod catalog;
 mod catalog_formats;
+mod collab;
 mod entities;
 mod examples;
 mod events;
@@ -33,6 +34,7 @@ pub use catalog::{CATALOG_FIELDS, CatalogFormat, CatalogImportReport};
 pub use entities::{check_condition, validate_attribute, validate_segment};
 pub use error::{Result, StoreError, condition_position};
 pub use import::attribute_name;
+pub use collab::{Base, BaseSource, ConflictRow, Resolution};
 pub use log::{Expect, Tx};
 pub use events::EventSet;
 pub use runs::{Environment, SavedSimulation};

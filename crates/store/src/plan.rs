@@ -50,7 +50,7 @@ pub struct Versioned<T> {
     pub revision: i64,
 }
 
-const CONSTRAINTS_KEY: &str = "constraints";
+pub(crate) const CONSTRAINTS_KEY: &str = "constraints";
 
 impl Workspace {
     /// Every entity of a kind, in the order they were created.

@@ -12,6 +12,26 @@ use crate::workspace::Workspace;
 pub enum PublishKind {
     Publish,
     Rollback,
+    /// Fetched from the environment by `tailor pull` (target = the source).
+    Pull,
+}
+
+impl PublishKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            PublishKind::Publish => "publish",
+            PublishKind::Rollback => "rollback",
+            PublishKind::Pull => "pull",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "rollback" => PublishKind::Rollback,
+            "pull" => PublishKind::Pull,
+            _ => PublishKind::Publish,
+        }
+    }
 }
 
 /// One published bundle.
@@ -33,6 +53,16 @@ pub struct PublishedBundle {
     /// For a rollback: the version whose rules it republished.
     #[ts(optional, type = "number")]
     pub rollback_of: Option<u64>,
+    /// An explicit overwrite: the active digest it replaced without having
+    /// been built on it.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overwrites: Option<String>,
+    /// For a pull: what the merge did, in one line ("fast-forward", "merged
+    /// 3 changes, 1 conflict").
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merge_summary: Option<String>,
     /// The signed DSSE envelope, as uploaded.
     #[ts(skip)]
     #[serde(skip_serializing_if = "String::is_empty", default)]
@@ -42,8 +72,8 @@ pub struct PublishedBundle {
 impl Workspace {
     pub fn record_published(&mut self, b: &PublishedBundle) -> Result<()> {
         self.conn.execute(
-            "INSERT OR REPLACE INTO published (environment, version, digest, parent_digest, published_at, author, target, kind, rollback_of, envelope)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT OR REPLACE INTO published (environment, version, digest, parent_digest, published_at, author, target, kind, rollback_of, envelope, overwrites, merge_summary)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             rusqlite::params![
                 b.environment,
                 b.version as i64,
@@ -52,12 +82,11 @@ impl Workspace {
                 b.published_at,
                 b.author,
                 b.target,
-                match b.kind {
-                    PublishKind::Publish => "publish",
-                    PublishKind::Rollback => "rollback",
-                },
+                b.kind.as_str(),
                 b.rollback_of.map(|v| v as i64),
                 b.envelope,
+                b.overwrites,
+                b.merge_summary,
             ],
         )?;
         Ok(())
@@ -67,7 +96,7 @@ impl Workspace {
     /// included only when `with_envelopes`.
     pub fn published(&self, environment: Option<&str>, with_envelopes: bool) -> Result<Vec<PublishedBundle>> {
         let mut stmt = self.conn.prepare(
-            "SELECT environment, version, digest, parent_digest, published_at, author, target, kind, rollback_of, envelope
+            "SELECT environment, version, digest, parent_digest, published_at, author, target, kind, rollback_of, envelope, overwrites, merge_summary
              FROM published WHERE ?1 IS NULL OR environment = ?1 ORDER BY id DESC",
         )?;
         let rows = stmt.query_map([environment], |r| {
@@ -79,13 +108,11 @@ impl Workspace {
                 published_at: r.get(4)?,
                 author: r.get(5)?,
                 target: r.get(6)?,
-                kind: if r.get::<_, String>(7)? == "rollback" {
-                    PublishKind::Rollback
-                } else {
-                    PublishKind::Publish
-                },
+                kind: PublishKind::parse(&r.get::<_, String>(7)?),
                 rollback_of: r.get::<_, Option<i64>>(8)?.map(|v| v as u64),
                 envelope: if with_envelopes { r.get(9)? } else { String::new() },
+                overwrites: r.get(10)?,
+                merge_summary: r.get(11)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

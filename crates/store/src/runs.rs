@@ -29,6 +29,11 @@ pub struct Environment {
     pub urls: Vec<String>,
     #[serde(default)]
     pub require_approval: bool,
+    /// The trust file a pull verifies this environment's bundles against
+    /// (public keys only); without it, the keys in the local key store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub trust_file: Option<String>,
 }
 
 const ENVIRONMENTS: &str = "environments";

@@ -176,6 +176,10 @@ pub enum EntityKind {
     Entry,
     Product,
     Persona,
+    /// Per environment, the bundle this workspace last published or pulled.
+    Base,
+    /// A merge conflict kept until it is resolved.
+    Conflict,
 }
 
 /// A distinct value of an attribute in the sample data, with its count.

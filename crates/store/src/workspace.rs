@@ -18,13 +18,14 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
         M::up(include_str!("../migrations/0003_published.sql")),
         M::up(include_str!("../migrations/0004_sim.sql")),
         M::up(include_str!("../migrations/0005_events.sql")),
+        M::up(include_str!("../migrations/0006_collaboration.sql")),
     ])
 });
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
     // One `M` per migration file; user_version counts them.
-    5
+    6
 }
 
 /// (generation of this handle, SQLite `data_version`).

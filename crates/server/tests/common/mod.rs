@@ -49,7 +49,14 @@ plan:
     spec.into_snapshot().expect("spec conditions parse")
 }
 
+/// A first bundle of `env` (no parent): what an empty environment accepts.
 pub fn payload(env: &str, version: u64, tag: &str) -> BundlePayload {
+    payload_on(env, version, tag, None)
+}
+
+/// A bundle built on `parent` (the digest active when it was built): the
+/// service accepts it only while `parent` is still the active digest.
+pub fn payload_on(env: &str, version: u64, tag: &str, parent: Option<&str>) -> BundlePayload {
     let now = Timestamp::now();
     BundlePayload {
         schema_version: BUNDLE_SCHEMA_VERSION,
@@ -58,7 +65,8 @@ pub fn payload(env: &str, version: u64, tag: &str) -> BundlePayload {
         version,
         created_at: now.checked_sub(1.hour()).unwrap(),
         expires_at: now.checked_add(720.hours()).unwrap(),
-        parent_digest: None,
+        parent_digest: parent.map(str::to_owned),
+        overwrites: None,
         author: "ana".into(),
         approvals: vec![],
         rules: rules(tag),

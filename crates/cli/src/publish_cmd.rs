@@ -16,8 +16,9 @@ pub struct PublishArgs {
     #[arg(long)]
     pub env: String,
     /// Base URL of the decision service; repeat for each replica behind a
-    /// load balancer (each gets the same signed bundle).
-    #[arg(long = "to", required = true)]
+    /// load balancer (each gets the same signed bundle). Default: the URLs
+    /// saved with the environment in the workspace (`tailor init --from`).
+    #[arg(long = "to")]
     pub urls: Vec<String>,
     /// Name of the signing key (`tailor keys generate NAME`).
     #[arg(long)]
@@ -58,13 +59,21 @@ pub struct RollbackArgs {
     pub to_version: u64,
 }
 
-fn target(args: &PublishArgs) -> Target {
-    Target {
-        url: args.urls[0].clone(),
-        replicas: args.urls[1..].to_vec(),
+fn target(ws: &tailor_store::Workspace, args: &PublishArgs) -> Result<Target> {
+    let urls = if args.urls.is_empty() {
+        ws.environments()?.into_iter().find(|e| e.name == args.env).map(|e| e.urls).unwrap_or_default()
+    } else {
+        args.urls.clone()
+    };
+    let Some((url, replicas)) = urls.split_first() else {
+        anyhow::bail!("no --to URL, and the workspace has no environment \"{}\" with a URL", args.env);
+    };
+    Ok(Target {
+        url: url.clone(),
+        replicas: replicas.to_vec(),
         environment: args.env.clone(),
         token: std::env::var("TAILOR_PUBLISH_TOKEN").ok().filter(|t| !t.is_empty()),
-    }
+    })
 }
 
 fn options(args: &PublishArgs) -> PublishOptions {
@@ -117,7 +126,7 @@ fn show(step: Step) {
 
 pub fn run_publish(args: PublishArgs, json: bool, rollback_to: Option<u64>) -> Result<ExitCode> {
     let mut ws = tailor_store::Workspace::open(&args.workspace)?;
-    let target = target(&args);
+    let target = target(&ws, &args)?;
     if args.dry_run {
         let p = tailor_publish::preview(&mut ws, &target, Duration::from_secs(args.timeout))?;
         if json {

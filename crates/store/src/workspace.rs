@@ -223,6 +223,6 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         MIGRATIONS.validate().unwrap();
-        assert_eq!(schema_version(), 5);
+        assert_eq!(schema_version(), 6);
     }
 }

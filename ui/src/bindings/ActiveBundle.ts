@@ -3,4 +3,8 @@
 /**
  * What the service reports as active for an environment.
  */
-export type ActiveBundle = { environment: string, version: number, digest: string, };
+export type ActiveBundle = { environment: string, version: number, digest: string, 
+/**
+ * Who made it and when (RFC 3339), as the service reports.
+ */
+author: string, created_at: string, };

@@ -3,4 +3,4 @@
 /**
  * The kinds of entity the change log tracks.
  */
-export type EntityKind = "attribute" | "segment" | "shopper" | "setting" | "stage" | "page_type" | "content" | "campaign" | "entry" | "product" | "persona";
+export type EntityKind = "attribute" | "segment" | "shopper" | "setting" | "stage" | "page_type" | "content" | "campaign" | "entry" | "product" | "persona" | "base" | "conflict";

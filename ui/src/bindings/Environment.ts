@@ -8,4 +8,9 @@ export type Environment = { name: string,
  * The decision service's base URL; more than one = replicas, each gets
  * the same signed bundle.
  */
-urls: Array<string>, require_approval: boolean, };
+urls: Array<string>, require_approval: boolean, 
+/**
+ * The trust file a pull verifies this environment's bundles against
+ * (public keys only); without it, the keys in the local key store.
+ */
+trust_file?: string, };

@@ -5,4 +5,8 @@ export type PublishOutcome = { environment: string, version: number, digest: str
 /**
  * The service already had this exact bundle active.
  */
-unchanged: boolean, attempts: number, diff: SpecDiff, };
+unchanged: boolean, 
+/**
+ * The digest an explicit overwrite replaced.
+ */
+overwrites?: string, attempts: number, diff: SpecDiff, };

@@ -2,6 +2,7 @@
 import type { ActiveBundle } from "./ActiveBundle";
 import type { Finding } from "./Finding";
 import type { SpecDiff } from "./SpecDiff";
+import type { Standing } from "./Standing";
 
 /**
  * What a publish would do, for review before signing.
@@ -11,4 +12,12 @@ export type PublishPreview = { active?: ActiveBundle,
  * False when the active digest was not published from this workspace
  * (the diff is then against nothing).
  */
-active_known: boolean, diff: SpecDiff, findings: Array<Finding>, next_version: number, };
+active_known: boolean, diff: SpecDiff, findings: Array<Finding>, next_version: number, 
+/**
+ * Up to date with the environment, behind it, or diverged.
+ */
+standing: Standing, 
+/**
+ * Merge conflicts still open: publishing refuses while any is.
+ */
+open_conflicts: number, };

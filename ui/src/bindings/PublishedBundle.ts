@@ -16,4 +16,14 @@ target: string, kind: PublishKind,
 /**
  * For a rollback: the version whose rules it republished.
  */
-rollback_of?: number, };
+rollback_of?: number, 
+/**
+ * An explicit overwrite: the active digest it replaced without having
+ * been built on it.
+ */
+overwrites?: string, 
+/**
+ * For a pull: what the merge did, in one line ("fast-forward", "merged
+ * 3 changes, 1 conflict").
+ */
+merge_summary?: string, };

@@ -115,6 +115,7 @@ fn main() {
             publish::pull_run,
             publish::conflicts_list,
             publish::conflict_resolve,
+            publish::conflict_edit,
             publish::bases_list,
             publish::workspace_init_from,
         ])

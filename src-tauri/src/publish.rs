@@ -208,6 +208,15 @@ pub fn conflict_resolve(app: AppHandle, id: String, how: tailor_store::Resolutio
     Ok(())
 }
 
+/// Settles a conflict with a value the user typed (the field's value, or
+/// the whole entity; `null` removes it).
+#[tauri::command]
+pub fn conflict_edit(app: AppHandle, id: String, value: serde_json::Value) -> CmdResult<()> {
+    with_ws(&app, |ws| ws.resolve_conflict_edit(&id, (!value.is_null()).then_some(value)))?;
+    changed(&app);
+    Ok(())
+}
+
 /// The bases this workspace stands on, per environment.
 #[tauri::command]
 pub fn bases_list(app: AppHandle) -> CmdResult<Vec<tailor_store::Base>> {

@@ -46,8 +46,12 @@ pub struct ResolveArgs {
     /// Resolve every open conflict the same way.
     #[arg(long, conflicts_with = "id")]
     pub all: bool,
-    #[arg(long, value_enum)]
-    pub take: Take,
+    #[arg(long, value_enum, required_unless_present = "value")]
+    pub take: Option<Take>,
+    /// Settle it with this value instead (JSON: the field's value, or the
+    /// whole entity for an entity conflict; `null` removes it).
+    #[arg(long, conflicts_with_all = ["take", "all"])]
+    pub value: Option<String>,
 }
 
 fn source(ws: &Workspace, env: &str, from: Option<String>, trust: Option<&Path>, timeout: u64) -> Result<(PullSource, String)> {
@@ -116,9 +120,21 @@ pub fn run_conflicts(workspace: &Path, json: bool) -> Result<ExitCode> {
 
 pub fn run_resolve(args: ResolveArgs, json: bool) -> Result<ExitCode> {
     let mut ws = Workspace::open(&args.workspace)?;
+    if let (Some(value), Some(id)) = (&args.value, &args.id) {
+        let value: serde_json::Value =
+            serde_json::from_str(value).with_context(|| format!("--value is not JSON: {value}"))?;
+        ws.resolve_conflict_edit(id, (!value.is_null()).then_some(value)).with_context(|| format!("resolving {id}"))?;
+        let left = ws.conflicts()?.len();
+        if json {
+            println!("{}", serde_json::json!({"resolved": [id], "open": left}));
+        } else {
+            println!("resolved 1 conflict(s); {left} still open");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let how = match args.take {
-        Take::Mine => Resolution::Keep,
-        Take::Theirs => Resolution::Theirs,
+        Some(Take::Theirs) => Resolution::Theirs,
+        _ => Resolution::Keep,
     };
     let ids: Vec<String> = match args.id {
         Some(id) => vec![id],

@@ -190,6 +190,19 @@ fn keeping_mine_gives_mine_and_an_edit_then_keep_gives_the_edit() {
 }
 
 #[test]
+fn a_value_of_ones_own_settles_a_conflict_too() {
+    let env = Env::new();
+    let svc = env.serve("data");
+    let b = priority_conflict(&env, &svc.url);
+    let out = env.run(&["resolve", &b, "plan/restock_hero#priority", "--value", "\"high\""]);
+    assert_eq!(out.status.code(), Some(2), "a priority that is not a number is refused");
+    assert_eq!(env.priority(&b), 30);
+    env.ok(&["resolve", &b, "plan/restock_hero#priority", "--value", "15"]);
+    assert_eq!(env.priority(&b), 15);
+    assert_eq!(json(&env.ok(&["conflicts", &b, "--format", "json"])), serde_json::json!([]));
+}
+
+#[test]
 fn undoing_a_merge_takes_it_back_whole() {
     let env = Env::new();
     let svc = env.serve("data");

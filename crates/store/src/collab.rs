@@ -188,20 +188,38 @@ impl Workspace {
 
     /// Settles one open conflict as one undoable edit.
     pub fn resolve_conflict(&mut self, id: &str, how: Resolution) -> Result<()> {
-        let row = self
-            .conflicts()?
+        let row = self.open_conflict(id)?;
+        match how {
+            Resolution::Keep => self.settle(&row, &format!("Resolve {id}: keep mine"), None),
+            Resolution::Theirs => {
+                let theirs = row.conflict.theirs.clone();
+                self.settle(&row, &format!("Resolve {id}: take theirs"), Some(theirs))
+            }
+        }
+    }
+
+    /// Settles one open conflict with a value of the user's own (for the
+    /// field, or the whole entity; `None` deletes it), as one undoable edit.
+    pub fn resolve_conflict_edit(&mut self, id: &str, value: Option<Value>) -> Result<()> {
+        let row = self.open_conflict(id)?;
+        self.settle(&row, &format!("Resolve {id}: edit"), Some(value))
+    }
+
+    fn open_conflict(&self, id: &str) -> Result<ConflictRow> {
+        self.conflicts()?
             .into_iter()
             .find(|c| c.id == id)
-            .ok_or_else(|| StoreError::NotFound { kind: EntityKind::Conflict, key: id.into() })?;
+            .ok_or_else(|| StoreError::NotFound { kind: EntityKind::Conflict, key: id.into() })
+    }
+
+    /// Writes `value` (when given) where the conflict is, and closes it.
+    fn settle(&mut self, row: &ConflictRow, summary: &str, value: Option<Option<Value>>) -> Result<()> {
         let c = &row.conflict;
-        let summary = match how {
-            Resolution::Keep => format!("Resolve {id}: keep mine"),
-            Resolution::Theirs => format!("Resolve {id}: take theirs"),
-        };
-        self.transact_checked(&summary, |tx| {
-            if how == Resolution::Theirs {
+        let id = row.id.as_str();
+        self.transact_checked(summary, |tx| {
+            if let Some(value) = &value {
                 match &c.field {
-                    None => put_section(tx, &c.section, &c.key, c.theirs.as_ref())?,
+                    None => put_section(tx, &c.section, &c.key, value.as_ref())?,
                     Some(field) => {
                         let current = get_section(tx, &c.section, &c.key)?.ok_or_else(|| StoreError::Invalid {
                             kind: EntityKind::Conflict,
@@ -213,7 +231,7 @@ impl Workspace {
                                 c.key
                             ),
                         })?;
-                        let after = tailor_merge::with_field(&current, field, c.theirs.as_ref());
+                        let after = tailor_merge::with_field(&current, field, value.as_ref());
                         put_section(tx, &c.section, &c.key, Some(&after))?;
                     }
                 }

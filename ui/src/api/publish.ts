@@ -11,6 +11,12 @@ import type { PublishOutcome } from "../bindings/PublishOutcome";
 import type { PublishPreview } from "../bindings/PublishPreview";
 import type { PublishedBundle } from "../bindings/PublishedBundle";
 import type { Step } from "../bindings/Step";
+import type { Base } from "../bindings/Base";
+import type { ConflictRow } from "../bindings/ConflictRow";
+import type { PullReport } from "../bindings/PullReport";
+import type { Resolution } from "../bindings/Resolution";
+import type { Standing } from "../bindings/Standing";
+import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
 
 // Generated from Rust (ts-rs): the environment as stored, as listed with its
 // token status, and a signing key.
@@ -41,11 +47,18 @@ export const publishApi = {
   keysList: () => call<KeyInfo[]>("keys_list"),
   keysGenerate: (name: string) => call<KeyInfo>("keys_generate", { name }),
   publishPreview: (environment: string) => call<PublishPreview>("publish_preview", { environment }),
-  publishRun: (environment: string, key: string, acceptWarnings: boolean, approvedBy: string | null) =>
-    call<PublishOutcome>("publish_run", { environment, key, acceptWarnings, approvedBy }),
+  publishRun: (environment: string, key: string, acceptWarnings: boolean, approvedBy: string | null, overwrite = false) =>
+    call<PublishOutcome>("publish_run", { environment, key, acceptWarnings, approvedBy, overwrite }),
   publishedList: () => call<PublishedBundle[]>("published_list"),
   rollbackRun: (environment: string, version: number, key: string) =>
     call<PublishOutcome>("rollback_run", { environment, version, key }),
+  pullRun: (environment: string) => call<PullReport>("pull_run", { environment }),
+  conflictsList: () => call<ConflictRow[]>("conflicts_list"),
+  conflictResolve: (id: string, how: Resolution) => call<null>("conflict_resolve", { id, how }),
+  conflictEdit: (id: string, value: unknown) => call<null>("conflict_edit", { id, value }),
+  basesList: () => call<Base[]>("bases_list"),
+  workspaceInitFrom: (path: string, url: string, environment: string, trustFile: string | null) =>
+    call<WorkspaceInfo>("workspace_init_from", { path, url, environment, trustFile }),
 };
 
 /**
@@ -153,6 +166,8 @@ export interface EnvironmentDraft {
   name: string;
   urlsText: string;
   requireApproval: boolean;
+  /** The trust file pulls verify against (public keys only); empty = the local key store. */
+  trustFile?: string;
 }
 
 /** The URLs typed one per line (blank lines ignored). */
@@ -198,7 +213,13 @@ function normaliseUrl(url: string): string {
 }
 
 export function draftToEnvironment(draft: EnvironmentDraft): Environment {
-  return { name: draft.name.trim(), urls: parseUrls(draft.urlsText), require_approval: draft.requireApproval };
+  const trust = draft.trustFile?.trim();
+  return {
+    name: draft.name.trim(),
+    urls: parseUrls(draft.urlsText),
+    require_approval: draft.requireApproval,
+    ...(trust ? { trust_file: trust } : {}),
+  };
 }
 
 /** Environments named like production get a confirmation before publishing. */
@@ -275,6 +296,9 @@ export const publishKeys = {
   keys: ["publish", "keys"] as const,
   preview: (environment: string) => ["publish", "preview", environment] as const,
   published: ["publish", "published"] as const,
+  conflicts: ["publish", "conflicts"] as const,
+  /** The last pull's report, kept for the merge view (not fetched: set by the pull). */
+  lastPull: ["publish", "last-pull"] as const,
 };
 
 export const useEnvironments = () =>
@@ -339,13 +363,15 @@ export interface PublishVars {
   key: string;
   acceptWarnings: boolean;
   approvedBy: string | null;
+  /** Emergency only: replace an active bundle this workspace is behind. */
+  overwrite?: boolean;
 }
 
 export function usePublishRun(onStep: (step: Step) => void) {
   const qc = useQueryClient();
   const forward = useStepRef(onStep);
   return useMutation<PublishOutcome, ErrorReport, PublishVars>({
-    mutationFn: (v) => withProgress(forward, () => publishApi.publishRun(v.environment, v.key, v.acceptWarnings, v.approvedBy)),
+    mutationFn: (v) => withProgress(forward, () => publishApi.publishRun(v.environment, v.key, v.acceptWarnings, v.approvedBy, v.overwrite ?? false)),
     onSettled: () => qc.invalidateQueries({ queryKey: publishKeys.all }),
   });
 }
@@ -363,4 +389,94 @@ export function useRollbackRun(onStep: (step: Step) => void) {
     mutationFn: (v) => withProgress(forward, () => publishApi.rollbackRun(v.environment, v.version, v.key)),
     onSettled: () => qc.invalidateQueries({ queryKey: publishKeys.all }),
   });
+}
+
+// ---------- several authors: standing, pull, conflicts ----------
+
+export const useConflicts = () =>
+  useQuery<ConflictRow[], ErrorReport>({ queryKey: publishKeys.conflicts, queryFn: publishApi.conflictsList });
+
+/** The report of the last pull in this session (for the merge view); undefined before one. */
+export const useLastPull = () =>
+  useQuery<PullReport | null, ErrorReport>({
+    queryKey: publishKeys.lastPull,
+    queryFn: () => null,
+    staleTime: Infinity,
+    gcTime: Infinity,
+  });
+
+/** Pulls `environment`'s active bundle and merges it; everything publish shows is then stale. */
+export function usePull() {
+  const qc = useQueryClient();
+  return useMutation<PullReport, ErrorReport, string>({
+    mutationFn: (environment) => publishApi.pullRun(environment),
+    onSuccess: (report) => {
+      qc.setQueryData(publishKeys.lastPull, report);
+    },
+    onSettled: () =>
+      // The rules changed: every screen's data, not only publishing's.
+      qc.invalidateQueries({ predicate: (q) => q.queryKey[1] !== "last-pull" }),
+  });
+}
+
+export type ResolveVars = { id: string; how: Resolution } | { id: string; value: unknown };
+
+export function useResolveConflict() {
+  const qc = useQueryClient();
+  return useMutation<null, ErrorReport, ResolveVars>({
+    mutationFn: (v) => ("how" in v ? publishApi.conflictResolve(v.id, v.how) : publishApi.conflictEdit(v.id, v.value)),
+    onSettled: () => qc.invalidateQueries({ predicate: (q) => q.queryKey[1] !== "last-pull" }),
+  });
+}
+
+/** One sentence on where the workspace stands, for the review. */
+export function standingSentence(standing: Standing, environment: string): string {
+  switch (standing.state) {
+    case "up_to_date":
+      return `Up to date with ${environment}: this publish builds on what is live.`;
+    case "behind":
+      return `Behind ${environment}: ${standing.active.author} published version ${standing.active.version} at ${standing.active.created_at}${
+        standing.base_version !== undefined ? `, after your base version ${standing.base_version}` : ""
+      }. Pull it before publishing.`;
+    case "diverged":
+      return `Diverged from ${environment}: ${standing.active.author} published version ${standing.active.version} at ${standing.active.created_at}${
+        standing.base_version !== undefined ? `, after your base version ${standing.base_version}` : ""
+      }, and this workspace has changes of its own. Pull to merge them before publishing.`;
+  }
+}
+
+/** "plan entry restock_hero, priority" for a conflict. */
+export function conflictTitle(c: { section: string; key: string; field: string | null }): string {
+  const label = SECTION_LABELS[c.section] ?? c.section;
+  return c.field ? `${label} ${c.key}, field ${c.field}` : `${label} ${c.key}`;
+}
+
+const SECTION_LABELS: Record<string, string> = {
+  attributes: "attribute",
+  segments: "segment",
+  stages: "stage",
+  page_types: "page type",
+  content: "content",
+  campaigns: "campaign",
+  plan: "plan entry",
+  catalog: "product",
+  constraints: "constraints",
+};
+
+/** A conflict side for display: absent (deleted / not set) or compact JSON. */
+export function showValue(v: unknown): string {
+  if (v === null || v === undefined) return "(absent)";
+  if (typeof v === "string") return v;
+  return JSON.stringify(v, null, 2);
+}
+
+/** Parses what the user typed in a conflict's Edit box: JSON, else a plain string. */
+export function parseEdited(text: string): unknown {
+  const t = text.trim();
+  if (t === "") return null;
+  try {
+    return JSON.parse(t);
+  } catch {
+    return t;
+  }
 }

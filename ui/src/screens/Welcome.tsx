@@ -4,6 +4,7 @@ import type { ErrorReport } from "../bindings/ErrorReport";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ExampleChooser } from "../components/ExampleChooser";
 import { RecentWorkspaces } from "../components/RecentWorkspaces";
+import { StartFromService } from "../components/StartFromService";
 import { chooseNewWorkspacePath, chooseWorkspaceToOpen } from "../dialogs";
 import { useOpenWorkspace } from "../queries";
 
@@ -72,6 +73,7 @@ export function Welcome() {
         </form>
         {openWs.isPending && <p className="muted">Opening…</p>}
         <ExampleChooser path={path} disabled={openWs.isPending} />
+        <StartFromService path={path} disabled={openWs.isPending} />
         <RecentWorkspaces onOpen={(p) => go(p, false)} />
       </div>
     </main>

@@ -24,6 +24,7 @@ export function EnvironmentForm({
     name: environment?.name ?? "",
     urlsText: (environment?.urls ?? []).join("\n"),
     requireApproval: environment?.require_approval ?? false,
+    trustFile: environment?.trust_file ?? "",
   });
   const [submitted, setSubmitted] = useState(false);
   const save = useSaveEnvironment();
@@ -81,6 +82,16 @@ export function EnvironmentForm({
           />
           Require an approval (who approved it) before publishing
         </label>
+        <label htmlFor="env-trust">Trust file for pulls</label>
+        <input
+          id="env-trust"
+          type="text"
+          value={draft.trustFile ?? ""}
+          onChange={(e) => setDraft({ ...draft, trustFile: e.target.value })}
+          placeholder="optional: default is the keys in your key store"
+          spellCheck={false}
+          data-testid="env-trust"
+        />
       </div>
       {submitted && problems.length > 0 && (
         <ul className="form-problems text-error" role="alert" data-testid="env-form-error">

@@ -4,7 +4,9 @@ import {
   isProductionLike,
   progressReducer,
   shortDigest,
+  standingSentence,
   tokenLabel,
+  usePull,
   useEnvironments,
   usePublishPreview,
   usePublishRun,
@@ -17,6 +19,7 @@ import { ConfirmDialog } from "../ConfirmDialog";
 import { ErrorBanner } from "../ErrorBanner";
 import { EmptyState, Loading } from "../StatusViews";
 import { BundleDiff } from "./BundleDiff";
+import { MergeView } from "./MergeView";
 import { PublishFindings } from "./PublishFindings";
 import { PublishProgress } from "./PublishProgress";
 import { PublishResult } from "./PublishResult";
@@ -36,6 +39,8 @@ export function PublishPanel() {
   const [ack, setAck] = useState(false);
   const [approvedBy, setApprovedBy] = useState("");
   const [confirming, setConfirming] = useState(false);
+  const [overwriting, setOverwriting] = useState(false);
+  const pull = usePull();
   const [progress, dispatch] = useReducer(progressReducer, INITIAL_PROGRESS);
   const run = usePublishRun((step) => dispatch({ type: "step", step }));
 
@@ -43,6 +48,7 @@ export function PublishPanel() {
   useEffect(() => {
     setAck(false);
     setConfirming(false);
+    setOverwriting(false);
   }, [envName]);
 
   const review = () => {
@@ -53,12 +59,13 @@ export function PublishPanel() {
     else setReviewed(envName);
   };
 
-  const start = () => {
+  const start = (overwrite = false) => {
     if (!status || !key || !preview.data) return;
     setConfirming(false);
+    setOverwriting(false);
     dispatch({ type: "reset" });
     run.mutate(
-      { environment: envName, key, acceptWarnings: ack, approvedBy: approvedBy.trim() || null },
+      { environment: envName, key, acceptWarnings: ack, approvedBy: approvedBy.trim() || null, overwrite },
       {
         onSuccess: () => {
           dispatch({ type: "step", step: { step: "done" } });
@@ -67,6 +74,11 @@ export function PublishPanel() {
         onError: () => dispatch({ type: "failed" }),
       },
     );
+  };
+
+  const startPull = () => {
+    run.reset();
+    pull.mutate(envName, { onSuccess: () => review() });
   };
 
   if (envs.isPending) return <Loading label="Loading environments…" />;
@@ -119,10 +131,15 @@ export function PublishPanel() {
               onAck={setAck}
               approvedBy={approvedBy}
               onApprovedBy={setApprovedBy}
-              busy={run.isPending || preview.isFetching}
+              busy={run.isPending || preview.isFetching || pull.isPending}
               onPublish={() => (isProductionLike(envName) ? setConfirming(true) : start())}
+              onPull={startPull}
+              pulling={pull.isPending}
+              onOverwrite={() => setOverwriting(true)}
             />
           )}
+          <ErrorBanner error={pull.error} testId="publish-pull-error" title={`Could not pull from ${envName}; nothing was changed.`} onDismiss={() => pull.reset()} />
+          <MergeView onPublish={review} />
           {(run.isPending || run.isSuccess || run.isError) && (
             <PublishProgress state={progress} replicas={status?.environment.urls.length ?? 1} />
           )}
@@ -145,7 +162,31 @@ export function PublishPanel() {
           }
           confirmLabel={`Publish version ${preview.data.next_version}`}
           onCancel={() => setConfirming(false)}
-          onConfirm={start}
+          onConfirm={() => start()}
+        />
+      )}
+      {overwriting && preview.data?.active && status && (
+        <ConfirmDialog
+          title={`Overwrite version ${preview.data.active.version} on ${envName}?`}
+          message={
+            <>
+              <p>
+                <strong>
+                  {preview.data.active.author} published version {preview.data.active.version} after your base, and this
+                  workspace has not seen it.
+                </strong>{" "}
+                Overwriting replaces it with your rules: whatever that version changed is no longer live.
+              </p>
+              <p>
+                Use this only in an emergency; Pull merges both instead. The overwrite is recorded in the bundle and in
+                History.
+              </p>
+            </>
+          }
+          confirmLabel={`Overwrite with version ${preview.data.next_version}`}
+          danger
+          onCancel={() => setOverwriting(false)}
+          onConfirm={() => start(true)}
         />
       )}
     </section>
@@ -172,6 +213,9 @@ function Review({
   onApprovedBy,
   busy,
   onPublish,
+  onPull,
+  pulling,
+  onOverwrite,
 }: {
   preview: PublishPreview;
   status: EnvironmentStatus;
@@ -183,11 +227,20 @@ function Review({
   onApprovedBy: (v: string) => void;
   busy: boolean;
   onPublish: () => void;
+  onPull: () => void;
+  pulling: boolean;
+  onOverwrite: () => void;
 }) {
   const env = status.environment;
   const errors = preview.findings.filter((f) => f.severity === "error").length;
   const warnings = preview.findings.filter((f) => f.severity === "warning").length;
   const blockers: string[] = [];
+  const standing = preview.standing;
+  const behind = standing.state !== "up_to_date";
+  if (behind)
+    blockers.push(`${env.name} has version ${standing.active.version}, which this workspace has not seen: pull it first (or overwrite, in an emergency).`);
+  if (preview.open_conflicts > 0)
+    blockers.push(`Resolve the ${preview.open_conflicts} open merge conflict${preview.open_conflicts === 1 ? "" : "s"} (Merge, below).`);
   if (errors > 0) blockers.push(`Fix the ${errors} lint error${errors === 1 ? "" : "s"} first: errors always block publishing.`);
   if (warnings > 0 && !ack) blockers.push("Acknowledge the warnings to publish anyway.");
   if (env.require_approval && !approvedBy.trim()) blockers.push(`${env.name} requires an approval: enter who approved this release.`);
@@ -209,7 +262,35 @@ function Review({
           <p className="muted">Nothing published yet: this will be the first bundle on {env.name}.</p>
         )}
       </div>
-      {preview.active && !preview.active_known && (
+      <div
+        className={behind ? "banner banner-warn standing" : "banner banner-ok standing"}
+        role={behind ? "alert" : undefined}
+        data-testid="publish-standing"
+        data-state={standing.state}
+      >
+        <p>{standingSentence(standing, env.name)}</p>
+        {behind && (
+          <>
+            <h4>What {env.name} changed since your base</h4>
+            <BundleDiff diff={standing.incoming} testId="publish-incoming" />
+            {standing.state === "diverged" && (
+              <>
+                <h4>What you changed since your base</h4>
+                <BundleDiff diff={standing.local} testId="publish-local" />
+              </>
+            )}
+            <div className="row">
+              <button type="button" className="btn-primary" onClick={onPull} disabled={busy} data-testid="publish-pull">
+                {pulling ? "Pulling…" : `Pull version ${standing.active.version}`}
+              </button>
+              <button type="button" className="btn-danger-outline" onClick={onOverwrite} disabled={busy || !keyName} data-testid="publish-overwrite">
+                Overwrite…
+              </button>
+            </div>
+          </>
+        )}
+      </div>
+      {preview.active && !preview.active_known && !behind && (
         <p className="banner banner-warn" data-testid="publish-active-unknown">
           The active bundle (version {preview.active.version}) was not published from this workspace, so the changes
           below are against nothing: everything shows as added.

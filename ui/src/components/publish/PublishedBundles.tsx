@@ -130,11 +130,7 @@ export function PublishedBundles() {
                   </td>
                   <td className="mono">{r.environment}</td>
                   <td>
-                    {r.kind === "rollback" ? (
-                      <span className="badge kind-rollback">rollback{r.rollback_of !== undefined ? ` of v${r.rollback_of}` : ""}</span>
-                    ) : (
-                      <span className="badge">publish</span>
-                    )}
+                    <KindBadges row={r} />
                   </td>
                   <td className="mono small" title={r.digest}>
                     {shortDigest(r.digest)}
@@ -185,5 +181,28 @@ export function PublishedBundles() {
         />
       )}
     </section>
+  );
+}
+
+/** Publish, rollback or pull (with what the merge did), and overwrites. */
+function KindBadges({ row: r }: { row: PublishedBundle }) {
+  return (
+    <span data-testid="published-kind" data-kind={r.kind} data-overwrite={r.overwrites !== undefined}>
+      {r.kind === "rollback" ? (
+        <span className="badge kind-rollback">rollback{r.rollback_of !== undefined ? ` of v${r.rollback_of}` : ""}</span>
+      ) : r.kind === "pull" ? (
+        <span className="badge kind-pull" title={r.merge_summary}>
+          {r.merge_summary?.startsWith("fast-forward") ? "pull" : "pull + merge"}
+        </span>
+      ) : (
+        <span className="badge">publish</span>
+      )}
+      {r.overwrites !== undefined && (
+        <span className="badge kind-overwrite" title={`replaced ${r.overwrites} without having seen it`}>
+          overwrite of {shortDigest(r.overwrites)}
+        </span>
+      )}
+      {r.kind === "pull" && r.merge_summary && <div className="small muted">{r.merge_summary}</div>}
+    </span>
   );
 }

@@ -30,11 +30,13 @@ const env = (name: string, urls: string[], require_approval = false, token = tru
 const KEY: KeyInfo = { name: "release", keyid: "a1b2c3d4e5f60718293a4b5c6d7e8f90" };
 const EMPTY_DIFF = { sections: [] };
 const preview = (over: Partial<PublishPreview> = {}): PublishPreview => ({
-  active: { environment: "staging", version: 3, digest: "sha256:" + "ab".repeat(32) },
+  active: { environment: "staging", version: 3, digest: "sha256:" + "ab".repeat(32), author: "ana", created_at: "2026-12-01T10:00:00Z" },
   active_known: true,
   diff: { sections: [{ section: "segments", added: ["vip"], removed: [], changed: [] }] },
   findings: [],
   next_version: 4,
+  standing: { state: "up_to_date" },
+  open_conflicts: 0,
   ...over,
 });
 const outcome = (over: Partial<PublishOutcome> = {}): PublishOutcome => ({
@@ -54,6 +56,7 @@ function routes(extra: Routes = {}) {
     keys_list: () => [KEY],
     published_list: () => [],
     publish_preview: () => preview(),
+    conflicts_list: () => [],
     ...extra,
   };
   invoke.mockImplementation(async (cmd: string, args: Record<string, unknown>) => {
@@ -149,7 +152,7 @@ describe("publish gating", () => {
     expect(screen.queryByTestId("publish-blockers")).toBeNull();
     fireEvent.click(run);
     await screen.findByTestId("publish-result");
-    expect(calls("publish_run")[0]).toEqual({ environment: "staging", key: "release", acceptWarnings: true, approvedBy: null });
+    expect(calls("publish_run")[0]).toEqual({ environment: "staging", key: "release", acceptWarnings: true, approvedBy: null, overwrite: false });
   });
 
   it("an environment that requires approval needs a name in Approved by", async () => {

@@ -9,6 +9,7 @@ import {
 } from "@tanstack/react-query";
 import { listen } from "@tauri-apps/api/event";
 import { api, WORKSPACE_CHANGED } from "./api";
+import { setLastPull } from "./api/publish";
 import type { Attribute } from "./bindings/Attribute";
 import type { Campaign } from "./bindings/Campaign";
 import type { Constraints } from "./bindings/Constraints";
@@ -65,6 +66,7 @@ export function useDebounced<T>(value: T, ms: number): T {
 export function switchWorkspace(qc: QueryClient, info: WorkspaceInfo | null) {
   qc.removeQueries({ predicate: (q) => q.queryKey[0] !== "workspace" && q.queryKey[0] !== "recent" });
   qc.setQueryData(keys.workspace, info);
+  setLastPull(null); // a pull's report belongs to the workspace it merged into
   void qc.invalidateQueries({ queryKey: keys.recent });
 }
 

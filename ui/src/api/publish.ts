@@ -297,8 +297,6 @@ export const publishKeys = {
   preview: (environment: string) => ["publish", "preview", environment] as const,
   published: ["publish", "published"] as const,
   conflicts: ["publish", "conflicts"] as const,
-  /** The last pull's report, kept for the merge view (not fetched: set by the pull). */
-  lastPull: ["publish", "last-pull"] as const,
 };
 
 export const useEnvironments = () =>
@@ -396,26 +394,34 @@ export function useRollbackRun(onStep: (step: Step) => void) {
 export const useConflicts = () =>
   useQuery<ConflictRow[], ErrorReport>({ queryKey: publishKeys.conflicts, queryFn: publishApi.conflictsList });
 
-/** The report of the last pull in this session (for the merge view); undefined before one. */
-export const useLastPull = () =>
-  useQuery<PullReport | null, ErrorReport>({
-    queryKey: publishKeys.lastPull,
-    queryFn: () => null,
-    staleTime: Infinity,
-    gcTime: Infinity,
-  });
+// The last pull's report in this session, for the merge view. Kept outside
+// the query cache: a refetch of everything after a change must not drop it.
+let lastPull: PullReport | null = null;
+const lastPullListeners = new Set<() => void>();
+
+export function setLastPull(report: PullReport | null) {
+  lastPull = report;
+  lastPullListeners.forEach((l) => l());
+}
+
+function subscribeLastPull(listener: () => void) {
+  lastPullListeners.add(listener);
+  return () => {
+    lastPullListeners.delete(listener);
+  };
+}
+
+/** The report of the last pull in this session; null before one. */
+export const useLastPull = (): PullReport | null => useSyncExternalStore(subscribeLastPull, () => lastPull, () => lastPull);
 
 /** Pulls `environment`'s active bundle and merges it; everything publish shows is then stale. */
 export function usePull() {
   const qc = useQueryClient();
   return useMutation<PullReport, ErrorReport, string>({
     mutationFn: (environment) => publishApi.pullRun(environment),
-    onSuccess: (report) => {
-      qc.setQueryData(publishKeys.lastPull, report);
-    },
-    onSettled: () =>
-      // The rules changed: every screen's data, not only publishing's.
-      qc.invalidateQueries({ predicate: (q) => q.queryKey[1] !== "last-pull" }),
+    onSuccess: (report) => setLastPull(report),
+    // The rules changed: every screen's data, not only publishing's.
+    onSettled: () => qc.invalidateQueries(),
   });
 }
 
@@ -425,12 +431,13 @@ export function useResolveConflict() {
   const qc = useQueryClient();
   return useMutation<null, ErrorReport, ResolveVars>({
     mutationFn: (v) => ("how" in v ? publishApi.conflictResolve(v.id, v.how) : publishApi.conflictEdit(v.id, v.value)),
-    onSettled: () => qc.invalidateQueries({ predicate: (q) => q.queryKey[1] !== "last-pull" }),
+    onSettled: () => qc.invalidateQueries(),
   });
 }
 
 /** One sentence on where the workspace stands, for the review. */
 export function standingSentence(standing: Standing, environment: string): string {
+  if (standing.state !== "up_to_date") standing = { ...standing, active: { ...standing.active, created_at: standing.active.created_at.replace(/\.\d+Z$/, "Z") } };
   switch (standing.state) {
     case "up_to_date":
       return `Up to date with ${environment}: this publish builds on what is live.`;
@@ -439,7 +446,7 @@ export function standingSentence(standing: Standing, environment: string): strin
         standing.base_version !== undefined ? `, after your base version ${standing.base_version}` : ""
       }. Pull it before publishing.`;
     case "diverged":
-      return `Diverged from ${environment}: ${standing.active.author} published version ${standing.active.version} at ${standing.active.created_at}${
+      return `Behind ${environment} and diverged: ${standing.active.author} published version ${standing.active.version} at ${standing.active.created_at}${
         standing.base_version !== undefined ? `, after your base version ${standing.base_version}` : ""
       }, and this workspace has changes of its own. Pull to merge them before publishing.`;
   }

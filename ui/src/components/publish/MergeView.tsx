@@ -20,10 +20,9 @@ import { ImpactPanel } from "../simulate/ImpactPanel";
  */
 export function MergeView({ onPublish }: { onPublish: () => void }) {
   const conflicts = useConflicts();
-  const lastPull = useLastPull();
+  const report = useLastPull();
   const [simulating, setSimulating] = useState(false);
   const open = conflicts.data ?? [];
-  const report = lastPull.data ?? null;
   if (open.length === 0 && (!report || report.up_to_date)) return null;
 
   const merged = new Set(report?.summary.merged.map(refId) ?? []);

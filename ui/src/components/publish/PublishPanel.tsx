@@ -296,8 +296,14 @@ function Review({
           below are against nothing: everything shows as added.
         </p>
       )}
-      <h3>Changes</h3>
-      <BundleDiff diff={preview.diff} />
+      {/* Behind: the standing above shows both sides' changes since the base;
+          a diff against the unseen active bundle would only mislead. */}
+      {!behind && (
+        <>
+          <h3>Changes</h3>
+          <BundleDiff diff={preview.diff} />
+        </>
+      )}
       <h3>Lint</h3>
       <PublishFindings findings={preview.findings} acknowledged={ack} onAcknowledge={onAck} />
       <h3>Approval</h3>

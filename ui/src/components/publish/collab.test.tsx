@@ -1,11 +1,11 @@
-import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ConflictRow } from "../../bindings/ConflictRow";
 import type { PublishPreview } from "../../bindings/PublishPreview";
 import type { PublishedBundle } from "../../bindings/PublishedBundle";
 import type { PullReport } from "../../bindings/PullReport";
 import type { EnvironmentStatus } from "../../api/publish";
-import { parseEdited, standingSentence } from "../../api/publish";
+import { parseEdited, setLastPull, standingSentence } from "../../api/publish";
 import { PublishScreen } from "../../screens/PublishScreen";
 import { renderWithQuery } from "../../test/utils";
 import { PublishedBundles } from "./PublishedBundles";
@@ -78,6 +78,7 @@ const calls = (cmd: string) => invoke.mock.calls.filter((c) => c[0] === cmd).map
 beforeEach(() => {
   invoke.mockReset();
   localStorage.clear();
+  setLastPull(null);
 });
 
 async function review() {
@@ -206,8 +207,8 @@ describe("merge view", () => {
 
   it("after the last resolution offers the simulation, then publish", async () => {
     routes({ conflicts_list: () => [] });
-    const { client } = renderWithQuery(<PublishScreen />);
-    client.setQueryData(["publish", "last-pull"], report({ summary: { incoming: [{ section: "segments", key: "a_only" }], merged: [{ section: "segments", key: "a_only" }], conflicts: [] } }));
+    renderWithQuery(<PublishScreen />);
+    act(() => setLastPull(report({ summary: { incoming: [{ section: "segments", key: "a_only" }], merged: [{ section: "segments", key: "a_only" }], conflicts: [] } })));
     const resolved = await screen.findByTestId("merge-resolved");
     expect(screen.queryByTestId("impact")).toBeNull();
     fireEvent.click(within(resolved).getByTestId("merge-simulate"));

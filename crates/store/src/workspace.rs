@@ -225,4 +225,39 @@ mod tests {
         MIGRATIONS.validate().unwrap();
         assert_eq!(schema_version(), 6);
     }
+
+    #[test]
+    fn a_workspace_that_published_before_bases_existed_gets_its_newest_bundle_as_base() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        MIGRATIONS.to_version(&mut conn, 5).unwrap();
+        for (version, env) in [(1, "production"), (2, "production"), (1, "staging")] {
+            conn.execute(
+                "INSERT INTO published (environment, version, digest, published_at, author, target, kind, envelope)
+                 VALUES (?1, ?2, ?3, '2026-12-01T00:00:00Z', 'ana', 'http://x', 'publish', '')",
+                rusqlite::params![env, version, format!("sha256:{env}{version}")],
+            )
+            .unwrap();
+        }
+        MIGRATIONS.to_latest(&mut conn).unwrap();
+        let bases: Vec<(String, String)> = conn
+            .prepare("SELECT key, json_extract(body, '$.digest') FROM bases ORDER BY key")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<std::result::Result<_, _>>()
+            .unwrap();
+        assert_eq!(bases, [("production".into(), "sha256:production2".into()), ("staging".into(), "sha256:staging1".into())]);
+        let body: String = conn.query_row("SELECT body FROM bases WHERE key = 'production'", [], |r| r.get(0)).unwrap();
+        let base: crate::collab::Base = serde_json::from_str(&body).unwrap();
+        assert_eq!((base.version, base.source), (2, crate::collab::BaseSource::Publish));
+        // Old rows survive the rebuild, and pulls can be recorded now.
+        let rows: i64 = conn.query_row("SELECT count(*) FROM published", [], |r| r.get(0)).unwrap();
+        assert_eq!(rows, 3);
+        conn.execute(
+            "INSERT INTO published (environment, version, digest, published_at, author, target, kind, envelope)
+             VALUES ('production', 3, 'sha256:p3', '2026-12-02T00:00:00Z', 'bo', 'http://x', 'pull', '')",
+            [],
+        )
+        .unwrap();
+    }
 }

@@ -9,12 +9,11 @@
 // tests/e2e/artifacts.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { $t, failureShot, openApp, root, startDriver } from "./driver.mjs";
+import { $t, choose, click, failureShot, openApp, root, startDriver, startService } from "./driver.mjs";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "tailor-e2e-collab-"));
 const cli = path.join(root, "target/debug/tailor");
@@ -48,18 +47,8 @@ tailor("import", "shoppers", mine, path.join(tmp, "shoppers.jsonl"), "--id-colum
 tailor("keys", "generate", "e2e");
 tailor("keys", "export", "e2e", "--env", "production", "-o", path.join(tmp, "trust.json"));
 
-const port = await new Promise((resolve) => {
-  const s = net.createServer().listen(0, "127.0.0.1", () => {
-    const p = s.address().port;
-    s.close(() => resolve(p));
-  });
-});
-const service = spawn(cli, ["serve", "--data-dir", path.join(tmp, "svc"), "--trust", path.join(tmp, "trust.json"), "--listen", `127.0.0.1:${port}`], {
-  env: { ...process.env, ...env },
-  stdio: ["ignore", "pipe", "inherit"],
-});
-await new Promise((resolve) => service.stdout.once("data", resolve));
-const serviceUrl = `http://127.0.0.1:${port}`;
+const service = await startService(cli, { dataDir: path.join(tmp, "svc"), trust: path.join(tmp, "trust.json"), env });
+const serviceUrl = service.url;
 const publish = (ws) => tailor("publish", ws, "--env", "production", "--to", serviceUrl, "--key", "e2e", "--accept-warnings", "--format", "json");
 
 // v1 from the app's workspace; a colleague starts from a copy of it, changes
@@ -74,15 +63,10 @@ setPriority(mine, 30);
 const driver = await startDriver(env);
 after(() => {
   driver.stop();
-  service.kill("SIGKILL");
+  service.stop();
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function click(browser, id) {
-  const el = $t(browser, id);
-  await el.waitForClickable({ timeout: 30000 });
-  await el.click();
-}
 
 async function activeEnvelope() {
   const r = await fetch(`${serviceUrl}/v1/bundles/production/envelope`);
@@ -100,8 +84,8 @@ test("behind, pull, resolve a conflict in the merge view, simulate, publish", as
     await $t(browser, "env-urls").setValue(serviceUrl);
     await click(browser, "env-save");
     await $t(browser, "env-row-production").waitForDisplayed({ timeout: 20000 });
-    await $t(browser, "key-select").selectByAttribute("value", "e2e");
-    await $t(browser, "publish-env").selectByAttribute("value", "production");
+    await choose(browser, "key-select", "e2e");
+    await choose(browser, "publish-env", "production");
     await click(browser, "publish-review");
 
     // Behind (and diverged: both changed since v1): who, which version, and Pull instead of Publish.

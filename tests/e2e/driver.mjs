@@ -88,3 +88,31 @@ export async function failureShot(browser, name) {
     // the session may be gone
   }
 }
+
+/** Clicks the element with data-testid=id once it is clickable. */
+export async function click(browser, id, timeout = 30000) {
+  const el = $t(browser, id);
+  await el.waitForClickable({ timeout });
+  await el.click();
+}
+
+/** Selects `value` in the <select> with data-testid=id once it is shown. */
+export async function choose(browser, id, value, timeout = 30000) {
+  const el = $t(browser, id);
+  await el.waitForDisplayed({ timeout });
+  await el.selectByAttribute("value", value);
+}
+
+/**
+ * A real decision service (`tailor serve`) on a free loopback port, trusting
+ * `trust`, with its data in `dataDir`. Resolves once it listens.
+ */
+export async function startService(cli, { dataDir, trust, env }) {
+  const port = await freePort();
+  const proc = spawn(cli, ["serve", "--data-dir", dataDir, "--trust", trust, "--listen", `127.0.0.1:${port}`], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise((resolve) => proc.stdout.once("data", resolve));
+  return { url: `http://127.0.0.1:${port}`, stop: () => proc.kill("SIGKILL") };
+}

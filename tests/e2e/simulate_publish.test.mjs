@@ -4,12 +4,11 @@
 // service (diff, progress, confirmation) and roll back from History.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { $t, attributes, failureShot, openApp, root, startDriver } from "./driver.mjs";
+import { $t, attributes, choose, click, failureShot, openApp, root, startDriver, startService } from "./driver.mjs";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "tailor-e2e-sim-"));
 const cli = path.join(root, "target/debug/tailor");
@@ -31,37 +30,17 @@ tailor("keys", "generate", "e2e");
 tailor("keys", "export", "e2e", "--env", "production", "-o", path.join(tmp, "trust.json"));
 
 // A real decision service on loopback.
-const port = await new Promise((resolve) => {
-  const s = net.createServer().listen(0, "127.0.0.1", () => {
-    const p = s.address().port;
-    s.close(() => resolve(p));
-  });
-});
-const service = spawn(cli, ["serve", "--data-dir", path.join(tmp, "svc"), "--trust", path.join(tmp, "trust.json"), "--listen", `127.0.0.1:${port}`], {
-  env: { ...process.env, ...env },
-  stdio: ["ignore", "pipe", "inherit"],
-});
-await new Promise((resolve) => service.stdout.once("data", resolve));
-const serviceUrl = `http://127.0.0.1:${port}`;
+const service = await startService(cli, { dataDir: path.join(tmp, "svc"), trust: path.join(tmp, "trust.json"), env });
+const serviceUrl = service.url;
 
 const driver = await startDriver(env);
 after(() => {
   driver.stop();
-  service.kill("SIGKILL");
+  service.stop();
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function click(browser, id) {
-  const el = $t(browser, id);
-  await el.waitForClickable({ timeout: 30000 });
-  await el.click();
-}
 
-async function choose(browser, id, value) {
-  const el = $t(browser, id);
-  await el.waitForDisplayed({ timeout: 30000 });
-  await el.selectByAttribute("value", value);
-}
 
 async function active() {
   const r = await fetch(`${serviceUrl}/v1/bundles/production/active`);

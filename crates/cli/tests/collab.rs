@@ -215,15 +215,22 @@ fn undoing_a_merge_takes_it_back_whole() {
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
 }
 
+/// A publishes v1, B copies A's file, A adds `a_only` and publishes v2: B
+/// is behind. Returns B's workspace and A's v2 publish report.
+fn b_behind_a(env: &Env, url: &str) -> (String, serde_json::Value) {
+    let a = env.ws();
+    succeeded(env.publish_ws(&a, url, &[]));
+    let b = env.copy_ws("b.tailor");
+    env.add_segment(&a, "a_only");
+    let v2 = succeeded(env.publish_ws(&a, url, &[]));
+    (b, v2)
+}
+
 #[test]
 fn a_pulled_envelope_that_does_not_verify_or_is_not_trusted_changes_nothing() {
     let env = Env::new();
     let svc = env.serve("data");
-    let a = env.ws();
-    succeeded(env.publish_ws(&a, &svc.url, &[]));
-    let b = env.copy_ws("b.tailor");
-    env.add_segment(&a, "a_only");
-    succeeded(env.publish_ws(&a, &svc.url, &[]));
+    let (b, _) = b_behind_a(&env, &svc.url);
     let before = env.ok(&["export", &b]);
     let history = env.ok(&["history", &b, "--format", "json"]);
 
@@ -280,11 +287,7 @@ fn a_new_colleague_starts_from_what_production_serves() {
 fn an_explicit_overwrite_replaces_what_it_has_not_seen_and_says_so() {
     let env = Env::new();
     let svc = env.serve("data");
-    let a = env.ws();
-    succeeded(env.publish_ws(&a, &svc.url, &[]));
-    let b = env.copy_ws("b.tailor");
-    env.add_segment(&a, "a_only");
-    let v2 = succeeded(env.publish_ws(&a, &svc.url, &[]));
+    let (b, v2) = b_behind_a(&env, &svc.url);
     env.add_segment(&b, "b_only");
     let out = succeeded(env.publish_ws(&b, &svc.url, &["--overwrite"]));
     assert_eq!(out["version"], 3);

@@ -7,7 +7,7 @@ import type { PullReport } from "../../bindings/PullReport";
 import type { EnvironmentStatus } from "../../api/publish";
 import { parseEdited, setLastPull, standingSentence } from "../../api/publish";
 import { PublishScreen } from "../../screens/PublishScreen";
-import { renderWithQuery } from "../../test/utils";
+import { answerFrom, renderWithQuery, type Routes } from "../../test/utils";
 import { PublishedBundles } from "./PublishedBundles";
 
 const invoke = vi.fn();
@@ -58,7 +58,6 @@ const report = (over: Partial<PullReport> = {}): PullReport => ({
   ...over,
 });
 
-type Routes = Record<string, (args: Record<string, unknown>) => unknown>;
 function routes(extra: Routes = {}) {
   const base: Routes = {
     environment_list: () => [env],
@@ -68,10 +67,7 @@ function routes(extra: Routes = {}) {
     conflicts_list: () => [],
     ...extra,
   };
-  invoke.mockImplementation(async (cmd: string, args: Record<string, unknown>) => {
-    if (cmd in base) return base[cmd](args);
-    throw { kind: "internal", message: `unexpected ${cmd}` };
-  });
+  answerFrom(invoke, base);
 }
 const calls = (cmd: string) => invoke.mock.calls.filter((c) => c[0] === cmd).map((c) => c[1]);
 

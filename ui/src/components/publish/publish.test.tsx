@@ -6,7 +6,7 @@ import type { PublishedBundle } from "../../bindings/PublishedBundle";
 import type { Step } from "../../bindings/Step";
 import type { EnvironmentStatus, KeyInfo } from "../../api/publish";
 import { PublishScreen } from "../../screens/PublishScreen";
-import { renderWithQuery } from "../../test/utils";
+import { answerFrom, renderWithQuery, type Routes } from "../../test/utils";
 import { BundleDiff } from "./BundleDiff";
 import { PublishedBundles } from "./PublishedBundles";
 
@@ -49,7 +49,6 @@ const outcome = (over: Partial<PublishOutcome> = {}): PublishOutcome => ({
   ...over,
 });
 
-type Routes = Record<string, (args: Record<string, unknown>) => unknown>;
 function routes(extra: Routes = {}) {
   const base: Routes = {
     environment_list: () => [env("staging", ["http://127.0.0.1:8787"])],
@@ -59,10 +58,7 @@ function routes(extra: Routes = {}) {
     conflicts_list: () => [],
     ...extra,
   };
-  invoke.mockImplementation(async (cmd: string, args: Record<string, unknown>) => {
-    if (cmd in base) return base[cmd](args);
-    throw { kind: "internal", message: `unexpected ${cmd}` };
-  });
+  answerFrom(invoke, base);
 }
 const calls = (cmd: string) => invoke.mock.calls.filter((c) => c[0] === cmd).map((c) => c[1]);
 

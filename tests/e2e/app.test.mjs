@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { $t, failureShot, openApp, root, startDriver } from "./driver.mjs";
 
-const data = path.resolve(root, "../shared/data/online_shoppers_intention.csv");
+const data = path.resolve(root, "tests/data/online_shoppers_intention.csv");
 const tmp = mkdtempSync(path.join(os.tmpdir(), "tailor-e2e-"));
 const wsPath = path.join(tmp, "merch.tailor");
 const env = {

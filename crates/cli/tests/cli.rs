@@ -23,7 +23,8 @@ fn ok(args: &[&str]) -> String {
 }
 
 fn shared_data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(name)
+    // The vendored data sets (tests/data/README.md): nothing outside the repository.
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data").join(name)
 }
 
 fn json(s: &str) -> serde_json::Value {

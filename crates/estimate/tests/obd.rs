@@ -1,4 +1,4 @@
-//! The Open Bandit Dataset sample (`../shared/data/obd`, see its README)
+//! The Open Bandit Dataset sample (`tests/data/obd`, see tests/data/README.md)
 //! imports cleanly and gives sane estimates: the logged click rate with an
 //! interval, a number for a plan the random log supports (rotating 20 items
 //! per slot) and "not enough data" for one it cannot (a fixed item per
@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use tailor_estimate::read::{Mapping, PlacementSource, PropensitySource, events_from_csv, parse_pairs};
 use tailor_estimate::{EntryArms, Estimate, EstimateOptions, EstimateReport, Status, estimate};
 
-const RANDOM_ALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/obd/random/all/all.csv");
+const RANDOM_ALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/data/obd/random/all/all.csv");
 
 /// The mapping `docs/estimation.md` gives on the command line.
 fn mapping() -> Mapping {

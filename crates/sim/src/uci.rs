@@ -1,5 +1,5 @@
 //! Mapping of the UCI "Online Shoppers Purchasing Intention" data set
-//! (Sakar et al., 2018; `../shared/data/online_shoppers_intention.csv`) to
+//! (Sakar et al., 2018; `tests/data/online_shoppers_intention.csv`) to
 //! Tailor shoppers.
 //!
 //! Every original column is kept under its own name (so segments written

@@ -200,6 +200,22 @@ pub fn run_bundle(cmd: BundleCmd, json: bool) -> Result<ExitCode> {
     }
 }
 
+/// Writes `bytes` to `path` through a temp file in the same folder (made if
+/// missing) and a rename: a web server serving `path` as a follower's
+/// static source (`-o DIR/v1/bundles/ENV/envelope`) never serves half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("writing into {}", dir.display()))?;
+    std::io::Write::write_all(&mut tmp, bytes).with_context(|| format!("writing {}", path.display()))?;
+    tmp.as_file().sync_all().with_context(|| format!("writing {}", path.display()))?;
+    // Readable by the web server, like a file written with `std::fs::write`.
+    #[cfg(unix)]
+    std::fs::set_permissions(tmp.path(), std::os::unix::fs::PermissionsExt::from_mode(0o644))?;
+    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
 #[allow(clippy::too_many_arguments)]
 fn build(
     workspace: &Path,
@@ -260,7 +276,7 @@ fn build(
     let built = tailor_bundle::build(&payload, &signers.iter().collect::<Vec<_>>())?;
     let mut bytes = built.envelope.to_json();
     bytes.push(b'\n');
-    std::fs::write(output, &bytes).with_context(|| format!("writing {}", output.display()))?;
+    write_atomically(output, &bytes)?;
     let keyids: Vec<_> = built
         .envelope
         .signatures

@@ -56,6 +56,26 @@ pub struct ServeArgs {
     /// baseline of `scripts/loadtest.sh`.
     #[arg(long, hide = true)]
     pub bench_endpoints: bool,
+    /// Follower mode: take bundles only from this source (another `tailor
+    /// serve`, or a static web server holding `v1/bundles/ENV/envelope`),
+    /// verified against --trust; uploads answer 405.
+    #[arg(long, value_name = "URL", requires = "env")]
+    pub follow: Option<String>,
+    /// An environment to follow (repeat for several); with --follow.
+    #[arg(long, requires = "follow")]
+    pub env: Vec<String>,
+    /// Time between polls of the source, e.g. `5s` or `500ms` (±10% jitter).
+    #[arg(long, default_value = "5s", value_parser = parse_interval)]
+    pub poll_interval: Duration,
+}
+
+fn parse_interval(s: &str) -> Result<Duration, String> {
+    let d: jiff::SignedDuration = s.parse().map_err(|e| format!("{s:?} is not a duration like 5s or 500ms: {e}"))?;
+    let d = Duration::try_from(d).map_err(|_| format!("{s:?} is negative"))?;
+    if d < Duration::from_millis(10) {
+        return Err(format!("{s:?} is too short: poll at most every 10ms"));
+    }
+    Ok(d)
 }
 
 /// Runs the service until SIGTERM or SIGINT. The publish token is read from
@@ -67,13 +87,25 @@ pub fn run_serve(args: ServeArgs) -> Result<()> {
     if trust.environments.is_empty() {
         tracing::warn!(trust = %args.trust.display(), "the trust file trusts no key: every upload will be refused");
     }
-    let mut config = ServerConfig::new(&args.data_dir, trust, args.listen);
+    let mut config = ServerConfig::new(&args.data_dir, trust.clone(), args.listen);
     config.publish_token = std::env::var(PUBLISH_TOKEN_ENV).ok().filter(|t| !t.trim().is_empty());
     config.max_body_bytes = args.max_body_bytes;
     config.max_decide_body_bytes = args.max_decide_body_bytes;
     config.request_timeout = Duration::from_secs(args.request_timeout_secs.max(1));
     config.keep_bundles = args.keep_bundles.max(1);
     config.bench_endpoints = args.bench_endpoints;
+    if let Some(source) = args.follow {
+        for env in &args.env {
+            if !trust.environments.contains_key(env) {
+                tracing::warn!(environment = %env, "the trust file trusts no key for this environment: every bundle from the source will be refused");
+            }
+        }
+        config.follow = Some(tailor_server::FollowConfig {
+            source,
+            environments: args.env,
+            poll_interval: args.poll_interval,
+        });
+    }
     config.log = LogConfig {
         enabled: !args.no_decision_log,
         dir: args.log_dir,

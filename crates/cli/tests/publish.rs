@@ -2,10 +2,8 @@
 //! keys, `tailor serve`, `tailor publish`, `/v1/decide`, rollback, faults,
 //! and two replicas behind nginx.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::net::TcpListener;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod common;
@@ -130,47 +128,10 @@ fn a_wrong_token_is_refused_and_nothing_changes() {
 /// and every request through the balancer sees the same bundle.
 #[test]
 fn two_replicas_behind_nginx_serve_the_same_bundle() {
-    let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-        .expect("nginx is installed by scripts/install-deps");
     let env = Env::new();
     let a = env.serve("data-a");
     let b = env.serve("data-b");
-    let lb_port = free_port();
-    let prefix = env.path("nginx");
-    std::fs::create_dir_all(prefix.join("logs")).unwrap();
-    let conf = prefix.join("nginx.conf");
-    let mut f = std::fs::File::create(&conf).unwrap();
-    write!(
-        f,
-        "daemon off;\nworker_processes 1;\npid {p}/nginx.pid;\nerror_log {p}/logs/error.log;\n\
-         events {{ worker_connections 64; }}\n\
-         http {{\n  access_log off;\n  client_body_temp_path {p}/body;\n  proxy_temp_path {p}/proxy;\n\
-           fastcgi_temp_path {p}/fastcgi;\n  uwsgi_temp_path {p}/uwsgi;\n  scgi_temp_path {p}/scgi;\n\
-           upstream tailor {{ server {a}; server {b}; }}\n\
-           server {{ listen 127.0.0.1:{lb}; location / {{ proxy_pass http://tailor; }} }}\n}}\n",
-        p = prefix.display(),
-        a = a.url.trim_start_matches("http://"),
-        b = b.url.trim_start_matches("http://"),
-        lb = lb_port,
-    )
-    .unwrap();
-    let lb = Nginx {
-        child: Command::new(nginx)
-            .args(["-c", conf.to_str().unwrap(), "-p", prefix.to_str().unwrap()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-        stop: vec![nginx.into(), "-c".into(), conf.display().to_string(), "-p".into(), prefix.display().to_string(), "-s".into(), "stop".into()],
-    };
-    let lb_url = format!("http://127.0.0.1:{lb_port}");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", lb_port)).is_err() {
-        assert!(Instant::now() < deadline, "nginx did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let lb = Nginx::balance(&env.path("nginx"), &[&a.url, &b.url]);
 
     let out = env.publish(&[&a.url, &b.url], &[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -179,45 +140,8 @@ fn two_replicas_behind_nginx_serve_the_same_bundle() {
         assert_eq!(get(&format!("{replica}/v1/bundles/production/active"))["digest"], digest.as_str());
     }
     for _ in 0..20 {
-        let d = post(&format!("{lb_url}/v1/decide"), &serde_json::json!({"shopper": json(SHOPPER), "page": "home", "at": AT}));
+        let d = post(&format!("{}/v1/decide", lb.url), &serde_json::json!({"shopper": json(SHOPPER), "page": "home", "at": AT}));
         assert_eq!(d["bundle_digest"], digest.as_str());
     }
     drop(lb);
-}
-
-/// nginx's master and worker, stopped through nginx itself (a SIGKILL of the
-/// master would leave the worker running).
-struct Nginx {
-    child: Child,
-    /// The command line that stops it.
-    stop: Vec<String>,
-}
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = Command::new(&self.stop[0]).args(&self.stop[1..]).stdout(Stdio::null()).stderr(Stdio::null()).status();
-        if self.child.wait_timeout_secs(5).is_none() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-trait WaitTimeout {
-    fn wait_timeout_secs(&mut self, secs: u64) -> Option<std::process::ExitStatus>;
-}
-
-impl WaitTimeout for Child {
-    fn wait_timeout_secs(&mut self, secs: u64) -> Option<std::process::ExitStatus> {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        loop {
-            if let Ok(Some(status)) = self.try_wait() {
-                return Some(status);
-            }
-            if Instant::now() > deadline {
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
 }

@@ -17,6 +17,7 @@
 mod bundles;
 mod decision_log;
 mod error;
+mod follow;
 mod metrics;
 mod routes;
 mod state;
@@ -40,6 +41,7 @@ use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 pub use decision_log::LogConfig;
 pub use error::{ApiError, ServerError};
+pub use follow::{FollowConfig, PollStatus};
 pub use metrics::Metrics;
 pub use state::{Active, ActiveMeta, Actives, AppState};
 
@@ -76,6 +78,8 @@ pub struct ServerConfig {
     /// Adds `POST /v1/noop`: the same stack (routing, layers, body read) with
     /// a handler that does nothing, the baseline of the load test.
     pub bench_endpoints: bool,
+    /// Follower mode: take bundles only from this source (uploads answer 405).
+    pub follow: Option<FollowConfig>,
 }
 
 impl ServerConfig {
@@ -92,6 +96,7 @@ impl ServerConfig {
             bench_endpoints: false,
             keep_bundles: 10,
             log: LogConfig::default(),
+            follow: None,
         }
     }
 }
@@ -109,6 +114,7 @@ impl fmt::Debug for ServerConfig {
             .field("request_timeout", &self.request_timeout)
             .field("keep_bundles", &self.keep_bundles)
             .field("log", &self.log)
+            .field("follow", &self.follow)
             .finish()
     }
 }
@@ -122,7 +128,7 @@ impl AppState {
         let metrics = Metrics::new()?;
         let loaded = bundles::load_all(&config.data_dir, &config.trust, Timestamp::now()).map_err(dir_err)?;
         let log = DecisionLog::start(&config.log, &config.data_dir, metrics.clone())?;
-        if config.publish_token.as_deref().is_none_or(str::is_empty) {
+        if config.follow.is_none() && config.publish_token.as_deref().is_none_or(str::is_empty) {
             tracing::warn!("no publish token: uploads will be refused (set TAILOR_PUBLISH_TOKEN)");
         }
         let state = AppState {
@@ -140,6 +146,7 @@ impl AppState {
                 metrics,
                 log,
                 upload_locks: Mutex::new(Default::default()),
+                follow: config.follow.clone().map(follow::Follower::new),
             }),
         };
         for active in loaded {
@@ -214,7 +221,14 @@ impl Server {
         let addr = self.local_addr();
         tracing::info!(%addr, environments = ?self.state.actives().keys().collect::<Vec<_>>(), "decision service listening");
         let app = router(self.state.clone());
+        if let Some(f) = &self.state.inner.follow {
+            tracing::info!(source = %f.config.source, environments = ?f.config.environments, poll_interval = ?f.config.poll_interval, "following");
+        }
+        let followers = follow::spawn(&self.state);
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        for f in followers {
+            f.abort();
+        }
         self.state.close().await;
         tracing::info!("decision service stopped");
         served.map_err(ServerError::Serve)

@@ -2,7 +2,7 @@
 //! services in one test process do not share counters).
 
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, GaugeVec, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
 /// The service's series (names are part of the API; see `docs/http-api.md`).
@@ -25,6 +25,10 @@ pub struct Metrics {
     pub log_dropped: IntCounter,
     /// `tailor_decision_log_write_errors_total`.
     pub log_write_errors: IntCounter,
+    /// `tailor_follow_source_up{env}`: 1 when the follower's last poll reached its source.
+    pub follow_source_up: IntGaugeVec,
+    /// `tailor_follow_seconds_since_success{env}`: time since the source last answered a poll.
+    pub follow_since_success: GaugeVec,
 }
 
 impl Metrics {
@@ -60,6 +64,16 @@ impl Metrics {
         )?;
         let log_write_errors =
             IntCounter::new("tailor_decision_log_write_errors_total", "Decision log write or rotation failures")?;
+        let follow_source_up = IntGaugeVec::new(
+            Opts::new("tailor_follow_source_up", "Whether the follower's last poll reached its source, by environment"),
+            &["env"],
+        )?;
+        let follow_since_success = GaugeVec::new(
+            Opts::new("tailor_follow_seconds_since_success", "Seconds since the source last answered a poll, by environment"),
+            &["env"],
+        )?;
+        registry.register(Box::new(follow_source_up.clone()))?;
+        registry.register(Box::new(follow_since_success.clone()))?;
         registry.register(Box::new(decisions.clone()))?;
         registry.register(Box::new(decide_errors.clone()))?;
         registry.register(Box::new(decide_latency.clone()))?;
@@ -78,6 +92,8 @@ impl Metrics {
             active_version,
             log_dropped,
             log_write_errors,
+            follow_source_up,
+            follow_since_success,
         })
     }
 

@@ -146,6 +146,14 @@ pub(crate) async fn put_bundle(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    if let Some(f) = &state.inner.follow {
+        let e = ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "follower",
+            format!("this service follows {}: publish there; a follower takes bundles only from its source", f.config.source),
+        );
+        return e.into_response();
+    }
     match upload(&state, &env, &headers, body).await {
         Ok((status, body)) => (status, Json(body)).into_response(),
         Err(e) => {
@@ -235,9 +243,31 @@ async fn upload(state: &AppState, env: &str, headers: &HeaderMap, body: Body) ->
         ));
     }
 
+    let (parent, overwrites) = (checked.parent_digest().map(str::to_owned), checked.overwrites().map(str::to_owned));
+    let (version, digest) = activate(state, env, checked, bytes).await?;
+    if let Some(overwritten) = &overwrites {
+        tracing::warn!(
+            environment = env,
+            version,
+            digest = %digest,
+            overwrites = %overwritten,
+            parent_digest = parent.as_deref().unwrap_or("none"),
+            "bundle activated by an explicit overwrite of the active bundle"
+        );
+    }
+    Ok((
+        StatusCode::OK,
+        json!({"status": "activated", "environment": env, "version": version, "digest": digest}),
+    ))
+}
+
+/// Persists a checked bundle atomically, then swaps it in (a crash in
+/// between restarts on it) and prunes old files: the last step of an upload
+/// and of a follower's poll. The caller holds the environment's upload lock.
+pub(crate) async fn activate(state: &AppState, env: &str, checked: bundles::Checked, bytes: Bytes) -> Result<(u64, String), ApiError> {
+    let inner = &state.inner;
     let dir = bundles::env_dir(&inner.data_dir, env);
     let (version, digest) = (checked.version(), checked.digest().to_owned());
-    let (parent, overwrites) = (checked.parent_digest().map(str::to_owned), checked.overwrites().map(str::to_owned));
     let path = {
         let (into, digest) = (dir.clone(), digest.clone());
         let bytes = bytes.clone();
@@ -249,27 +279,13 @@ async fn upload(state: &AppState, env: &str, headers: &HeaderMap, body: Body) ->
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage_failed", format!("could not store the bundle: {e}"))
             })?
     };
-    // Persisted first, then swapped: a crash in between restarts on this bundle.
     let active = Arc::new(checked.into_active(env, path.clone(), bytes, Timestamp::now()));
     state.install(active);
     inner.metrics.bundle_activations.with_label_values(&[env]).inc();
     tracing::info!(environment = env, version, digest = %digest, "bundle activated");
-    if let Some(overwritten) = &overwrites {
-        tracing::warn!(
-            environment = env,
-            version,
-            digest = %digest,
-            overwrites = %overwritten,
-            parent_digest = parent.as_deref().unwrap_or("none"),
-            "bundle activated by an explicit overwrite of the active bundle"
-        );
-    }
     let keep = inner.keep_bundles;
     tokio::task::spawn_blocking(move || bundles::prune(&dir, keep, &path));
-    Ok((
-        StatusCode::OK,
-        json!({"status": "activated", "environment": env, "version": version, "digest": digest}),
-    ))
+    Ok((version, digest))
 }
 
 /// The bundle must be built on the active one: its `parent_digest` is the
@@ -312,9 +328,15 @@ fn check_base(env: &str, checked: &bundles::Checked, current: Option<&Active>) -
 
 /// `GET /v1/bundles/{env}/active`.
 pub(crate) async fn get_active(State(state): State<AppState>, Path(env): Path<String>) -> Response {
-    match state.active(&env) {
-        Some(active) => Json(&active.meta).into_response(),
-        None => ApiError::no_bundle(&env).into_response(),
+    match (state.active(&env), &state.inner.follow) {
+        (Some(active), None) => Json(&active.meta).into_response(),
+        (Some(active), Some(f)) => {
+            let mut body = serde_json::to_value(&active.meta).unwrap_or_default();
+            body["following"] = json!(f.config.source);
+            body["poll"] = serde_json::to_value(f.status(&env)).unwrap_or_default();
+            Json(body).into_response()
+        }
+        (None, _) => ApiError::no_bundle(&env).into_response(),
     }
 }
 
@@ -372,6 +394,20 @@ pub(crate) async fn healthz() -> Response {
 
 pub(crate) async fn readyz(State(state): State<AppState>) -> Response {
     let actives = state.actives();
+    if let Some(f) = &state.inner.follow {
+        // A follower is ready once it holds a verified bundle of every
+        // environment it follows, and stays ready while its source is away.
+        let missing: Vec<&String> = f.config.environments.iter().filter(|e| !actives.contains_key(*e)).collect();
+        if !missing.is_empty() {
+            let names = missing.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(", ");
+            return ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not_ready",
+                format!("no verified bundle yet for {names} from {}", f.config.source),
+            )
+            .into_response();
+        }
+    }
     if actives.is_empty() {
         ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", "no bundle is active yet").into_response()
     } else {
@@ -381,6 +417,11 @@ pub(crate) async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
+    if let Some(f) = &state.inner.follow {
+        for (env, since) in f.seconds_since_success() {
+            state.inner.metrics.follow_since_success.with_label_values(&[env.as_str()]).set(since.unwrap_or(f64::INFINITY));
+        }
+    }
     let mut r = state.inner.metrics.render().into_response();
     r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
     r

@@ -83,6 +83,8 @@ pub(crate) struct Inner {
     pub log: DecisionLog,
     /// One mutex per environment, taken by uploads only.
     pub upload_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Follower mode: the source and the state of its polls.
+    pub follow: Option<crate::follow::Follower>,
 }
 
 /// The outcome of checking a bearer token.

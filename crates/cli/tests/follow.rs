@@ -1,0 +1,255 @@
+//! Replicas that follow (docs/deployment.md), with real processes on
+//! 127.0.0.1: one writer, followers polling it (or a static nginx), nginx
+//! balancing decisions over the followers, kill -9 of the writer and of a
+//! follower.
+
+use std::fs;
+use std::time::{Duration, Instant};
+
+mod common;
+use common::*;
+
+const SHOPPER: &str = r#"{"id":"s-1","visitor_type":"returning","device":"mobile","viewed_categories":["running"],"recently_viewed":["sku-2","sku-1","sku-3"],"consent":true}"#;
+const AT: &str = "2026-12-01T10:00:00Z";
+/// Short for tests; the default is 5 s.
+const POLL: Duration = Duration::from_millis(500);
+
+impl Env {
+    fn follower(&self, data: &str, source: &str) -> Service {
+        self.follower_on(data, source, free_port())
+    }
+
+    fn follower_on(&self, data: &str, source: &str, port: u16) -> Service {
+        self.serve_with(data, &["--follow", source, "--env", "production", "--poll-interval", "500ms"], port)
+    }
+
+    fn publish_to(&self, url: &str) -> String {
+        let out = self.publish(&[url], &[]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        json(&String::from_utf8(out.stdout).unwrap())["digest"].as_str().unwrap().to_owned()
+    }
+
+    fn add_segment(&self, name: &str) {
+        self.ok(&["segment", "add", &self.ws(), "--name", name, "--when", r#"device = "desktop""#]);
+    }
+}
+
+fn active_digest(url: &str) -> Option<String> {
+    let (status, body) = get_any(&format!("{url}/v1/bundles/production/active"));
+    (status == 200).then(|| body["digest"].as_str().unwrap_or_default().to_owned())
+}
+
+fn ready(url: &str) -> bool {
+    get_any(&format!("{url}/readyz")).0 == 200
+}
+
+fn metric(url: &str, line_prefix: &str) -> Option<String> {
+    let mut r = ureq::get(format!("{url}/metrics")).call().ok()?;
+    let text = r.body_mut().read_to_string().ok()?;
+    text.lines().find_map(|l| l.strip_prefix(line_prefix).map(|v| v.trim().to_owned()))
+}
+
+fn decide(url: &str) -> serde_json::Value {
+    post(&format!("{url}/v1/decide"), &serde_json::json!({"shopper": json(SHOPPER), "page": "home", "at": AT}))
+}
+
+#[test]
+fn a_publish_to_the_writer_reaches_every_follower_and_nginx_routes_around_one_without_a_bundle() {
+    let env = Env::new();
+    let writer = env.serve("writer");
+    let followers: Vec<Service> = (0..3).map(|i| env.follower(&format!("f{i}"), &writer.url)).collect();
+    // A follower of a source that is not there: never ready, never a bundle.
+    let stranded = env.follower("stranded", &format!("http://127.0.0.1:{}", free_port()));
+    let mut upstreams: Vec<&str> = followers.iter().map(|f| f.url.as_str()).collect();
+    upstreams.push(&stranded.url);
+    let lb = Nginx::balance(&env.path("nginx"), &upstreams);
+
+    for f in &followers {
+        assert!(!ready(&f.url), "a fresh follower is not ready before it has a bundle");
+        let (status, body) = get_any(&format!("{}/readyz", f.url));
+        assert_eq!(status, 503);
+        assert!(body["error"]["message"].as_str().unwrap().contains(&writer.url), "{body}");
+    }
+
+    // Publish v1 to the writer: every follower serves it within two intervals.
+    let published = Instant::now();
+    let v1 = env.publish_to(&writer.url);
+    let took = wait_until(POLL * 2, "every follower serves v1", || {
+        followers.iter().all(|f| active_digest(&f.url).as_deref() == Some(v1.as_str()))
+    });
+    eprintln!("propagation to 3 followers at a {POLL:?} poll interval: {:?} after the publish returned ({:?} since it started)", took, published.elapsed());
+    for f in &followers {
+        assert!(ready(&f.url));
+        let (_, active) = get_any(&format!("{}/v1/bundles/production/active", f.url));
+        assert_eq!(active["following"], writer.url.as_str(), "{active}");
+        assert!(active["poll"]["last_success"].is_string(), "{active}");
+        assert_eq!(metric(&f.url, r#"tailor_follow_source_up{env="production"}"#).as_deref(), Some("1"));
+        assert_eq!(metric(&f.url, r#"tailor_active_bundle_version{env="production"}"#).as_deref(), Some("1"));
+        // One writer: a follower refuses uploads, naming its source.
+        let resp = ureq::put(format!("{}/v1/bundles/production", f.url))
+            .header("Authorization", &format!("Bearer {TOKEN}"))
+            .config()
+            .http_status_as_error(false)
+            .build()
+            .send("{}")
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 405);
+        let body = json(&resp.into_body().read_to_string().unwrap());
+        assert_eq!(body["error"]["code"], "follower");
+        assert!(body["error"]["message"].as_str().unwrap().contains(&writer.url));
+    }
+    assert!(!ready(&stranded.url));
+    assert_eq!(metric(&stranded.url, r#"tailor_follow_source_up{env="production"}"#).as_deref(), Some("0"));
+
+    // Decisions through nginx: always the new digest, never the stranded 503.
+    for _ in 0..40 {
+        assert_eq!(decide(&lb.url)["bundle_digest"], v1.as_str());
+    }
+
+    // v2, and a fourth follower started after it: ready with v2, and only then.
+    env.add_segment("late_segment");
+    let v2 = env.publish_to(&writer.url);
+    wait_until(POLL * 2, "every follower serves v2", || {
+        followers.iter().all(|f| active_digest(&f.url).as_deref() == Some(v2.as_str()))
+    });
+    let late = env.follower("late", &writer.url);
+    let became = wait_until(POLL * 2, "the late follower becomes ready", || ready(&late.url));
+    assert_eq!(active_digest(&late.url).as_deref(), Some(v2.as_str()), "ready means it has the current bundle");
+    eprintln!("a follower started after the publish was ready {became:?} after it listened");
+    for _ in 0..20 {
+        assert_eq!(decide(&lb.url)["bundle_digest"], v2.as_str());
+    }
+}
+
+#[test]
+fn followers_keep_serving_when_the_writer_is_killed_and_resume_when_it_is_back() {
+    let env = Env::new();
+    let port = free_port();
+    let mut writer = env.serve_with("writer", &[], port);
+    let writer_url = writer.url.clone();
+    let followers: Vec<Service> = (0..2).map(|i| env.follower(&format!("f{i}"), &writer_url)).collect();
+    let v1 = env.publish_to(&writer_url);
+    wait_until(POLL * 2, "followers serve v1", || followers.iter().all(|f| active_digest(&f.url).as_deref() == Some(v1.as_str())));
+
+    let _ = writer.child.kill(); // SIGKILL
+    let _ = writer.child.wait();
+    wait_until(POLL * 3, "followers notice the source is down", || {
+        followers.iter().all(|f| metric(&f.url, r#"tailor_follow_source_up{env="production"}"#).as_deref() == Some("0"))
+    });
+    for f in &followers {
+        assert!(ready(&f.url), "ready while the source is down: serving the last good bundle is the point");
+        for _ in 0..10 {
+            assert_eq!(decide(&f.url)["bundle_digest"], v1.as_str());
+        }
+        let since: f64 = metric(&f.url, r#"tailor_follow_seconds_since_success{env="production"}"#).unwrap().parse().unwrap();
+        assert!(since > 0.0, "{since}");
+    }
+
+    // The writer comes back on its address with its data: followers resume.
+    drop(writer);
+    let writer = env.serve_with("writer", &[], port);
+    assert_eq!(active_digest(&writer.url).as_deref(), Some(v1.as_str()));
+    env.add_segment("after_restart");
+    let v2 = env.publish_to(&writer.url);
+    // Backoff is capped at 8 intervals (min 1 s): they are back within that.
+    wait_until(POLL * 8 + POLL * 2, "followers resume and serve v2", || {
+        followers.iter().all(|f| active_digest(&f.url).as_deref() == Some(v2.as_str()))
+    });
+}
+
+/// A static source: `tailor bundle build -o DIR/v1/bundles/ENV/envelope`
+/// served by nginx. What is placed there is checked by the follower itself.
+#[test]
+fn a_static_source_works_and_every_bad_envelope_there_is_refused_while_the_last_good_one_serves() {
+    let env = Env::new();
+    let root = env.path("static");
+    let envelope = root.join("v1/bundles/production/envelope");
+    // Built beside the served tree, then moved in (a rename, as a deploy would).
+    let build = |version: u64, key: &str| {
+        let out = env.path(&format!("built-{version}.json"));
+        env.ok(&["bundle", "build", &env.ws(), "--env", "production", "--key", key, "--version", &version.to_string(), "-o", out.to_str().unwrap()]);
+        fs::read(&out).unwrap()
+    };
+    let v2 = build(2, "alice");
+    env.ok(&["bundle", "build", &env.ws(), "--env", "production", "--key", "alice", "--version", "2", "-o", envelope.to_str().unwrap()]);
+    let web = Nginx::files(&env.path("nginx"), &root);
+    let f = env.follower("f", &web.url);
+    wait_until(POLL * 2, "the follower takes v2 from nginx", || ready(&f.url));
+    let (_, active) = get_any(&format!("{}/v1/bundles/production/active", f.url));
+    assert_eq!(active["version"], 2);
+    let good = active["digest"].as_str().unwrap().to_owned();
+
+    let place = |bytes: &[u8], reason: &str| {
+        let before: u64 = metric(&f.url, &format!(r#"tailor_bundle_rejects_total{{reason="{reason}"}}"#)).and_then(|v| v.parse().ok()).unwrap_or(0);
+        let tmp = root.join("tmp-envelope");
+        fs::write(&tmp, bytes).unwrap();
+        fs::rename(&tmp, &envelope).unwrap();
+        wait_until(POLL * 3, &format!("refused as {reason}"), || {
+            metric(&f.url, &format!(r#"tailor_bundle_rejects_total{{reason="{reason}"}}"#)).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) > before
+        });
+        assert_eq!(active_digest(&f.url).as_deref(), Some(good.as_str()), "the previous bundle keeps serving after {reason}");
+        assert_eq!(decide(&f.url)["bundle_digest"], good.as_str());
+        let (_, active) = get_any(&format!("{}/v1/bundles/production/active", f.url));
+        assert!(active["poll"]["last_error"].as_str().unwrap_or_default().starts_with(reason), "{active}");
+    };
+
+    // Tampered: the payload of a v3 under v2's signatures.
+    let v3 = build(3, "alice");
+    let mut forged: serde_json::Value = serde_json::from_slice(&v2).unwrap();
+    forged["payload"] = serde_json::from_slice::<serde_json::Value>(&v3).unwrap()["payload"].clone();
+    place(forged.to_string().as_bytes(), "bad_signature");
+
+    // Signed by a key the follower does not trust.
+    env.ok(&["keys", "generate", "mallory"]);
+    place(&build(4, "mallory"), "untrusted_key");
+
+    // Older than what it serves.
+    place(&build(1, "alice"), "stale_version");
+
+    // Expired: a v5 whose expiry has passed, signed by the trusted key.
+    let mut payload = tailor_bundle::payload_of_envelope(&v3).unwrap();
+    payload.version = 5;
+    payload.created_at = jiff::Timestamp::now().checked_sub(jiff::SignedDuration::from_hours(48)).unwrap();
+    payload.expires_at = jiff::Timestamp::now().checked_sub(jiff::SignedDuration::from_hours(24)).unwrap();
+    let key = tailor_bundle::KeyStore::open(env.path("keys")).load("alice").unwrap();
+    let expired = tailor_bundle::build(&payload, &[&key]).unwrap().envelope.to_json();
+    place(&expired, "expired");
+
+    // And a good v6 is taken again.
+    fs::write(&envelope, build(6, "alice")).unwrap();
+    wait_until(POLL * 3, "v6 is taken", || {
+        get_any(&format!("{}/v1/bundles/production/active", f.url)).1["version"] == 6
+    });
+    drop(web);
+}
+
+#[test]
+fn a_follower_killed_mid_download_or_mid_persist_restarts_on_its_last_good_bundle() {
+    let env = Env::new();
+    let writer = env.serve("writer");
+    let mut digests = vec![env.publish_to(&writer.url)];
+    let port = free_port();
+    let mut f = env.follower_on("f", &writer.url, port);
+    wait_until(POLL * 2, "the follower serves v1", || ready(&f.url));
+    for round in 0..8u64 {
+        env.add_segment(&format!("round_{round}"));
+        digests.push(env.publish_to(&writer.url));
+        // Somewhere in its next poll: before, during or after the download and the write.
+        std::thread::sleep(Duration::from_millis(60 * round));
+        let _ = f.child.kill();
+        let _ = f.child.wait();
+        drop(f);
+        f = env.follower_on("f", &writer.url, port);
+        let served = active_digest(&f.url).expect("it restarts on a bundle of its own");
+        assert!(digests.contains(&served), "round {round}: {served} is one that was published");
+        let dir = env.path("f/bundles/production");
+        for entry in fs::read_dir(&dir).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if name.ends_with(".dsse.json") {
+                let bytes = fs::read(dir.join(&name)).unwrap();
+                assert!(tailor_bundle::payload_of_envelope(&bytes).is_ok(), "round {round}: {name} is whole");
+            }
+        }
+        wait_until(POLL * 2, "it catches up", || active_digest(&f.url).as_deref() == digests.last().map(String::as_str));
+    }
+}

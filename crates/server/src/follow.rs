@@ -205,9 +205,16 @@ async fn poll(state: &AppState, client: &reqwest::Client, env: &str) -> Result<P
             return Err(refuse_size());
         }
     }
-    // Refused or taken, this file need not be fetched again until it changes.
+    // Refused or taken, this file need not be fetched again until it changes;
+    // unless the failure was ours (disk full): then try it again next time.
     follower.update(env, |s| s.etag = etag);
-    take(state, env, Bytes::from(body)).await.map_err(PollError::Refused)
+    let taken = take(state, env, Bytes::from(body)).await;
+    if let Err(e) = &taken
+        && e.status.is_server_error()
+    {
+        follower.update(env, |s| s.etag = None);
+    }
+    taken.map_err(PollError::Refused)
 }
 
 /// Checks an envelope fetched from the source like an upload (but with no

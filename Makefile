@@ -8,7 +8,7 @@ EXAMPLE_WS := target/examples/$(EXAMPLE).tailor
 APP := target/debug/tailor-app
 CLI := target/debug/tailor
 
-.PHONY: run test deps ui app test-rust test-ui test-e2e bindings-check screenshots bench loadtest
+.PHONY: run test deps ui app test-rust test-ui test-e2e bindings-check screenshots bench loadtest follow-bench
 
 deps:
 	@bash scripts/install-deps
@@ -64,3 +64,7 @@ bench:
 ## Decision service load test with oha (figures in docs/PERFORMANCE.md).
 loadtest:
 	bash scripts/loadtest.sh
+
+## Followers behind nginx: propagation and decisions/s with 1–3 followers (oha).
+follow-bench:
+	bash scripts/follow-bench.sh

@@ -99,11 +99,12 @@ enum PollError {
 /// Polls every followed environment until the task is aborted.
 pub(crate) fn spawn(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
     let Some(follower) = state.inner.follow.as_ref() else { return Vec::new() };
-    let client = reqwest::Client::builder()
-        .timeout(state.inner.request_timeout)
-        .connect_timeout(Duration::from_secs(5))
+    let client: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(state.inner.request_timeout))
+        .timeout_connect(Some(Duration::from_secs(5)))
         .build()
-        .expect("an HTTP client with default TLS-less settings builds");
+        .into();
     follower
         .config
         .environments
@@ -115,7 +116,7 @@ pub(crate) fn spawn(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
         .collect()
 }
 
-async fn run(state: AppState, client: reqwest::Client, env: String) {
+async fn run(state: AppState, client: ureq::Agent, env: String) {
     let follower = state.inner.follow.as_ref().expect("run only in follower mode");
     let interval = follower.config.poll_interval;
     let mut failures: u32 = 0;
@@ -174,40 +175,60 @@ fn jitter(d: Duration) -> Duration {
     d.mul_f64(f)
 }
 
-async fn poll(state: &AppState, client: &reqwest::Client, env: &str) -> Result<Polled, PollError> {
+/// What the source answered: its status, ETag and body (read up to the limit).
+struct Fetched {
+    status: u16,
+    etag: Option<String>,
+    /// `None` when the body is larger than the limit.
+    body: Option<Vec<u8>>,
+}
+
+fn fetch(client: &ureq::Agent, url: &str, etag: Option<&str>, limit: usize) -> Result<Fetched, String> {
+    let mut req = client.get(url);
+    if let Some(etag) = etag {
+        req = req.header("If-None-Match", etag);
+    }
+    let mut resp = req.call().map_err(|e| format!("GET {url}: {e}"))?;
+    let status = resp.status().as_u16();
+    let etag = resp.headers().get("etag").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    if status != 200 {
+        return Ok(Fetched { status, etag, body: Some(Vec::new()) });
+    }
+    let body = match resp.body_mut().with_config().limit(limit as u64).read_to_vec() {
+        Ok(b) => Some(b),
+        Err(ureq::Error::BodyExceedsLimit(_)) => None,
+        Err(e) => return Err(format!("reading {url}: {e}")),
+    };
+    Ok(Fetched { status, etag, body })
+}
+
+async fn poll(state: &AppState, client: &ureq::Agent, env: &str) -> Result<Polled, PollError> {
     let follower = state.inner.follow.as_ref().expect("follower mode");
     let url = format!("{}/v1/bundles/{env}/envelope", follower.config.source.trim_end_matches('/'));
-    let mut req = client.get(&url);
-    if let Some(etag) = follower.status(env).etag {
-        req = req.header(reqwest::header::IF_NONE_MATCH, etag);
-    }
-    let mut resp = req.send().await.map_err(|e| PollError::Source(format!("GET {url}: {e}")))?;
-    match resp.status().as_u16() {
+    let limit = state.inner.max_body_bytes;
+    let fetched = {
+        let (client, url, etag) = (client.clone(), url.clone(), follower.status(env).etag);
+        tokio::task::spawn_blocking(move || fetch(&client, &url, etag.as_deref(), limit))
+            .await
+            .map_err(|e| PollError::Source(e.to_string()))?
+            .map_err(PollError::Source)?
+    };
+    match fetched.status {
         304 => return Ok(Polled::NotModified),
         404 => return Ok(Polled::Nothing),
         200 => {}
         other => return Err(PollError::Source(format!("GET {url}: HTTP {other}"))),
     }
-    let etag = resp.headers().get(reqwest::header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let limit = state.inner.max_body_bytes;
-    let refuse_size = || {
-        PollError::Refused(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("the envelope at {url} exceeds {limit} bytes")))
-    };
-    if resp.content_length().is_some_and(|n| n > limit as u64) {
-        follower.update(env, |s| s.etag = etag.clone());
-        return Err(refuse_size());
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|e| PollError::Source(format!("reading {url}: {e}")))? {
-        body.extend_from_slice(&chunk);
-        if body.len() > limit {
-            follower.update(env, |s| s.etag = etag.clone());
-            return Err(refuse_size());
-        }
-    }
     // Refused or taken, this file need not be fetched again until it changes;
     // unless the failure was ours (disk full): then try it again next time.
-    follower.update(env, |s| s.etag = etag);
+    follower.update(env, |s| s.etag = fetched.etag.clone());
+    let Some(body) = fetched.body else {
+        return Err(PollError::Refused(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the envelope at {url} exceeds {limit} bytes"),
+        )));
+    };
     let taken = take(state, env, Bytes::from(body)).await;
     if let Err(e) = &taken
         && e.status.is_server_error()

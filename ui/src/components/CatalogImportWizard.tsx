@@ -1,13 +1,13 @@
 // Import a catalog: choose a file and format, map columns (generic CSV),
 // preview what would change (dry run), then import.
 import { useState } from "react";
-import { toErrorReport } from "../api";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import { columnsOf, FORMATS, mappingArg, mappingFromReport, missingRequired, PRODUCT_FIELDS, setMapping, type Mapping } from "../catalog/mapping";
 import { chooseCatalogFile } from "../dialogs";
 import type { CatalogFormat } from "../bindings/CatalogFormat";
 import type { CatalogImportReport } from "../bindings/CatalogImportReport";
 import { useImportCatalog } from "../queries";
+import { FilePicker, ImportDone, ImportFrame, PreviewButton } from "./ImportSteps";
 import { ProductTable } from "./ProductTable";
 
 type Step = { step: "choose" } | { step: "preview"; report: CatalogImportReport } | { step: "done"; report: CatalogImportReport };
@@ -44,41 +44,28 @@ export function CatalogImportWizard({ onClose }: { onClose: () => void }) {
     setError(null);
     imp.mutate({ path: path.trim(), format, mapping: mappingArg(format, mapping), dryRun: false }, { onSuccess: (report) => setState({ step: "done", report }), onError: setError });
   };
-  const browse = async () => {
-    try {
-      const p = await chooseCatalogFile();
-      if (p) {
-        setPath(p);
-        if (p.toLowerCase().endsWith(".xml")) setFormat("gmc_xml");
-        else if (p.toLowerCase().endsWith(".tsv") || p.toLowerCase().endsWith(".txt")) setFormat("gmc_tsv");
-        reset();
-      }
-    } catch (e) {
-      setError(toErrorReport(e));
-    }
+  const typedOrChosen = (p: string, chosen: boolean) => {
+    setPath(p);
+    if (chosen && p.toLowerCase().endsWith(".xml")) setFormat("gmc_xml");
+    else if (chosen && (p.toLowerCase().endsWith(".tsv") || p.toLowerCase().endsWith(".txt"))) setFormat("gmc_tsv");
+    reset();
   };
   const missing = format === "csv" && state.step === "preview" ? missingRequired(mapping) : [];
 
   return (
-    <section className="panel wizard" data-testid="catalog-import" aria-label="Import catalog">
-      <div className="panel-title">
-        <h2>Import catalog</h2>
-        <button type="button" className="btn-link" onClick={onClose} data-testid="catalog-import-close">
-          Close
-        </button>
-      </div>
-      <ol className="steps">
-        <li className={state.step === "choose" ? "current" : ""}>1. File and format</li>
-        {format === "csv" && <li className={state.step === "preview" ? "current" : ""}>2. Map columns</li>}
-        <li className={state.step === "preview" ? "current" : ""}>{format === "csv" ? "3" : "2"}. Check preview</li>
-        <li className={state.step === "done" ? "current" : ""}>{format === "csv" ? "4" : "3"}. Done</li>
-      </ol>
-      {error && (
-        <div className="banner banner-error import-error" role="alert" data-testid="catalog-import-error">
-          <strong>Import failed — nothing was imported.</strong>
-          <pre className="error-detail">{error.message}</pre>
-        </div>
-      )}
+    <ImportFrame
+      title="Import catalog"
+      testIdPrefix="catalog-import"
+      testId="catalog-import"
+      steps={[
+        { label: "1. File and format", current: state.step === "choose" },
+        ...(format === "csv" ? [{ label: "2. Map columns", current: state.step === "preview" }] : []),
+        { label: `${format === "csv" ? "3" : "2"}. Check preview`, current: state.step === "preview" },
+        { label: `${format === "csv" ? "4" : "3"}. Done`, current: state.step === "done" },
+      ]}
+      error={error}
+      onClose={onClose}
+    >
       {state.step !== "done" && (
         <form
           className="form-grid"
@@ -87,23 +74,16 @@ export function CatalogImportWizard({ onClose }: { onClose: () => void }) {
             preview();
           }}
         >
-          <label htmlFor="catalog-import-path">File</label>
-          <div className="row">
-            <input
-              id="catalog-import-path"
-              value={path}
-              onChange={(e) => {
-                setPath(e.target.value);
-                reset();
-              }}
-              placeholder="/path/to/products.csv"
-              spellCheck={false}
-              data-testid="catalog-import-path"
-            />
-            <button type="button" onClick={browse} data-testid="catalog-import-browse">
-              Browse…
-            </button>
-          </div>
+          <FilePicker
+            testIdPrefix="catalog-import"
+            label="File"
+            path={path}
+            placeholder="/path/to/products.csv"
+            browseLabel="Browse…"
+            choose={chooseCatalogFile}
+            onPath={typedOrChosen}
+            onError={setError}
+          />
           <label htmlFor="catalog-import-format">Format</label>
           <select
             id="catalog-import-format"
@@ -120,12 +100,12 @@ export function CatalogImportWizard({ onClose }: { onClose: () => void }) {
               </option>
             ))}
           </select>
-          <span />
-          <div>
-            <button type="submit" className={state.step === "choose" ? "btn-primary" : ""} disabled={!path.trim() || imp.isPending} data-testid="catalog-import-preview">
-              {imp.isPending && imp.variables?.dryRun ? "Reading…" : state.step === "preview" ? "Refresh preview" : "Preview"}
-            </button>
-          </div>
+          <PreviewButton
+            testId="catalog-import-preview"
+            previewing={state.step === "preview"}
+            reading={imp.isPending && !!imp.variables?.dryRun}
+            disabled={!path.trim() || imp.isPending}
+          />
         </form>
       )}
       {state.step === "preview" && format === "csv" && (
@@ -181,15 +161,10 @@ export function CatalogImportWizard({ onClose }: { onClose: () => void }) {
         </div>
       )}
       {state.step === "done" && (
-        <div className="banner banner-ok" data-testid="catalog-import-done">
+        <ImportDone testId="catalog-import-done" onClose={onClose}>
           Imported {state.report.rows} products from {state.report.file}: {state.report.created} new, {state.report.updated} updated. You can undo this from the header or History.
-          <div className="form-actions">
-            <button type="button" onClick={onClose}>
-              Close
-            </button>
-          </div>
-        </div>
+        </ImportDone>
       )}
-    </section>
+    </ImportFrame>
   );
 }

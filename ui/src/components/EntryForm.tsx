@@ -13,11 +13,11 @@ import { localTimeZone, useEscape } from "../hooks";
 import type { PlanData } from "../bindings/PlanData";
 import { contentForKind, formatWeight, placementKind, placementsForStage, KIND_LABELS } from "../plan/model";
 import { useDeleteEntry, useSaveEntry } from "../queries";
-import { ConfirmDialog } from "./ConfirmDialog";
+import { DeleteDialog } from "./DeleteDialog";
 import { cleanDoc, DocPane } from "./DocPane";
-import { ErrorBanner } from "./ErrorBanner";
 import { ItemHistory } from "./ItemHistory";
 import { SaveError } from "./SaveError";
+import { SideFormActions, SideFormTitle, useSavedDraft } from "./SideForm";
 
 export const GOALS: readonly Goal[] = ["conversion", "add_to_cart", "aov", "repeat_purchase", "click_through"];
 export const STATUSES: readonly EntryStatus[] = ["active", "draft", "paused"];
@@ -57,8 +57,6 @@ export function EntryForm({ data, entry, defaults, findings = [], onClose, onRel
   const [reviewBy, setReviewBy] = useState(e?.review_by ?? "");
   const [status, setStatus] = useState<EntryStatus>(e?.status ?? "active");
   const [doc, setDoc] = useState<Doc>(e?.doc ?? {});
-  const [revision, setRevision] = useState<number | null>(entry?.revision ?? null);
-  const [savedJson, setSavedJson] = useState<string | null>(() => (e ? JSON.stringify(buildEntry()) : null));
   const [confirm, setConfirm] = useState(false);
   const save = useSaveEntry();
   const del = useDeleteEntry();
@@ -72,7 +70,7 @@ export function EntryForm({ data, entry, defaults, findings = [], onClose, onRel
   const weightSum = variants.reduce((s, v) => s + (Number(v.weight) || 0), 0);
 
   const draft = buildEntry();
-  const dirty = savedJson === null || JSON.stringify(draft) !== savedJson;
+  const { revision, isNew, dirty, saved } = useSavedDraft(draft, entry);
   const blocker = !id.trim()
     ? "Give the entry an id."
     : !segment
@@ -111,30 +109,13 @@ export function EntryForm({ data, entry, defaults, findings = [], onClose, onRel
 
   const doSave = () => {
     if (blocker) return;
-    save.mutate(
-      { item: draft, expectedRevision: revision },
-      {
-        onSuccess: (r) => {
-          setRevision(r.revision);
-          setSavedJson(JSON.stringify(draft));
-        },
-      },
-    );
+    save.mutate({ item: draft, expectedRevision: revision }, { onSuccess: (r) => saved(r.revision) });
   };
-  const isNew = revision === null;
   const setVariant = (i: number, patch: Partial<VariantRow>) => setVariants(variants.map((v, j) => (j === i ? { ...v, ...patch } : v)));
 
   return (
     <section className="panel side-form" aria-label="Plan entry" data-testid="entry-form">
-      <div className="panel-title">
-        <h2>{isNew ? "New plan entry" : `Entry ${id}`}</h2>
-        <span className={"save-state small" + (dirty ? " warn" : " ok")} data-testid="entry-save-state">
-          {dirty ? (isNew ? "Not saved yet" : "Unsaved changes") : "Saved"}
-        </span>
-        <button type="button" className="btn-link" onClick={onClose} data-testid="entry-close" aria-label="Close">
-          Close
-        </button>
-      </div>
+      <SideFormTitle title={isNew ? "New plan entry" : `Entry ${id}`} dirty={dirty} isNew={isNew} testIdPrefix="entry" onClose={onClose} />
       <SaveError error={save.error} prefix="entry" what="entry" onReload={() => onReload(id.trim())} onDismiss={() => save.reset()} />
       {findings.map((f, i) => (
         <p key={i} className={"finding small " + f.severity} data-testid="entry-form-warning">
@@ -310,35 +291,31 @@ export function EntryForm({ data, entry, defaults, findings = [], onClose, onRel
       </div>
       <DocPane value={doc} onChange={setDoc} testIdPrefix="entry-doc" />
       {blocker && id.trim() && <p className="warn small" data-testid="entry-blocker">{blocker}</p>}
-      <div className="form-actions">
-        {!isNew && (
-          <button type="button" className="btn-danger-outline" onClick={() => setConfirm(true)} data-testid="entry-delete">
-            Delete
-          </button>
-        )}
-        <div className="spacer" />
+      <SideFormActions
+        testIdPrefix="entry"
+        isNew={isNew}
+        dirty={dirty}
+        saving={save.isPending}
+        blocker={blocker}
+        saveLabel="Save entry"
+        onDelete={() => setConfirm(true)}
+        onSave={doSave}
+      >
         <button type="button" onClick={onClose}>
           Close
         </button>
-        <button type="button" className="btn-primary" onClick={doSave} disabled={!!blocker || save.isPending || (!dirty && !isNew)} title={blocker ?? undefined} data-testid="entry-save">
-          {save.isPending ? "Saving…" : "Save entry"}
-        </button>
-      </div>
+      </SideFormActions>
       {!isNew && <ItemHistory kind="entry" itemKey={id.trim()} onReverted={() => onReload(id.trim())} />}
       {confirm && revision !== null && (
-        <ConfirmDialog
+        <DeleteDialog
           title={`Delete entry ${id}?`}
           message="Shoppers of this segment will get the next entry in rank order, or the placement's default. You can undo this."
           confirmLabel="Delete entry"
-          busy={del.isPending}
-          onCancel={() => {
-            setConfirm(false);
-            del.reset();
-          }}
-          onConfirm={() => del.mutate({ key: id.trim(), revision }, { onSuccess: onClose })}
-        >
-          <ErrorBanner error={del.error} />
-        </ConfirmDialog>
+          mutation={del}
+          variables={{ key: id.trim(), revision }}
+          onClose={() => setConfirm(false)}
+          onDeleted={onClose}
+        />
       )}
     </section>
   );

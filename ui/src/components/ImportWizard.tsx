@@ -1,9 +1,9 @@
 import { useState } from "react";
-import { toErrorReport } from "../api";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { ImportReport } from "../bindings/ImportReport";
 import { chooseShopperFile } from "../dialogs";
 import { useImportShoppers } from "../queries";
+import { FilePicker, ImportDone, ImportFrame, PreviewButton } from "./ImportSteps";
 import { ShopperTable } from "./ShopperTable";
 
 type Step = { step: "choose" } | { step: "preview"; report: ImportReport } | { step: "done"; report: ImportReport };
@@ -31,39 +31,19 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
       { onSuccess: (report) => setState({ step: "done", report }), onError: setError },
     );
   };
-  const browse = async () => {
-    try {
-      const p = await chooseShopperFile();
-      if (p) {
-        setPath(p);
-        setState({ step: "choose" });
-      }
-    } catch (e) {
-      setError(toErrorReport(e));
-    }
-  };
-
   return (
-    <section className="panel wizard" data-testid="import-wizard" aria-label="Import shoppers">
-      <div className="panel-title">
-        <h2>Import shoppers</h2>
-        <button type="button" className="btn-link" onClick={onClose} data-testid="import-close">
-          Close
-        </button>
-      </div>
-      <ol className="steps">
-        <li className={state.step === "choose" ? "current" : ""}>1. Choose file</li>
-        <li className={state.step === "preview" ? "current" : ""}>2. Check preview</li>
-        <li className={state.step === "done" ? "current" : ""}>3. Done</li>
-      </ol>
-
-      {error && (
-        <div className="banner banner-error import-error" role="alert" data-testid="import-error">
-          <strong>Import failed — nothing was imported.</strong>
-          <pre className="error-detail">{error.message}</pre>
-        </div>
-      )}
-
+    <ImportFrame
+      title="Import shoppers"
+      testIdPrefix="import"
+      testId="import-wizard"
+      steps={[
+        { label: "1. Choose file", current: state.step === "choose" },
+        { label: "2. Check preview", current: state.step === "preview" },
+        { label: "3. Done", current: state.step === "done" },
+      ]}
+      error={error}
+      onClose={onClose}
+    >
       {state.step !== "done" && (
         <form
           className="form-grid"
@@ -72,23 +52,19 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
             preview();
           }}
         >
-          <label htmlFor="import-path">File (CSV or JSON Lines)</label>
-          <div className="row">
-            <input
-              id="import-path"
-              value={path}
-              onChange={(e) => {
-                setPath(e.target.value);
-                setState({ step: "choose" });
-              }}
-              placeholder="/path/to/shoppers.csv"
-              data-testid="import-path"
-              spellCheck={false}
-            />
-            <button type="button" onClick={browse} data-testid="import-browse">
-              Choose file…
-            </button>
-          </div>
+          <FilePicker
+            testIdPrefix="import"
+            label="File (CSV or JSON Lines)"
+            path={path}
+            placeholder="/path/to/shoppers.csv"
+            browseLabel="Choose file…"
+            choose={chooseShopperFile}
+            onPath={(p) => {
+              setPath(p);
+              setState({ step: "choose" });
+            }}
+            onError={setError}
+          />
           <label htmlFor="import-id-column">Shopper id column</label>
           {state.step === "preview" ? (
             <select
@@ -117,12 +93,12 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
               spellCheck={false}
             />
           )}
-          <span />
-          <div>
-            <button type="submit" className={state.step === "choose" ? "btn-primary" : ""} disabled={!path.trim() || imp.isPending} data-testid="import-preview">
-              {imp.isPending && imp.variables?.dryRun ? "Reading…" : state.step === "preview" ? "Refresh preview" : "Preview"}
-            </button>
-          </div>
+          <PreviewButton
+            testId="import-preview"
+            previewing={state.step === "preview"}
+            reading={imp.isPending && !!imp.variables?.dryRun}
+            disabled={!path.trim() || imp.isPending}
+          />
         </form>
       )}
 
@@ -137,18 +113,13 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
       )}
 
       {state.step === "done" && (
-        <div className="banner banner-ok" data-testid="import-done">
+        <ImportDone testId="import-done" onClose={onClose}>
           Imported {state.report.rows} shoppers from {state.report.file}.{" "}
           {newColumns(state.report) > 0 && `${newColumns(state.report)} new attributes were created. `}
           You can undo this from the header or History.
-          <div className="form-actions">
-            <button type="button" onClick={onClose}>
-              Close
-            </button>
-          </div>
-        </div>
+        </ImportDone>
       )}
-    </section>
+    </ImportFrame>
   );
 }
 

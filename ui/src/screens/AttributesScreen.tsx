@@ -1,8 +1,9 @@
 import { useState } from "react";
 import type { AttributeRow } from "../bindings/AttributeRow";
 import { AttributeForm } from "../components/AttributeForm";
-import { ConfirmDialog } from "../components/ConfirmDialog";
+import { DeleteDialog } from "../components/DeleteDialog";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { ListTable } from "../components/ListTable";
 import { EmptyState, Loading } from "../components/StatusViews";
 import { useAttributes, useDeleteAttribute } from "../queries";
 
@@ -44,69 +45,40 @@ export function AttributesScreen() {
         </EmptyState>
       )}
       {attrs.data && attrs.data.length > 0 && (
-        <table className="table" data-testid="attr-table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Type</th>
-              <th>Enum values</th>
-              <th>Sensitive</th>
-              <th>Requires consent</th>
-              <th>Source</th>
-              <th aria-label="Actions" />
-            </tr>
-          </thead>
-          <tbody>
-            {attrs.data.map((row) => {
-              const a = row.attribute;
-              return (
-                <tr key={a.name} data-testid={`attr-row-${a.name}`}>
-                  <td className="mono">{a.name}</td>
-                  <td>
-                    <span className="badge">{a.type}</span>
-                  </td>
-                  <td>{a.type === "enum" ? (a.values ?? []).join(", ") : ""}</td>
-                  <td>{a.sensitive ? <span className="badge badge-warn">sensitive</span> : "—"}</td>
-                  <td>{a.requires_consent ? <span className="badge badge-warn">consent</span> : "—"}</td>
-                  <td className="muted">{a.source ?? ""}</td>
-                  <td className="actions">
-                    <button type="button" className="btn-small" onClick={() => setEditing({ mode: "edit", name: a.name })} data-testid={`attr-edit-${a.name}`}>
-                      Edit
-                    </button>
-                    <button type="button" className="btn-small btn-danger-outline" onClick={() => setDeleting(row)} data-testid={`attr-delete-${a.name}`}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <ListTable
+          rows={attrs.data}
+          testId="attr-table"
+          rowKey={(row) => row.attribute.name}
+          rowTestId={(row) => `attr-row-${row.attribute.name}`}
+          columns={[
+            { header: "Name", cell: (row) => row.attribute.name, className: "mono" },
+            { header: "Type", cell: (row) => <span className="badge">{row.attribute.type}</span> },
+            { header: "Enum values", cell: (row) => (row.attribute.type === "enum" ? (row.attribute.values ?? []).join(", ") : "") },
+            { header: "Sensitive", cell: (row) => (row.attribute.sensitive ? <span className="badge badge-warn">sensitive</span> : "—") },
+            { header: "Requires consent", cell: (row) => (row.attribute.requires_consent ? <span className="badge badge-warn">consent</span> : "—") },
+            { header: "Source", cell: (row) => row.attribute.source ?? "", className: "muted" },
+          ]}
+          actions={{
+            testIdPrefix: "attr",
+            id: (row) => row.attribute.name,
+            onEdit: (row) => setEditing({ mode: "edit", name: row.attribute.name }),
+            onDelete: setDeleting,
+          }}
+        />
       )}
       {deleting && (
-        <ConfirmDialog
+        <DeleteDialog
           title={`Delete attribute ${deleting.attribute.name}?`}
           message="Shoppers keep their data, but segments that use this attribute will no longer type-check. You can undo this."
           confirmLabel="Delete attribute"
-          busy={del.isPending}
-          onCancel={() => {
+          mutation={del}
+          variables={{ name: deleting.attribute.name, revision: deleting.revision }}
+          onClose={() => setDeleting(null)}
+          onDeleted={() => {
             setDeleting(null);
-            del.reset();
+            if (editing?.mode === "edit" && editing.name === deleting.attribute.name) setEditing(null);
           }}
-          onConfirm={() =>
-            del.mutate(
-              { name: deleting.attribute.name, revision: deleting.revision },
-              {
-                onSuccess: () => {
-                  setDeleting(null);
-                  if (editing?.mode === "edit" && editing.name === deleting.attribute.name) setEditing(null);
-                },
-              },
-            )
-          }
-        >
-          <ErrorBanner error={del.error} />
-        </ConfirmDialog>
+        />
       )}
     </div>
   );

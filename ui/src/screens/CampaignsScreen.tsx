@@ -2,10 +2,12 @@
 import { useState } from "react";
 import type { Campaign } from "../bindings/Campaign";
 import type { Versioned } from "../bindings/Versioned";
-import { ConfirmDialog } from "../components/ConfirmDialog";
+import { DeleteDialog } from "../components/DeleteDialog";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ItemHistory } from "../components/ItemHistory";
+import { ListTable } from "../components/ListTable";
 import { SaveError } from "../components/SaveError";
+import { SideFormActions, SideFormTitle, useSavedDraft } from "../components/SideForm";
 import { EmptyState, Loading } from "../components/StatusViews";
 import { localTimeZone, useEscape, useItemEditor } from "../hooks";
 import { useDeleteCampaign, usePlanData, useSaveCampaign } from "../queries";
@@ -42,30 +44,28 @@ export function CampaignsScreen({ target }: { target?: OpenTarget }) {
               <p>Campaigns group entries (a holiday push, a launch) and rank them above everyday entries.</p>
             </EmptyState>
           ) : (
-            <table className="table table-clickable" data-testid="campaign-table">
-              <thead>
-                <tr>
-                  <th>Rank</th>
-                  <th>Name</th>
-                  <th>Window</th>
-                  <th>Owner</th>
-                  <th>Entries</th>
-                </tr>
-              </thead>
-              <tbody>
-                {sorted.map((c) => (
-                  <tr key={c.item.name} tabIndex={0} onClick={() => open(c)} onKeyDown={(e) => e.key === "Enter" && open(c)} data-testid={`campaign-row-${c.item.name}`}>
-                    <td>#{c.item.rank}</td>
-                    <td className="mono">{c.item.name}</td>
-                    <td className="small">
+            <ListTable
+              rows={sorted}
+              testId="campaign-table"
+              rowKey={(c) => c.item.name}
+              rowTestId={(c) => `campaign-row-${c.item.name}`}
+              onOpen={open}
+              columns={[
+                { header: "Rank", cell: (c) => `#${c.item.rank}` },
+                { header: "Name", cell: (c) => c.item.name, className: "mono" },
+                {
+                  header: "Window",
+                  className: "small",
+                  cell: (c) => (
+                    <>
                       {c.item.start ?? "…"} → {c.item.end ?? "…"} <span className="muted">({c.item.tz})</span>
-                    </td>
-                    <td>{c.item.owner ?? <span className="muted">—</span>}</td>
-                    <td>{data.entries.filter((e) => e.item.campaign === c.item.name).length}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                { header: "Owner", cell: (c) => c.item.owner ?? <span className="muted">—</span> },
+                { header: "Entries", cell: (c) => data.entries.filter((e) => e.item.campaign === c.item.name).length },
+              ]}
+            />
           )}
         </div>
         {editing && (
@@ -93,7 +93,6 @@ function CampaignForm({ item, usedBy, onClose, onReload }: { item: Versioned<Cam
   const [end, setEnd] = useState(c?.end ?? "");
   const [tz, setTz] = useState(c?.tz ?? localTimeZone());
   const [owner, setOwner] = useState(c?.owner ?? "");
-  const [revision, setRevision] = useState<number | null>(item?.revision ?? null);
   const [confirm, setConfirm] = useState(false);
   const save = useSaveCampaign();
   const del = useDeleteCampaign();
@@ -106,21 +105,11 @@ function CampaignForm({ item, usedBy, onClose, onReload }: { item: Versioned<Cam
     tz: tz.trim() || "UTC",
     ...(owner.trim() ? { owner: owner.trim() } : {}),
   };
-  const [savedJson, setSavedJson] = useState<string | null>(() => (c ? JSON.stringify(draft) : null));
-  const dirty = savedJson !== JSON.stringify(draft);
-  const isNew = revision === null;
+  const { revision, isNew, dirty, saved } = useSavedDraft(draft, item);
   const blocker = !draft.name ? "Give the campaign a name." : start && end && end < start ? "The window ends before it starts." : null;
   return (
     <section className="panel side-form" aria-label="Campaign" data-testid="campaign-form">
-      <div className="panel-title">
-        <h2>{isNew ? "New campaign" : `Campaign ${c?.name}`}</h2>
-        <span className={"save-state small" + (dirty ? " warn" : " ok")} data-testid="campaign-save-state">
-          {dirty ? (isNew ? "Not saved yet" : "Unsaved changes") : "Saved"}
-        </span>
-        <button type="button" className="btn-link" onClick={onClose} data-testid="campaign-close">
-          Close
-        </button>
-      </div>
+      <SideFormTitle title={isNew ? "New campaign" : `Campaign ${c?.name}`} dirty={dirty} isNew={isNew} testIdPrefix="campaign" onClose={onClose} />
       <SaveError error={save.error} prefix="campaign" what="campaign" onReload={() => onReload(draft.name)} onDismiss={() => save.reset()} />
       <div className="form-grid">
         <label htmlFor="campaign-name">Name</label>
@@ -140,48 +129,27 @@ function CampaignForm({ item, usedBy, onClose, onReload }: { item: Versioned<Cam
         <input id="campaign-owner" value={owner} onChange={(e) => setOwner(e.target.value)} data-testid="campaign-owner" />
       </div>
       {blocker && name.trim() && <p className="warn small">{blocker}</p>}
-      <div className="form-actions">
-        {!isNew && (
-          <button type="button" className="btn-danger-outline" onClick={() => setConfirm(true)} data-testid="campaign-delete">
-            Delete
-          </button>
-        )}
-        <div className="spacer" />
-        <button
-          type="button"
-          className="btn-primary"
-          disabled={!!blocker || save.isPending || (!dirty && !isNew)}
-          onClick={() =>
-            save.mutate(
-              { item: draft, expectedRevision: revision },
-              {
-                onSuccess: (r) => {
-                  setRevision(r.revision);
-                  setSavedJson(JSON.stringify(draft));
-                },
-              },
-            )
-          }
-          data-testid="campaign-save"
-        >
-          {save.isPending ? "Saving…" : "Save campaign"}
-        </button>
-      </div>
+      <SideFormActions
+        testIdPrefix="campaign"
+        isNew={isNew}
+        dirty={dirty}
+        saving={save.isPending}
+        blocker={blocker}
+        saveLabel="Save campaign"
+        onDelete={() => setConfirm(true)}
+        onSave={() => save.mutate({ item: draft, expectedRevision: revision }, { onSuccess: (r) => saved(r.revision) })}
+      />
       {!isNew && <ItemHistory kind="campaign" itemKey={draft.name} onReverted={() => onReload(draft.name)} />}
       {confirm && revision !== null && (
-        <ConfirmDialog
+        <DeleteDialog
           title={`Delete campaign ${draft.name}?`}
           message={usedBy.length ? `Entries ${usedBy.join(", ")} belong to it; the workspace will refuse until they leave the campaign.` : "No entry belongs to it. You can undo this."}
           confirmLabel="Delete campaign"
-          busy={del.isPending}
-          onCancel={() => {
-            setConfirm(false);
-            del.reset();
-          }}
-          onConfirm={() => del.mutate({ key: draft.name, revision }, { onSuccess: onClose })}
-        >
-          <ErrorBanner error={del.error} />
-        </ConfirmDialog>
+          mutation={del}
+          variables={{ key: draft.name, revision }}
+          onClose={() => setConfirm(false)}
+          onDeleted={onClose}
+        />
       )}
     </section>
   );

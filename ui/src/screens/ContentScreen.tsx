@@ -5,10 +5,13 @@ import type { PlacementKind } from "../bindings/PlacementKind";
 import type { Versioned } from "../bindings/Versioned";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ContentPreview } from "../components/ContentPreview";
+import { DeleteDialog } from "../components/DeleteDialog";
 import { DocPane } from "../components/DocPane";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ItemHistory } from "../components/ItemHistory";
+import { ListTable } from "../components/ListTable";
 import { SaveError } from "../components/SaveError";
+import { SideFormActions, SideFormTitle, useSavedDraft } from "../components/SideForm";
 import { EmptyState, Loading } from "../components/StatusViews";
 import { isPastDate } from "../format";
 import { useEscape, useItemEditor } from "../hooks";
@@ -118,39 +121,38 @@ export function ContentScreen({ target, onOpen }: { target?: OpenTarget; onOpen?
               <p>No content matches the search and filters.</p>
             </EmptyState>
           ) : (
-            <table className="table table-clickable" data-testid="content-table">
-              <thead>
-                <tr>
-                  <th>Id</th>
-                  <th>Kind</th>
-                  <th>Owner</th>
-                  <th>Review by</th>
-                  <th>Tags</th>
-                  <th>Used by</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((c) => {
-                  const u = contentUsage(data, c.item.id);
-                  const overdue = isPastDate(c.item.review_by);
-                  return (
-                    <tr key={c.item.id} tabIndex={0} onClick={() => open(c)} onKeyDown={(e) => e.key === "Enter" && open(c)} data-testid={`content-row-${c.item.id}`} className={editing?.item?.item.id === c.item.id ? "selected" : ""}>
-                      <td className="mono">{c.item.id}</td>
-                      <td>
-                        <span className="badge">{KIND_LABELS[c.item.kind]}</span>
-                      </td>
-                      <td>{c.item.owner ?? <span className="muted">—</span>}</td>
-                      <td className={overdue ? "overdue" : ""}>
-                        {c.item.review_by ?? <span className="muted">—</span>}
-                        {overdue && <span className="badge badge-warn">overdue</span>}
-                      </td>
-                      <td className="small">{(c.item.tags ?? []).join(", ")}</td>
-                      <td className="small">{u.entries.length + u.defaults.length || <span className="muted">unused</span>}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <ListTable
+              rows={rows}
+              testId="content-table"
+              rowKey={(c) => c.item.id}
+              rowTestId={(c) => `content-row-${c.item.id}`}
+              onOpen={open}
+              isSelected={(c) => editing?.item?.item.id === c.item.id}
+              columns={[
+                { header: "Id", cell: (c) => c.item.id, className: "mono" },
+                { header: "Kind", cell: (c) => <span className="badge">{KIND_LABELS[c.item.kind]}</span> },
+                { header: "Owner", cell: (c) => c.item.owner ?? <span className="muted">—</span> },
+                {
+                  header: "Review by",
+                  className: (c) => (isPastDate(c.item.review_by) ? "overdue" : ""),
+                  cell: (c) => (
+                    <>
+                      {c.item.review_by ?? <span className="muted">—</span>}
+                      {isPastDate(c.item.review_by) && <span className="badge badge-warn">overdue</span>}
+                    </>
+                  ),
+                },
+                { header: "Tags", cell: (c) => (c.item.tags ?? []).join(", "), className: "small" },
+                {
+                  header: "Used by",
+                  className: "small",
+                  cell: (c) => {
+                    const u = contentUsage(data, c.item.id);
+                    return u.entries.length + u.defaults.length || <span className="muted">unused</span>;
+                  },
+                },
+              ]}
+            />
           )}
         </div>
         {editing && (
@@ -182,17 +184,14 @@ function Field({ label, testId, value, onChange, placeholder, type = "text" }: {
 
 export function ContentForm({ data, item, onClose, onReload, onOpen }: { data: PlanData; item: Versioned<Content> | null; onClose: () => void; onReload: (id: string) => void; onOpen?: OpenFn }) {
   const [d, setD] = useState<ContentDraft>(() => (item ? draftFromContent(item.item) : emptyDraft()));
-  const [revision, setRevision] = useState<number | null>(item?.revision ?? null);
   const built = buildContent(d);
-  const [savedJson, setSavedJson] = useState<string | null>(() => (item ? JSON.stringify(built.content) : null));
+  const { revision, isNew, dirty, saved } = useSavedDraft(built.content, item);
   const [confirm, setConfirm] = useState(false);
   const save = useSaveContent();
   const del = useDeleteContent();
   const lint = useLint();
   useEscape(onClose, !confirm);
-  const isNew = revision === null;
   const findings = isNew ? [] : (lint.data ?? []).filter((x) => x.item === `content:${d.id.trim()}`);
-  const dirty = savedJson !== JSON.stringify(built.content);
   const f = (k: string) => d.f[k] ?? "";
   const setF = (k: string) => (v: string) => setD({ ...d, f: { ...d.f, [k]: v } });
   const usage = isNew ? { entries: [], defaults: [] } : contentUsage(data, d.id.trim());
@@ -200,29 +199,12 @@ export function ContentForm({ data, item, onClose, onReload, onOpen }: { data: P
 
   const doSave = () => {
     if (built.missing) return;
-    const toSave = built.content;
-    save.mutate(
-      { item: toSave, expectedRevision: revision },
-      {
-        onSuccess: (r) => {
-          setRevision(r.revision);
-          setSavedJson(JSON.stringify(toSave));
-        },
-      },
-    );
+    save.mutate({ item: built.content, expectedRevision: revision }, { onSuccess: (r) => saved(r.revision) });
   };
 
   return (
     <section className="panel side-form" aria-label="Content item" data-testid="content-form">
-      <div className="panel-title">
-        <h2>{isNew ? "New content" : `Content ${d.id}`}</h2>
-        <span className={"save-state small" + (dirty ? " warn" : " ok")} data-testid="content-save-state">
-          {dirty ? (isNew ? "Not saved yet" : "Unsaved changes") : "Saved"}
-        </span>
-        <button type="button" className="btn-link" onClick={onClose} data-testid="content-close">
-          Close
-        </button>
-      </div>
+      <SideFormTitle title={isNew ? "New content" : `Content ${d.id}`} dirty={dirty} isNew={isNew} testIdPrefix="content" onClose={onClose} />
       <SaveError error={save.error} prefix="content" what="content item" onReload={() => onReload(d.id.trim())} onDismiss={() => save.reset()} />
       {findings.map((x, i) => (
         <p key={i} className={"finding small " + x.severity} data-testid="content-warning">
@@ -352,17 +334,16 @@ export function ContentForm({ data, item, onClose, onReload, onOpen }: { data: P
           {built.missing}
         </p>
       )}
-      <div className="form-actions">
-        {!isNew && (
-          <button type="button" className="btn-danger-outline" onClick={() => setConfirm(true)} data-testid="content-delete">
-            Delete
-          </button>
-        )}
-        <div className="spacer" />
-        <button type="button" className="btn-primary" onClick={doSave} disabled={!!built.missing || save.isPending || (!dirty && !isNew)} title={built.missing ?? undefined} data-testid="content-save">
-          {save.isPending ? "Saving…" : "Save content"}
-        </button>
-      </div>
+      <SideFormActions
+        testIdPrefix="content"
+        isNew={isNew}
+        dirty={dirty}
+        saving={save.isPending}
+        blocker={built.missing ?? null}
+        saveLabel="Save content"
+        onDelete={() => setConfirm(true)}
+        onSave={doSave}
+      />
       {!isNew && <ItemHistory kind="content" itemKey={d.id.trim()} onReverted={() => onReload(d.id.trim())} />}
       {confirm &&
         revision !== null &&
@@ -380,19 +361,15 @@ export function ContentForm({ data, item, onClose, onReload, onOpen }: { data: P
             onConfirm={() => setConfirm(false)}
           />
         ) : (
-          <ConfirmDialog
+          <DeleteDialog
             title={`Delete ${d.id}?`}
             message="Nothing uses it. You can undo this."
             confirmLabel="Delete content"
-            busy={del.isPending}
-            onCancel={() => {
-              setConfirm(false);
-              del.reset();
-            }}
-            onConfirm={() => del.mutate({ key: d.id.trim(), revision }, { onSuccess: onClose })}
-          >
-            <ErrorBanner error={del.error} />
-          </ConfirmDialog>
+            mutation={del}
+            variables={{ key: d.id.trim(), revision }}
+            onClose={() => setConfirm(false)}
+            onDeleted={onClose}
+          />
         ))}
     </section>
   );

@@ -5,11 +5,13 @@ import type { Placement } from "../bindings/Placement";
 import type { PlacementKind } from "../bindings/PlacementKind";
 import type { Stage } from "../bindings/Stage";
 import type { Versioned } from "../bindings/Versioned";
-import { ConfirmDialog } from "../components/ConfirmDialog";
+import { DeleteDialog } from "../components/DeleteDialog";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ItemHistory } from "../components/ItemHistory";
+import { ListTable } from "../components/ListTable";
 import { PageWireframe } from "../components/PageWireframe";
 import { SaveError } from "../components/SaveError";
+import { SideFormActions, SideFormTitle, useSavedDraft } from "../components/SideForm";
 import { EmptyState, Loading } from "../components/StatusViews";
 import { useEscape, useItemEditor } from "../hooks";
 import type { PlanData } from "../bindings/PlanData";
@@ -51,26 +53,24 @@ export function JourneyScreen({ target }: { target?: OpenTarget }) {
                 <p>Add a page type (home, category, product, cart…) and its placements.</p>
               </EmptyState>
             ) : (
-              <table className="table table-clickable" data-testid="page-type-table">
-                <thead>
-                  <tr>
-                    <th>Page type</th>
-                    <th>Stage</th>
-                    <th>Cap</th>
-                    <th>Placements</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.page_types.map((p) => (
-                    <tr key={p.item.name} tabIndex={0} onClick={() => open(p)} onKeyDown={(e) => e.key === "Enter" && open(p)} data-testid={`page-type-row-${p.item.name}`} className={editing?.item?.item.name === p.item.name ? "selected" : ""}>
-                      <td className="mono">{p.item.name}</td>
-                      <td>{p.item.stage}</td>
-                      <td>{p.item.max_blocks}</td>
-                      <td className="small">{p.item.placements.map((pl) => `${pl.name} (${KIND_LABELS[pl.kind].toLowerCase()})`).join(", ") || <span className="muted">none</span>}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <ListTable
+                rows={data.page_types}
+                testId="page-type-table"
+                rowKey={(p) => p.item.name}
+                rowTestId={(p) => `page-type-row-${p.item.name}`}
+                onOpen={open}
+                isSelected={(p) => editing?.item?.item.name === p.item.name}
+                columns={[
+                  { header: "Page type", cell: (p) => p.item.name, className: "mono" },
+                  { header: "Stage", cell: (p) => p.item.stage },
+                  { header: "Cap", cell: (p) => p.item.max_blocks },
+                  {
+                    header: "Placements",
+                    className: "small",
+                    cell: (p) => p.item.placements.map((pl) => `${pl.name} (${KIND_LABELS[pl.kind].toLowerCase()})`).join(", ") || <span className="muted">none</span>,
+                  },
+                ]}
+              />
             )}
           </section>
         </div>
@@ -195,7 +195,7 @@ function StagesPanel({ data }: { data: PlanData }) {
         </button>
       </form>
       {confirm && (
-        <ConfirmDialog
+        <DeleteDialog
           title={`Delete stage ${confirm.item.name}?`}
           message={(() => {
             const u = usage(confirm.item.name);
@@ -204,15 +204,10 @@ function StagesPanel({ data }: { data: PlanData }) {
               : "You can undo this.";
           })()}
           confirmLabel="Delete stage"
-          busy={del.isPending}
-          onCancel={() => {
-            setConfirm(null);
-            del.reset();
-          }}
-          onConfirm={() => del.mutate({ key: confirm.item.name, revision: confirm.revision }, { onSuccess: () => setConfirm(null) })}
-        >
-          <ErrorBanner error={del.error} />
-        </ConfirmDialog>
+          mutation={del}
+          variables={{ key: confirm.item.name, revision: confirm.revision }}
+          onClose={() => setConfirm(null)}
+        />
       )}
     </section>
   );
@@ -228,7 +223,6 @@ function PageTypeForm({ data, page, onClose, onReload }: { data: PlanData; page:
   const [stage, setStage] = useState(p?.stage ?? data.stages[0]?.item.name ?? "");
   const [maxBlocks, setMaxBlocks] = useState(String(p?.max_blocks ?? 2));
   const [rows, setRows] = useState<PlacementRow[]>(() => (p?.placements ?? []).map((pl) => ({ name: pl.name, kind: pl.kind, default: pl.default ?? "", key: nextKey() })));
-  const [revision, setRevision] = useState<number | null>(page?.revision ?? null);
   const [confirm, setConfirm] = useState(false);
   const save = useSavePageType();
   const del = useDeletePageType();
@@ -240,8 +234,7 @@ function PageTypeForm({ data, page, onClose, onReload }: { data: PlanData; page:
     max_blocks: Math.max(0, Math.floor(Number(maxBlocks) || 0)),
     placements: rows.map<Placement>((r) => ({ name: r.name.trim(), kind: r.kind, ...(r.default ? { default: r.default } : {}) })),
   };
-  const [savedJson, setSavedJson] = useState<string | null>(() => (p ? JSON.stringify(draft) : null));
-  const dirty = savedJson !== JSON.stringify(draft);
+  const { revision, isNew, dirty, saved } = useSavedDraft(draft, page);
   const names = rows.map((r) => r.name.trim());
   const blocker = !draft.name
     ? "Give the page type a name."
@@ -252,7 +245,6 @@ function PageTypeForm({ data, page, onClose, onReload }: { data: PlanData; page:
         : new Set(names).size !== names.length
           ? "Placement names must be unique on a page."
           : null;
-  const isNew = revision === null;
   const personalized = new Set(data.entries.filter((e) => e.item.placement.startsWith(`${draft.name}.`)).map((e) => e.item.placement.slice(draft.name.length + 1)));
   const setRow = (key: number, patch: Partial<PlacementRow>) => setRows(rows.map((r) => (r.key === key ? { ...r, ...patch } : r)));
   const moveRow = (key: number, delta: number) => {
@@ -261,28 +253,12 @@ function PageTypeForm({ data, page, onClose, onReload }: { data: PlanData; page:
   };
   const doSave = () => {
     if (blocker) return;
-    save.mutate(
-      { item: draft, expectedRevision: revision },
-      {
-        onSuccess: (r) => {
-          setRevision(r.revision);
-          setSavedJson(JSON.stringify(draft));
-        },
-      },
-    );
+    save.mutate({ item: draft, expectedRevision: revision }, { onSuccess: (r) => saved(r.revision) });
   };
 
   return (
     <section className="panel side-form" aria-label="Page type" data-testid="page-type-form">
-      <div className="panel-title">
-        <h2>{isNew ? "New page type" : `Page type ${p?.name}`}</h2>
-        <span className={"save-state small" + (dirty ? " warn" : " ok")} data-testid="page-type-save-state">
-          {dirty ? (isNew ? "Not saved yet" : "Unsaved changes") : "Saved"}
-        </span>
-        <button type="button" className="btn-link" onClick={onClose} data-testid="page-type-close">
-          Close
-        </button>
-      </div>
+      <SideFormTitle title={isNew ? "New page type" : `Page type ${p?.name}`} dirty={dirty} isNew={isNew} testIdPrefix="page-type" onClose={onClose} />
       <SaveError error={save.error} prefix="page-type" what="page type" onReload={() => onReload(draft.name)} onDismiss={() => save.reset()} />
       <div className="form-grid">
         <label htmlFor="page-type-name">Name</label>
@@ -366,32 +342,27 @@ function PageTypeForm({ data, page, onClose, onReload }: { data: PlanData; page:
           {blocker}
         </p>
       )}
-      <div className="form-actions">
-        {!isNew && (
-          <button type="button" className="btn-danger-outline" onClick={() => setConfirm(true)} data-testid="page-type-delete">
-            Delete
-          </button>
-        )}
-        <div className="spacer" />
-        <button type="button" className="btn-primary" onClick={doSave} disabled={!!blocker || save.isPending || (!dirty && !isNew)} title={blocker ?? undefined} data-testid="page-type-save">
-          {save.isPending ? "Saving…" : "Save page type"}
-        </button>
-      </div>
+      <SideFormActions
+        testIdPrefix="page-type"
+        isNew={isNew}
+        dirty={dirty}
+        saving={save.isPending}
+        blocker={blocker}
+        saveLabel="Save page type"
+        onDelete={() => setConfirm(true)}
+        onSave={doSave}
+      />
       {!isNew && <ItemHistory kind="page_type" itemKey={draft.name} onReverted={() => onReload(draft.name)} />}
       {confirm && revision !== null && (
-        <ConfirmDialog
+        <DeleteDialog
           title={`Delete page type ${draft.name}?`}
           message={personalized.size > 0 ? `Plan entries target its placements (${[...personalized].join(", ")}); the workspace will refuse until they are moved or deleted.` : "You can undo this."}
           confirmLabel="Delete page type"
-          busy={del.isPending}
-          onCancel={() => {
-            setConfirm(false);
-            del.reset();
-          }}
-          onConfirm={() => del.mutate({ key: draft.name, revision }, { onSuccess: onClose })}
-        >
-          <ErrorBanner error={del.error} />
-        </ConfirmDialog>
+          mutation={del}
+          variables={{ key: draft.name, revision }}
+          onClose={() => setConfirm(false)}
+          onDeleted={onClose}
+        />
       )}
     </section>
   );

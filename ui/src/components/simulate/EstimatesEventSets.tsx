@@ -5,8 +5,9 @@ import { useState } from "react";
 import { useDeleteEventSet, useImportEvents, type EventSet } from "../../api/estimate";
 import type { ErrorReport } from "../../bindings/ErrorReport";
 import { formatTime } from "../../format";
-import { ConfirmDialog } from "../ConfirmDialog";
+import { DeleteDialog } from "../DeleteDialog";
 import { ErrorBanner } from "../ErrorBanner";
+import { ListTable } from "../ListTable";
 import { EmptyState, Loading } from "../StatusViews";
 
 interface Props {
@@ -111,60 +112,48 @@ export function EstimatesEventSets({ sets, loading, error, onRetry, onDeleted }:
         </EmptyState>
       )}
       {sets && sets.length > 0 && (
-        <table className="table table-compact" data-testid="event-set-list">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th className="num">Events</th>
-              <th>Outcomes</th>
-              <th>Imported</th>
-              <th>Source</th>
-              <th aria-label="Actions" />
-            </tr>
-          </thead>
-          <tbody>
-            {sets.map((s) => (
-              <tr key={s.id} data-testid={`event-set-${s.id}`} data-name={s.name}>
-                <td>
+        <ListTable
+          rows={sets}
+          compact
+          testId="event-set-list"
+          rowKey={(s) => String(s.id)}
+          rowTestId={(s) => `event-set-${s.id}`}
+          rowData={(s) => ({ "data-name": s.name })}
+          columns={[
+            {
+              header: "Name",
+              cell: (s) => (
+                <>
                   <strong>{s.name}</strong> <span className="muted small">#{s.id}</span>
-                </td>
-                <td className="num" data-testid="event-set-count">
-                  {s.count}
-                </td>
-                <td>
-                  {s.rewards.map((r) => (
-                    <span key={r} className="badge mono">
-                      {r}
-                    </span>
-                  ))}
-                </td>
-                <td className="nowrap small" title={s.imported_at}>
-                  {formatTime(s.imported_at)}
-                </td>
-                <td className="mono small est-source" title={s.source}>
-                  {s.source}
-                </td>
-                <td className="actions">
-                  <button
-                    type="button"
-                    className="btn-small btn-danger-outline"
-                    onClick={() => {
-                      imp.reset();
-                      setDeleting(s);
-                    }}
-                    data-testid={`event-set-delete-${s.id}`}
-                  >
-                    Delete
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { header: "Events", headerClassName: "num", className: "num", testId: "event-set-count", cell: (s) => s.count },
+            {
+              header: "Outcomes",
+              cell: (s) =>
+                s.rewards.map((r) => (
+                  <span key={r} className="badge mono">
+                    {r}
+                  </span>
+                )),
+            },
+            { header: "Imported", className: "nowrap small", title: (s) => s.imported_at, cell: (s) => formatTime(s.imported_at) },
+            { header: "Source", className: "mono small est-source", title: (s) => s.source, cell: (s) => s.source },
+          ]}
+          actions={{
+            testIdPrefix: "event-set",
+            id: (s) => String(s.id),
+            onDelete: (s) => {
+              imp.reset();
+              setDeleting(s);
+            },
+          }}
+        />
       )}
       {(sets || error) && importControls}
       {deleting && (
-        <ConfirmDialog
+        <DeleteDialog
           title={`Delete event set “${deleting.name}”?`}
           message={
             <p>
@@ -173,22 +162,16 @@ export function EstimatesEventSets({ sets, loading, error, onRetry, onDeleted }:
             </p>
           }
           confirmLabel="Delete event set"
-          busy={del.isPending}
-          onCancel={() => {
-            del.reset();
+          mutation={del}
+          variables={deleting.id}
+          onClose={() => setDeleting(null)}
+          onDeleted={() => {
+            onDeleted(deleting.id);
             setDeleting(null);
           }}
-          onConfirm={() =>
-            del.mutate(deleting.id, {
-              onSuccess: () => {
-                onDeleted(deleting.id);
-                setDeleting(null);
-              },
-            })
-          }
-        >
-          <ErrorBanner error={del.error} title="Could not delete the event set." testId="event-set-delete-error" />
-        </ConfirmDialog>
+          errorTitle="Could not delete the event set."
+          errorTestId="event-set-delete-error"
+        />
       )}
     </section>
   );

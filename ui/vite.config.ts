@@ -16,6 +16,15 @@ export default defineConfig({
     outDir: "dist",
     target: "es2021",
     sourcemap: false,
+    rollupOptions: {
+      output: {
+        // React itself in a chunk of its own (it changes least); screens
+        // other than Segments are split by React.lazy in Shell.tsx.
+        manualChunks(id) {
+          if (/node_modules\/(react|react-dom|scheduler)\//.test(id)) return "react";
+        },
+      },
+    },
   },
   test: {
     environment: "jsdom",

@@ -1,26 +1,30 @@
-import { useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { CrashBoundary } from "../components/CrashBoundary";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Header } from "../components/Header";
 import { Sidebar } from "../components/Sidebar";
+import { Loading } from "../components/StatusViews";
 import { makeShortcutHandler } from "../keyboard";
 import { useUndoRedo } from "../queries";
 import { SECTIONS, type OpenTarget, type SectionId } from "../sections";
-import { AttributesScreen } from "./AttributesScreen";
-import { CampaignsScreen } from "./CampaignsScreen";
-import { CatalogScreen } from "./CatalogScreen";
-import { ConstraintsScreen } from "./ConstraintsScreen";
-import { ContentScreen } from "./ContentScreen";
-import { HistoryScreen } from "./HistoryScreen";
-import { JourneyScreen } from "./JourneyScreen";
 import { NotAvailable } from "./NotAvailable";
-import { PlanScreen } from "./PlanScreen";
-import { PublishScreen } from "./PublishScreen";
-import { ReviewScreen } from "./ReviewScreen";
 import { SegmentsScreen } from "./SegmentsScreen";
-import { SimulateScreen } from "./SimulateScreen";
-import { ShoppersScreen } from "./ShoppersScreen";
+
+// Segments is the first screen; every other screen is its own chunk, loaded
+// when it is first opened (the main chunk stays small).
+const AttributesScreen = lazy(() => import("./AttributesScreen").then((m) => ({ default: m.AttributesScreen })));
+const CampaignsScreen = lazy(() => import("./CampaignsScreen").then((m) => ({ default: m.CampaignsScreen })));
+const CatalogScreen = lazy(() => import("./CatalogScreen").then((m) => ({ default: m.CatalogScreen })));
+const ConstraintsScreen = lazy(() => import("./ConstraintsScreen").then((m) => ({ default: m.ConstraintsScreen })));
+const ContentScreen = lazy(() => import("./ContentScreen").then((m) => ({ default: m.ContentScreen })));
+const HistoryScreen = lazy(() => import("./HistoryScreen").then((m) => ({ default: m.HistoryScreen })));
+const JourneyScreen = lazy(() => import("./JourneyScreen").then((m) => ({ default: m.JourneyScreen })));
+const PlanScreen = lazy(() => import("./PlanScreen").then((m) => ({ default: m.PlanScreen })));
+const PublishScreen = lazy(() => import("./PublishScreen").then((m) => ({ default: m.PublishScreen })));
+const ReviewScreen = lazy(() => import("./ReviewScreen").then((m) => ({ default: m.ReviewScreen })));
+const ShoppersScreen = lazy(() => import("./ShoppersScreen").then((m) => ({ default: m.ShoppersScreen })));
+const SimulateScreen = lazy(() => import("./SimulateScreen").then((m) => ({ default: m.SimulateScreen })));
 
 const SECTION_OF: Record<OpenTarget["kind"], SectionId> = {
   segment: "segments",
@@ -72,6 +76,7 @@ export function Shell({ info }: { info: WorkspaceInfo }) {
         <main className="content">
           <ErrorBanner error={undo.error ?? redo.error} onDismiss={() => { undo.reset(); redo.reset(); }} />
           <CrashBoundary resetKey={section}>
+          <Suspense fallback={<Loading label="Loading…" />}>
           {current.comingWith ? (
             <NotAvailable section={current} />
           ) : section === "segments" ? (
@@ -101,6 +106,7 @@ export function Shell({ info }: { info: WorkspaceInfo }) {
           ) : (
             <HistoryScreen info={info} />
           )}
+          </Suspense>
           </CrashBoundary>
         </main>
       </div>

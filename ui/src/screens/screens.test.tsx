@@ -120,10 +120,10 @@ describe("Shell keyboard shortcuts", () => {
     await waitFor(() => expect(invoke).toHaveBeenCalledWith("undo", undefined));
   });
 
-  it("opens the Publish screen from the sidebar", () => {
+  it("opens the Publish screen from the sidebar, loading its code on first use", async () => {
     routes({});
     renderWithQuery(<Shell info={info} />);
     fireEvent.click(screen.getByTestId("nav-publish"));
-    expect(screen.getByTestId("publish-screen")).toBeInTheDocument();
+    expect(await screen.findByTestId("publish-screen")).toBeInTheDocument();
   });
 });

@@ -70,7 +70,8 @@ export function EntryForm({ data, entry, defaults, findings = [], onClose, onRel
   const weightSum = variants.reduce((s, v) => s + (Number(v.weight) || 0), 0);
 
   const draft = buildEntry();
-  const { revision, isNew, dirty, saved } = useSavedDraft(draft, entry);
+  const form = useSavedDraft(draft, entry);
+  const { revision, isNew, saved } = form;
   const blocker = !id.trim()
     ? "Give the entry an id."
     : !segment
@@ -115,7 +116,7 @@ export function EntryForm({ data, entry, defaults, findings = [], onClose, onRel
 
   return (
     <section className="panel side-form" aria-label="Plan entry" data-testid="entry-form">
-      <SideFormTitle title={isNew ? "New plan entry" : `Entry ${id}`} dirty={dirty} isNew={isNew} testIdPrefix="entry" onClose={onClose} />
+      <SideFormTitle title={isNew ? "New plan entry" : `Entry ${id}`} form={form} testIdPrefix="entry" onClose={onClose} />
       <SaveError error={save.error} prefix="entry" what="entry" onReload={() => onReload(id.trim())} onDismiss={() => save.reset()} />
       {findings.map((f, i) => (
         <p key={i} className={"finding small " + f.severity} data-testid="entry-form-warning">
@@ -291,16 +292,7 @@ export function EntryForm({ data, entry, defaults, findings = [], onClose, onRel
       </div>
       <DocPane value={doc} onChange={setDoc} testIdPrefix="entry-doc" />
       {blocker && id.trim() && <p className="warn small" data-testid="entry-blocker">{blocker}</p>}
-      <SideFormActions
-        testIdPrefix="entry"
-        isNew={isNew}
-        dirty={dirty}
-        saving={save.isPending}
-        blocker={blocker}
-        saveLabel="Save entry"
-        onDelete={() => setConfirm(true)}
-        onSave={doSave}
-      >
+      <SideFormActions testIdPrefix="entry" form={form} saving={save.isPending} blocker={blocker} saveLabel="Save entry" onDelete={() => setConfirm(true)} onSave={doSave}>
         <button type="button" onClick={onClose}>
           Close
         </button>

@@ -6,7 +6,7 @@ import { useState } from "react";
 /** What a side form knows about saving: the item's revision (`null` until
  * it is first saved), whether the draft differs from what was saved, and
  * `saved(revision)` to call when a save succeeds. */
-export function useSavedDraft(draft: unknown, item: { revision: number } | null) {
+export function useSavedDraft(draft: unknown, item: { revision: number } | null): SavedDraft {
   const json = JSON.stringify(draft);
   const [revision, setRevision] = useState<number | null>(item?.revision ?? null);
   const [savedJson, setSavedJson] = useState<string | null>(() => (item ? json : null));
@@ -21,8 +21,15 @@ export function useSavedDraft(draft: unknown, item: { revision: number } | null)
   };
 }
 
+export interface SavedDraft {
+  revision: number | null;
+  isNew: boolean;
+  dirty: boolean;
+  saved: (revision: number) => void;
+}
+
 /** The title row: what is edited, "Saved" / "Unsaved changes" / "Not saved yet", and Close. */
-export function SideFormTitle({ title, dirty, isNew, testIdPrefix, onClose }: { title: string; dirty: boolean; isNew: boolean; testIdPrefix: string; onClose: () => void }) {
+export function SideFormTitle({ title, form: { dirty, isNew }, testIdPrefix, onClose }: { title: string; form: SavedDraft; testIdPrefix: string; onClose: () => void }) {
   return (
     <div className="panel-title">
       <h2>{title}</h2>
@@ -38,8 +45,7 @@ export function SideFormTitle({ title, dirty, isNew, testIdPrefix, onClose }: { 
 
 interface ActionsProps {
   testIdPrefix: string;
-  isNew: boolean;
-  dirty: boolean;
+  form: SavedDraft;
   saving: boolean;
   /** Why the draft cannot be saved yet, if so (also the Save button's tooltip). */
   blocker: string | null;
@@ -51,7 +57,7 @@ interface ActionsProps {
 }
 
 /** The foot: Delete for a saved item, then Save (enabled when there is something valid to save). */
-export function SideFormActions({ testIdPrefix, isNew, dirty, saving, blocker, saveLabel, onSave, onDelete, children }: ActionsProps) {
+export function SideFormActions({ testIdPrefix, form: { isNew, dirty }, saving, blocker, saveLabel, onSave, onDelete, children }: ActionsProps) {
   return (
     <div className="form-actions">
       {!isNew && (

@@ -105,11 +105,12 @@ function CampaignForm({ item, usedBy, onClose, onReload }: { item: Versioned<Cam
     tz: tz.trim() || "UTC",
     ...(owner.trim() ? { owner: owner.trim() } : {}),
   };
-  const { revision, isNew, dirty, saved } = useSavedDraft(draft, item);
+  const form = useSavedDraft(draft, item);
+  const { revision, isNew, saved } = form;
   const blocker = !draft.name ? "Give the campaign a name." : start && end && end < start ? "The window ends before it starts." : null;
   return (
     <section className="panel side-form" aria-label="Campaign" data-testid="campaign-form">
-      <SideFormTitle title={isNew ? "New campaign" : `Campaign ${c?.name}`} dirty={dirty} isNew={isNew} testIdPrefix="campaign" onClose={onClose} />
+      <SideFormTitle title={isNew ? "New campaign" : `Campaign ${c?.name}`} form={form} testIdPrefix="campaign" onClose={onClose} />
       <SaveError error={save.error} prefix="campaign" what="campaign" onReload={() => onReload(draft.name)} onDismiss={() => save.reset()} />
       <div className="form-grid">
         <label htmlFor="campaign-name">Name</label>
@@ -129,16 +130,7 @@ function CampaignForm({ item, usedBy, onClose, onReload }: { item: Versioned<Cam
         <input id="campaign-owner" value={owner} onChange={(e) => setOwner(e.target.value)} data-testid="campaign-owner" />
       </div>
       {blocker && name.trim() && <p className="warn small">{blocker}</p>}
-      <SideFormActions
-        testIdPrefix="campaign"
-        isNew={isNew}
-        dirty={dirty}
-        saving={save.isPending}
-        blocker={blocker}
-        saveLabel="Save campaign"
-        onDelete={() => setConfirm(true)}
-        onSave={() => save.mutate({ item: draft, expectedRevision: revision }, { onSuccess: (r) => saved(r.revision) })}
-      />
+      <SideFormActions testIdPrefix="campaign" form={form} saving={save.isPending} blocker={blocker} saveLabel="Save campaign" onDelete={() => setConfirm(true)} onSave={() => save.mutate({ item: draft, expectedRevision: revision }, { onSuccess: (r) => saved(r.revision) })} />
       {!isNew && <ItemHistory kind="campaign" itemKey={draft.name} onReverted={() => onReload(draft.name)} />}
       {confirm && revision !== null && (
         <DeleteDialog

@@ -185,7 +185,8 @@ function Field({ label, testId, value, onChange, placeholder, type = "text" }: {
 export function ContentForm({ data, item, onClose, onReload, onOpen }: { data: PlanData; item: Versioned<Content> | null; onClose: () => void; onReload: (id: string) => void; onOpen?: OpenFn }) {
   const [d, setD] = useState<ContentDraft>(() => (item ? draftFromContent(item.item) : emptyDraft()));
   const built = buildContent(d);
-  const { revision, isNew, dirty, saved } = useSavedDraft(built.content, item);
+  const form = useSavedDraft(built.content, item);
+  const { revision, isNew, saved } = form;
   const [confirm, setConfirm] = useState(false);
   const save = useSaveContent();
   const del = useDeleteContent();
@@ -204,7 +205,7 @@ export function ContentForm({ data, item, onClose, onReload, onOpen }: { data: P
 
   return (
     <section className="panel side-form" aria-label="Content item" data-testid="content-form">
-      <SideFormTitle title={isNew ? "New content" : `Content ${d.id}`} dirty={dirty} isNew={isNew} testIdPrefix="content" onClose={onClose} />
+      <SideFormTitle title={isNew ? "New content" : `Content ${d.id}`} form={form} testIdPrefix="content" onClose={onClose} />
       <SaveError error={save.error} prefix="content" what="content item" onReload={() => onReload(d.id.trim())} onDismiss={() => save.reset()} />
       {findings.map((x, i) => (
         <p key={i} className={"finding small " + x.severity} data-testid="content-warning">
@@ -334,16 +335,7 @@ export function ContentForm({ data, item, onClose, onReload, onOpen }: { data: P
           {built.missing}
         </p>
       )}
-      <SideFormActions
-        testIdPrefix="content"
-        isNew={isNew}
-        dirty={dirty}
-        saving={save.isPending}
-        blocker={built.missing ?? null}
-        saveLabel="Save content"
-        onDelete={() => setConfirm(true)}
-        onSave={doSave}
-      />
+      <SideFormActions testIdPrefix="content" form={form} saving={save.isPending} blocker={built.missing ?? null} saveLabel="Save content" onDelete={() => setConfirm(true)} onSave={doSave} />
       {!isNew && <ItemHistory kind="content" itemKey={d.id.trim()} onReverted={() => onReload(d.id.trim())} />}
       {confirm &&
         revision !== null &&

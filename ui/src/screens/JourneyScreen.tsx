@@ -234,7 +234,8 @@ function PageTypeForm({ data, page, onClose, onReload }: { data: PlanData; page:
     max_blocks: Math.max(0, Math.floor(Number(maxBlocks) || 0)),
     placements: rows.map<Placement>((r) => ({ name: r.name.trim(), kind: r.kind, ...(r.default ? { default: r.default } : {}) })),
   };
-  const { revision, isNew, dirty, saved } = useSavedDraft(draft, page);
+  const form = useSavedDraft(draft, page);
+  const { revision, isNew, saved } = form;
   const names = rows.map((r) => r.name.trim());
   const blocker = !draft.name
     ? "Give the page type a name."
@@ -258,7 +259,7 @@ function PageTypeForm({ data, page, onClose, onReload }: { data: PlanData; page:
 
   return (
     <section className="panel side-form" aria-label="Page type" data-testid="page-type-form">
-      <SideFormTitle title={isNew ? "New page type" : `Page type ${p?.name}`} dirty={dirty} isNew={isNew} testIdPrefix="page-type" onClose={onClose} />
+      <SideFormTitle title={isNew ? "New page type" : `Page type ${p?.name}`} form={form} testIdPrefix="page-type" onClose={onClose} />
       <SaveError error={save.error} prefix="page-type" what="page type" onReload={() => onReload(draft.name)} onDismiss={() => save.reset()} />
       <div className="form-grid">
         <label htmlFor="page-type-name">Name</label>
@@ -342,16 +343,7 @@ function PageTypeForm({ data, page, onClose, onReload }: { data: PlanData; page:
           {blocker}
         </p>
       )}
-      <SideFormActions
-        testIdPrefix="page-type"
-        isNew={isNew}
-        dirty={dirty}
-        saving={save.isPending}
-        blocker={blocker}
-        saveLabel="Save page type"
-        onDelete={() => setConfirm(true)}
-        onSave={doSave}
-      />
+      <SideFormActions testIdPrefix="page-type" form={form} saving={save.isPending} blocker={blocker} saveLabel="Save page type" onDelete={() => setConfirm(true)} onSave={doSave} />
       {!isNew && <ItemHistory kind="page_type" itemKey={draft.name} onReverted={() => onReload(draft.name)} />}
       {confirm && revision !== null && (
         <DeleteDialog

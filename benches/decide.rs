@@ -504,6 +504,8 @@ mod baseline {
             Condition::StartsWith { attr, value } => get(attr).as_str().is_some_and(|s| s.starts_with(value.as_str())),
             Condition::IsNull { attr } => get(attr).is_null(),
             Condition::IsNotNull { attr } => !get(attr).is_null(),
+            Condition::IsEmpty { attr } => list(shopper, attr.as_str()).is_empty(),
+            Condition::IsNotEmpty { attr } => !list(shopper, attr.as_str()).is_empty(),
             Condition::Before { attr, date } => get(attr).as_str().and_then(|s| s.parse::<Date>().ok()).is_some_and(|d| d < *date),
             Condition::After { attr, date } => get(attr).as_str().and_then(|s| s.parse::<Date>().ok()).is_some_and(|d| d > *date),
             Condition::WithinLast { attr, days } => get(attr).as_str().and_then(|s| s.parse::<Date>().ok()).is_some_and(|d| {

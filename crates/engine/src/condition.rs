@@ -73,6 +73,8 @@ enum Node {
     ContainsAll { slot: usize, values: Box<[Box<str>]> },
     StartsWith { slot: usize, prefix: Box<str> },
     IsNull { slot: usize, negated: bool },
+    /// A list that is null or `[]` (`negated`: one with an item).
+    IsEmpty { slot: usize, negated: bool },
     Before { slot: usize, date: Date },
     After { slot: usize, date: Date },
     /// `cutoff` indexes the evaluator's per-day cutoffs.
@@ -236,6 +238,7 @@ impl Evaluator<'_> {
                 _ => false,
             },
             Node::IsNull { slot, negated } => matches!(shopper.value(*slot), Value::Null) != *negated,
+            Node::IsEmpty { slot, negated } => list(shopper, *slot).is_none_or(<[_]>::is_empty) != *negated,
             Node::Before { slot, date } => date_of(shopper, *slot).is_some_and(|d| d < *date),
             Node::After { slot, date } => date_of(shopper, *slot).is_some_and(|d| d > *date),
             Node::WithinLast { slot, cutoff, .. } => {
@@ -298,6 +301,7 @@ impl Node {
             | Node::ContainsAll { slot, .. }
             | Node::StartsWith { slot, .. }
             | Node::IsNull { slot, .. }
+            | Node::IsEmpty { slot, .. }
             | Node::Before { slot, .. }
             | Node::After { slot, .. }
             | Node::WithinLast { slot, .. } => Some(*slot),
@@ -343,6 +347,8 @@ impl Compiler<'_> {
             Condition::StartsWith { value, .. } => Node::StartsWith { slot, prefix: value.as_str().into() },
             Condition::IsNull { .. } => Node::IsNull { slot, negated: false },
             Condition::IsNotNull { .. } => Node::IsNull { slot, negated: true },
+            Condition::IsEmpty { .. } => Node::IsEmpty { slot, negated: false },
+            Condition::IsNotEmpty { .. } => Node::IsEmpty { slot, negated: true },
             Condition::Before { date, .. } => Node::Before { slot, date: *date },
             Condition::After { date, .. } => Node::After { slot, date: *date },
             Condition::WithinLast { days, .. } => {
@@ -531,6 +537,33 @@ mod tests {
     }
 
     #[test]
+    fn emptiness_counts_null_and_the_empty_list_alike() {
+        let missing = empty();
+        let null = shopper(json!({ "viewed": null }));
+        let none = shopper(json!({ "viewed": [] }));
+        let one = shopper(json!({ "viewed": ["x"] }));
+        let results = |text: &str| {
+            let c = compile(text);
+            [&missing, &null, &none, &one].map(|s| c.matches(s, TODAY))
+        };
+        //                                          missing null   []     ["x"]
+        assert_eq!(results("viewed is_empty"), [true, true, true, false]);
+        assert_eq!(results("viewed is_not_empty"), [false, false, false, true]);
+        assert_eq!(results("viewed is_null"), [true, true, false, false]);
+        assert_eq!(results("viewed is_not_null"), [false, false, true, true]);
+        assert_eq!(results("not viewed is_empty"), results("viewed is_not_empty"));
+        check("viewed is_not_empty", true, false);
+        check("viewed is_empty", false, true);
+    }
+
+    #[test]
+    fn explain_failure_of_is_not_empty_shows_the_empty_list() {
+        let failure = compile("viewed is_not_empty").explain_failure(&shopper(json!({ "viewed": [] })), TODAY).unwrap();
+        assert_eq!(failure.attribute, Some(AttributeName::from("viewed")));
+        assert_eq!(failure.actual.as_deref(), Some("[]"));
+    }
+
+    #[test]
     fn date_operators() {
         check(r#"last_order before "2026-03-02""#, true, false);
         check(r#"last_order before "2026-03-01""#, false, false);
@@ -649,6 +682,8 @@ mod tests {
             }
             Condition::IsNull { attr } => get(attr).is_none(),
             Condition::IsNotNull { attr } => get(attr).is_some(),
+            Condition::IsEmpty { attr } => strings(get(attr).unwrap_or(&Json::Null)).is_empty(),
+            Condition::IsNotEmpty { attr } => !strings(get(attr).unwrap_or(&Json::Null)).is_empty(),
             Condition::Before { attr, date: d } => get(attr).and_then(date).is_some_and(|v| v < *d),
             Condition::After { attr, date: d } => get(attr).and_then(date).is_some_and(|v| v > *d),
             Condition::WithinLast { attr, days } => get(attr).and_then(date).is_some_and(|v| {
@@ -719,6 +754,10 @@ mod tests {
                     Just(Condition::IsNull { attr: AttributeName(name.clone()) }),
                     Just(Condition::IsNotNull { attr: AttributeName(name) }),
                 ]),
+            prop_oneof![
+                Just(Condition::IsEmpty { attr: a("viewed") }),
+                Just(Condition::IsNotEmpty { attr: a("viewed") }),
+            ],
             date.clone().prop_map(move |date| Condition::Before { attr: a("last_order"), date }),
             date.prop_map(move |date| Condition::After { attr: a("last_order"), date }),
             (0u32..40).prop_map(move |days| Condition::WithinLast { attr: a("last_order"), days }),

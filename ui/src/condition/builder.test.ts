@@ -73,6 +73,18 @@ describe("condition builder <-> AST", () => {
     for (const c of leaves) expect(roundTrip(c)).toEqual(c);
   });
 
+  it("builds is_empty / is_not_empty for lists, and only for lists", () => {
+    for (const c of [{ is_empty: { attr: "viewed_categories" } }, { is_not_empty: { attr: "viewed_categories" } }, { not: { is_not_empty: { attr: "viewed_categories" } } }] as Condition[]) {
+      expect(roundTrip(c)).toEqual(c);
+    }
+    const rule = emptyRule("viewed_categories", "is_not_empty");
+    expect(ruleToCondition(rule, typeOf)).toEqual({ ok: true, condition: { is_not_empty: { attr: "viewed_categories" } } });
+    expect(ruleToCondition({ ...rule, attr: "zip" }, typeOf)).toEqual({ ok: false, reason: "Choose an operator" });
+    // Switching a list rule to a string attribute drops the list-only operator.
+    expect(withAttribute(rule, "zip", "string").op).toBe("=");
+    expect(withAttribute(emptyRule("viewed_categories", "is_null"), "zip", "string").op).toBe("is_null");
+  });
+
   it("an empty builder means every shopper ('true')", () => {
     expect(conditionToBuilder("true").children).toHaveLength(0);
     expect(builderToCondition(emptyGroup(), typeOf)).toEqual({ condition: "true", incomplete: 0 });
@@ -110,12 +122,13 @@ describe("condition builder <-> AST", () => {
 describe("operators by attribute type", () => {
   it("offers only the operators the type supports", () => {
     expect(operatorsFor("bool")).toEqual(["=", "!=", "is_null", "is_not_null"]);
-    expect(operatorsFor("string_list")).toEqual(["contains", "contains_any", "contains_all", "is_null", "is_not_null"]);
+    expect(operatorsFor("string_list")).toEqual(["contains", "contains_any", "contains_all", "is_empty", "is_not_empty", "is_null", "is_not_null"]);
     expect(operatorsFor("string")).toContain("starts_with");
     expect(operatorsFor("string")).not.toContain("<");
     expect(operatorsFor("enum")).not.toContain("starts_with");
     expect(operatorsFor("number")).toContain("between");
     expect(operatorsFor("number")).not.toContain("contains");
+    for (const type of ["number", "string", "enum", "bool", "date"] as const) expect(operatorsFor(type)).not.toContain("is_empty");
     expect(operatorsFor("date")).toEqual(expect.arrayContaining(["before", "after", "within_last", "between", "<"]));
   });
 });

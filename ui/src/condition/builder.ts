@@ -185,6 +185,8 @@ function leafToRule(c: Exclude<Condition, "true" | { and: unknown } | { or: unkn
   if ("starts_with" in c) return { ...r, attr: c.starts_with.attr, op: "starts_with", value: c.starts_with.value };
   if ("is_null" in c) return { ...r, attr: c.is_null.attr, op: "is_null" };
   if ("is_not_null" in c) return { ...r, attr: c.is_not_null.attr, op: "is_not_null" };
+  if ("is_empty" in c) return { ...r, attr: c.is_empty.attr, op: "is_empty" };
+  if ("is_not_empty" in c) return { ...r, attr: c.is_not_empty.attr, op: "is_not_empty" };
   if ("before" in c) return { ...r, attr: c.before.attr, op: "before", value: c.before.date };
   if ("after" in c) return { ...r, attr: c.after.attr, op: "after", value: c.after.date };
   return { ...r, attr: c.within_last.attr, op: "within_last", value: String(c.within_last.days) };
@@ -211,7 +213,16 @@ function ruleLeaf(rule: BuilderRule, typeOf: TypeLookup): RuleResult {
   const need = (what: string): RuleResult => ({ ok: false, reason: what });
 
   if (shape === "none") {
-    return { ok: true, condition: op === "is_null" ? { is_null: { attr } } : { is_not_null: { attr } } };
+    switch (op) {
+      case "is_null":
+        return { ok: true, condition: { is_null: { attr } } };
+      case "is_not_null":
+        return { ok: true, condition: { is_not_null: { attr } } };
+      case "is_empty":
+        return { ok: true, condition: { is_empty: { attr } } };
+      case "is_not_empty":
+        return { ok: true, condition: { is_not_empty: { attr } } };
+    }
   }
   if (shape === "days") {
     const n = parseNumber(rule.value);

@@ -9,7 +9,8 @@ use crate::attribute::AttributeName;
 /// A boolean condition over a shopper's attributes.
 ///
 /// Semantics are two-valued: any comparison with a missing (null) value is
-/// false; `IsNull` tests for it explicitly.
+/// false; `IsNull` tests for it explicitly. For lists, `IsEmpty` counts null
+/// and `[]` alike, while `IsNull` is false for `[]`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
@@ -52,6 +53,10 @@ pub enum Condition {
     StartsWith { attr: AttributeName, value: String },
     IsNull { attr: AttributeName },
     IsNotNull { attr: AttributeName },
+    /// A `string_list` attribute is missing (null) or the empty list `[]`.
+    IsEmpty { attr: AttributeName },
+    /// A `string_list` attribute holds at least one item.
+    IsNotEmpty { attr: AttributeName },
     /// A date attribute strictly before the date.
     Before {
         attr: AttributeName,
@@ -139,6 +144,8 @@ impl Condition {
             | Condition::StartsWith { attr, .. }
             | Condition::IsNull { attr }
             | Condition::IsNotNull { attr }
+            | Condition::IsEmpty { attr }
+            | Condition::IsNotEmpty { attr }
             | Condition::Before { attr, .. }
             | Condition::After { attr, .. }
             | Condition::WithinLast { attr, .. } => Some(attr),

@@ -8,14 +8,17 @@
 //! - [`parse`] / [`parse_with_source_map`]: text → AST (syntax errors only),
 //! - [`print`] (or `Display`): AST → text,
 //! - [`typecheck`]: AST against a [`Schema`](crate::Schema),
+//! - [`Operator`]: the operators, their keywords and the types they apply to,
 //! - [`parse_checked`]: both, with every error positioned in the text.
 
 mod ast;
+mod operator;
 mod parser;
 mod printer;
 mod typecheck;
 
 pub use ast::*;
+pub use operator::{Operator, ValueShape, typescript_tables};
 pub use parser::{
     KEYWORDS, MAX_DEPTH, ParseError, SourceMap, Span, is_attribute_name, line_column, parse,
     parse_date, parse_with_source_map,

@@ -12,6 +12,7 @@
 //!            | ATTR ("in" | "not_in") "[" values "]"
 //!            | ATTR "contains" STRING | ATTR ("contains_any" | "contains_all") "[" strings "]"
 //!            | ATTR "starts_with" STRING | ATTR ("is_null" | "is_not_null")
+//!            | ATTR ("is_empty" | "is_not_empty")
 //!            | ATTR ("before" | "after") DATE | ATTR "within_last" INT "days"
 //! value     := STRING | NUMBER | "true" | "false"
 //! ```
@@ -31,53 +32,50 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::ast::{CmpOp, Condition, Literal};
+use super::operator::Operator;
 use crate::attribute::AttributeName;
 
 /// How deeply `not` and parentheses may nest.
 pub const MAX_DEPTH: usize = 64;
 
-/// Reserved words of the text syntax (matched case-sensitively).
-pub const KEYWORDS: &[&str] = &[
-    "and",
-    "or",
-    "not",
-    "in",
-    "not_in",
-    "between",
-    "contains",
-    "contains_any",
-    "contains_all",
-    "starts_with",
-    "is_null",
-    "is_not_null",
-    "before",
-    "after",
-    "within_last",
-    "days",
-    "true",
-    "false",
-];
+/// Reserved words of the text syntax (matched case-sensitively): the
+/// operators written as words, and the words of the grammar.
+pub const KEYWORDS: &[&str] = &KEYWORD_ARRAY;
 
-const OPERATORS: &[&str] = &[
-    "=",
-    "!=",
-    "<",
-    "<=",
-    ">",
-    ">=",
-    "between",
-    "in",
-    "not_in",
-    "contains",
-    "contains_any",
-    "contains_all",
-    "starts_with",
-    "is_null",
-    "is_not_null",
-    "before",
-    "after",
-    "within_last",
-];
+const GRAMMAR_WORDS: [&str; 6] = ["and", "or", "not", "days", "true", "false"];
+
+const KEYWORD_ARRAY: [&str; GRAMMAR_WORDS.len() + WORD_OPERATORS] = {
+    let mut out = [""; GRAMMAR_WORDS.len() + WORD_OPERATORS];
+    let mut n = 0;
+    while n < GRAMMAR_WORDS.len() {
+        out[n] = GRAMMAR_WORDS[n];
+        n += 1;
+    }
+    let mut i = 0;
+    while i < OPERATORS.len() {
+        if i >= SYMBOLS {
+            out[n] = OPERATORS[i];
+            n += 1;
+        }
+        i += 1;
+    }
+    out
+};
+
+/// `=` `!=` `<` `<=` `>` `>=` lead [`Operator::ALL`]; the rest are words.
+const SYMBOLS: usize = 6;
+const WORD_OPERATORS: usize = Operator::ALL.len() - SYMBOLS;
+
+/// Every operator's keyword, for "expected …" in errors.
+const OPERATORS: [&str; Operator::ALL.len()] = {
+    let mut out = [""; Operator::ALL.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = Operator::ALL[i].keyword();
+        i += 1;
+    }
+    out
+};
 
 const VALUE: &str = "a value (string, number, true/false)";
 
@@ -561,66 +559,74 @@ impl<'a> Parser<'a> {
     /// Everything after the attribute of a leaf.
     fn operation(&mut self, attr: AttributeName, attr_span: Span) -> Result<Parsed, ParseError> {
         let op_span = self.tok.span;
-        let op_word = match self.tok.kind {
+        let op = match self.tok.kind {
             Tok::Cmp(op) => {
                 self.advance()?;
                 let (value, v) = self.value()?;
                 let map = self.leaf_map(attr_span, op_span, vec![v]);
                 return Ok((Condition::Compare { attr, op, value }, map));
             }
-            Tok::Word(w) if OPERATORS.contains(&w) => w,
-            _ => return Err(self.unexpected("an operator such as =, in, contains or is_null", OPERATORS)),
+            Tok::Word(w) => Operator::from_keyword(w),
+            _ => None,
+        };
+        let Some(op) = op else {
+            return Err(self.unexpected("an operator such as =, in, contains or is_null", &OPERATORS));
         };
         self.advance()?;
-        let (cond, values) = match op_word {
-            "between" => {
+        let (cond, values) = match op {
+            Operator::Between => {
                 let (low, l) = self.value()?;
                 self.expect_word("and")?;
                 let (high, h) = self.value()?;
                 (Condition::Between { attr, low, high }, vec![l, h])
             }
-            "in" | "not_in" => {
+            Operator::In | Operator::NotIn => {
                 let (values, spans) = self.list(Self::value)?;
-                if op_word == "in" {
+                if op == Operator::In {
                     (Condition::In { attr, values }, spans)
                 } else {
                     (Condition::NotIn { attr, values }, spans)
                 }
             }
-            "contains" | "starts_with" => {
+            Operator::Contains | Operator::StartsWith => {
                 let (value, v) = self.string()?;
-                if op_word == "contains" {
+                if op == Operator::Contains {
                     (Condition::Contains { attr, value }, vec![v])
                 } else {
                     (Condition::StartsWith { attr, value }, vec![v])
                 }
             }
-            "contains_any" | "contains_all" => {
+            Operator::ContainsAny | Operator::ContainsAll => {
                 let (values, spans) = self.list(Self::string)?;
-                if op_word == "contains_any" {
+                if op == Operator::ContainsAny {
                     (Condition::ContainsAny { attr, values }, spans)
                 } else {
                     (Condition::ContainsAll { attr, values }, spans)
                 }
             }
-            "is_null" => (Condition::IsNull { attr }, vec![]),
-            "is_not_null" => (Condition::IsNotNull { attr }, vec![]),
-            "before" | "after" => {
+            Operator::IsNull => (Condition::IsNull { attr }, vec![]),
+            Operator::IsNotNull => (Condition::IsNotNull { attr }, vec![]),
+            Operator::IsEmpty => (Condition::IsEmpty { attr }, vec![]),
+            Operator::IsNotEmpty => (Condition::IsNotEmpty { attr }, vec![]),
+            Operator::Before | Operator::After => {
                 let (text, v) = self.string()?;
                 let date = parse_date(&text)
                     .map_err(|message| ParseError::new(self.text(), v, message, &["a date \"YYYY-MM-DD\""]))?;
-                if op_word == "before" {
+                if op == Operator::Before {
                     (Condition::Before { attr, date }, vec![v])
                 } else {
                     (Condition::After { attr, date }, vec![v])
                 }
             }
-            "within_last" => {
+            Operator::WithinLast => {
                 let (days, v) = self.day_count()?;
                 let unit = self.expect_word("days")?;
                 (Condition::WithinLast { attr, days }, vec![v.to(unit)])
             }
-            _ => return Err(self.unexpected("an operator", OPERATORS)),
+            // Symbols are lexed as `Tok::Cmp` above, never as words.
+            Operator::Eq | Operator::Ne | Operator::Lt | Operator::Le | Operator::Gt | Operator::Ge => {
+                return Err(self.unexpected("an operator", &OPERATORS));
+            }
         };
         Ok((cond, self.leaf_map(attr_span, op_span, values)))
     }
@@ -784,6 +790,12 @@ mod tests {
         );
         assert_eq!(ok("email is_null"), Condition::IsNull { attr: attr("email") });
         assert_eq!(ok("email is_not_null"), Condition::IsNotNull { attr: attr("email") });
+        assert_eq!(ok("saved_items is_empty"), Condition::IsEmpty { attr: attr("saved_items") });
+        assert_eq!(ok("saved_items is_not_empty"), Condition::IsNotEmpty { attr: attr("saved_items") });
+        assert_eq!(
+            ok("not saved_items is_empty"),
+            Condition::Not(Box::new(Condition::IsEmpty { attr: attr("saved_items") }))
+        );
         let date = Date::constant(2026, 1, 1);
         assert_eq!(ok(r#"signup before "2026-01-01""#), Condition::Before { attr: attr("signup"), date });
         assert_eq!(ok(r#"signup after "2026-01-01""#), Condition::After { attr: attr("signup"), date });
@@ -861,6 +873,23 @@ mod tests {
     }
 
     #[test]
+    fn keywords_are_the_grammar_words_and_the_word_operators() {
+        let words = [
+            "and", "or", "not", "in", "not_in", "between", "contains", "contains_any", "contains_all",
+            "starts_with", "is_null", "is_not_null", "is_empty", "is_not_empty", "before", "after",
+            "within_last", "days", "true", "false",
+        ];
+        for w in words {
+            assert!(KEYWORDS.contains(&w), "{w}");
+        }
+        assert_eq!(KEYWORDS.len(), words.len());
+        assert!(!KEYWORDS.contains(&"="));
+        let e = err("saved_items is_blank");
+        assert!(e.expected.iter().any(|x| x == "is_not_empty"), "{:?}", e.expected);
+        assert!(e.expected.iter().any(|x| x == "<="), "{:?}", e.expected);
+    }
+
+    #[test]
     fn common_mistakes_have_helpful_messages() {
         assert!(err("a = 1 AND b = 2").message.contains("keywords are lowercase"));
         assert!(err("a == 1").message.contains("expected a value"));
@@ -910,6 +939,8 @@ mod tests {
     fn attribute_names() {
         assert!(is_attribute_name("VisitorType"));
         assert!(is_attribute_name("_x1"));
+        assert!(!is_attribute_name("is_empty"));
+        assert!(!is_attribute_name("is_not_empty"));
         assert!(!is_attribute_name("1x"));
         assert!(!is_attribute_name("days"));
         assert!(!is_attribute_name(""));
@@ -923,7 +954,8 @@ mod tests {
             "a", "VisitorType", "(", ")", "[", "]", ",", "=", "!=", "<", "<=", ">", ">=", "!",
             "\"x\"", "\"2026-01-01\"", "\"", "\\", "1", "-1.5", "1e3", "-", "1e999", "and", "or",
             "not", "in", "not_in", "between", "contains", "contains_any", "contains_all",
-            "starts_with", "is_null", "is_not_null", "before", "after", "within_last", "days",
+            "starts_with", "is_null", "is_not_null", "is_empty", "is_not_empty", "before", "after",
+            "within_last", "days",
             "true", "false", "é", "\n", "\"\\u", "\\ud800",
         ]);
         prop::collection::vec(tokens, 0..40).prop_map(|t| t.join(" "))

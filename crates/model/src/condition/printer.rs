@@ -90,6 +90,8 @@ fn write_node(f: &mut impl Write, c: &Condition, parent: Parent) -> fmt::Result 
         }
         Condition::IsNull { attr } => write!(f, "{attr} is_null"),
         Condition::IsNotNull { attr } => write!(f, "{attr} is_not_null"),
+        Condition::IsEmpty { attr } => write!(f, "{attr} is_empty"),
+        Condition::IsNotEmpty { attr } => write!(f, "{attr} is_not_empty"),
         Condition::Before { attr, date } => write!(f, "{attr} before \"{date}\""),
         Condition::After { attr, date } => write!(f, "{attr} after \"{date}\""),
         Condition::WithinLast { attr, days } => write!(f, "{attr} within_last {days} days"),
@@ -220,7 +222,7 @@ mod tests {
 
     #[test]
     fn every_leaf_prints_canonically() {
-        let text = r#"a = "x\"y" and b != -1.5 and c < 1e300 and d <= 0.1 and e > 3 and f >= true and g between 1 and 2 and h in ["a", 1, false] and i not_in [] and j contains "\n" and k contains_any ["a", "b"] and l contains_all [] and m starts_with "\u0001" and n is_null and o is_not_null and p before "2026-01-01" and q after "0099-12-31" and r within_last 4294967295 days"#;
+        let text = r#"a = "x\"y" and b != -1.5 and c < 1e300 and d <= 0.1 and e > 3 and f >= true and g between 1 and 2 and h in ["a", 1, false] and i not_in [] and j contains "\n" and k contains_any ["a", "b"] and l contains_all [] and m starts_with "\u0001" and n is_null and o is_not_null and n2 is_empty and o2 is_not_empty and p before "2026-01-01" and q after "0099-12-31" and r within_last 4294967295 days"#;
         let c = parse(text).unwrap();
         assert_eq!(print(&c), text);
     }
@@ -308,6 +310,8 @@ mod tests {
             (attr(), any::<String>()).prop_map(|(attr, value)| Condition::StartsWith { attr, value }),
             attr().prop_map(|attr| Condition::IsNull { attr }),
             attr().prop_map(|attr| Condition::IsNotNull { attr }),
+            attr().prop_map(|attr| Condition::IsEmpty { attr }),
+            attr().prop_map(|attr| Condition::IsNotEmpty { attr }),
             (attr(), date()).prop_map(|(attr, date)| Condition::Before { attr, date }),
             (attr(), date()).prop_map(|(attr, date)| Condition::After { attr, date }),
             (attr(), any::<u32>()).prop_map(|(attr, days)| Condition::WithinLast { attr, days }),

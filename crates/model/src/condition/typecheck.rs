@@ -5,7 +5,8 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::ast::{CmpOp, Condition, Literal};
+use super::ast::{Condition, Literal};
+use super::operator::Operator;
 use super::parser::{self, ParseError, SourceMap, Span, line_column, parse_date};
 use crate::attribute::{AttrType, Attribute, Schema};
 
@@ -90,46 +91,21 @@ fn check(c: &Condition, schema: &Schema, path: &mut Vec<usize>, errors: &mut Vec
 /// Why the leaf's operator does not apply to the attribute's type, if so.
 fn operator_error(c: &Condition, attr: &Attribute) -> Option<String> {
     use AttrType as T;
-    let (op, fits, hint): (&str, bool, &str) = match c {
-        Condition::Compare { op: CmpOp::Eq | CmpOp::Ne, .. } => {
-            (cmp_name(c), attr.ty != T::StringList, "; use contains, contains_any or contains_all")
-        }
-        Condition::Compare { .. } | Condition::Between { .. } => {
-            let hint = if attr.ty == T::StringList { "" } else { "; use = or in" };
-            (cmp_name(c), matches!(attr.ty, T::Number | T::Date), hint)
-        }
-        Condition::In { .. } | Condition::NotIn { .. } => {
-            (cmp_name(c), attr.ty != T::StringList, "; use contains_any")
-        }
-        Condition::Contains { .. } | Condition::ContainsAny { .. } | Condition::ContainsAll { .. } => {
-            (cmp_name(c), attr.ty == T::StringList, "; use = or in")
-        }
-        Condition::StartsWith { .. } => ("starts_with", matches!(attr.ty, T::String | T::Enum), ""),
-        Condition::Before { .. } | Condition::After { .. } | Condition::WithinLast { .. } => {
-            (cmp_name(c), attr.ty == T::Date, "")
-        }
-        _ => return None,
-    };
-    (!fits).then(|| {
-        let hint = if hint.is_empty() || attr.ty == T::Bool { "" } else { hint };
-        format!("`{op}` does not apply to {} attribute `{}`{hint}", article(attr.ty), attr.name)
-    })
-}
-
-fn cmp_name(c: &Condition) -> &'static str {
-    match c {
-        Condition::Compare { op, .. } => op.symbol(),
-        Condition::Between { .. } => "between",
-        Condition::In { .. } => "in",
-        Condition::NotIn { .. } => "not_in",
-        Condition::Contains { .. } => "contains",
-        Condition::ContainsAny { .. } => "contains_any",
-        Condition::ContainsAll { .. } => "contains_all",
-        Condition::Before { .. } => "before",
-        Condition::After { .. } => "after",
-        Condition::WithinLast { .. } => "within_last",
-        _ => "",
+    use Operator as O;
+    let op = Operator::of(c)?;
+    if op.applies_to(attr.ty) {
+        return None;
     }
+    let hint = match op {
+        O::Eq | O::Ne => "; use contains, contains_any or contains_all",
+        O::Lt | O::Le | O::Gt | O::Ge | O::Between if attr.ty != T::StringList => "; use = or in",
+        O::In | O::NotIn => "; use contains_any",
+        O::Contains | O::ContainsAny | O::ContainsAll => "; use = or in",
+        O::IsEmpty | O::IsNotEmpty => "; use is_null or is_not_null",
+        _ => "",
+    };
+    let hint = if attr.ty == T::Bool && !matches!(op, O::IsEmpty | O::IsNotEmpty) { "" } else { hint };
+    Some(format!("`{}` does not apply to {} attribute `{}`{hint}", op.keyword(), article(attr.ty), attr.name))
 }
 
 fn article(ty: AttrType) -> String {
@@ -331,6 +307,7 @@ mod tests {
             r#"last_order >= "2025-06-01" and last_order between "2025-01-01" and "2025-12-31""#,
             r#""running" in viewed_categories and viewed_categories contains_any ["a"] and viewed_categories contains_all ["b"]"#,
             "viewed_categories is_not_null and not Revenue is_null",
+            "viewed_categories is_empty or viewed_categories is_not_empty",
         ] {
             assert_eq!(errors(text), vec![], "{text}");
         }
@@ -357,6 +334,12 @@ mod tests {
         assert!(message("Revenue within_last 3 days").contains("`within_last` does not apply"));
         let e = &errors("PageValues contains_any []")[0];
         assert_eq!(e.part, Part::Operator);
+        assert_eq!(
+            message("email is_empty"),
+            "`is_empty` does not apply to a string attribute `email`; use is_null or is_not_null"
+        );
+        assert!(message("Revenue is_not_empty").contains("`is_not_empty` does not apply to a bool attribute"));
+        assert_eq!(errors("not viewed_categories is_not_empty"), vec![]);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! Every command takes `--format json`; errors go to stderr with exit code 2
 //! (lint findings of severity error exit with 1).
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -204,8 +205,13 @@ struct ReachArgs {
 struct ExplainArgs {
     workspace: PathBuf,
     /// A sample shopper's id.
-    #[arg(long, required_unless_present_any = ["shopper_json", "persona"], conflicts_with_all = ["shopper_json", "persona"])]
+    #[arg(long, required_unless_present_any = ["shopper_json", "persona", "shoppers_file"], conflicts_with_all = ["shopper_json", "persona", "shoppers_file"])]
     shopper: Option<String>,
+    /// Many shoppers: a JSON Lines file of flat shopper objects with `id`;
+    /// one decision per line comes out (JSON Lines with `--format json`),
+    /// with its `shopper`, in file order, without the trace.
+    #[arg(long, conflicts_with_all = ["shopper_json", "persona"])]
+    shoppers_file: Option<PathBuf>,
     /// A saved persona, by name.
     #[arg(long, conflicts_with = "shopper_json")]
     persona: Option<String>,
@@ -532,7 +538,49 @@ fn run(cli: Cli) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `tailor explain --shoppers-file`: the page for every shopper of a file.
+fn explain_many(f: Format, args: &ExplainArgs, file: &Path) -> Result<ExitCode> {
+    let mut ws = open(&args.workspace)?;
+    let plan = ws.plan()?;
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let now = jiff::Timestamp::now();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let shopper: serde_json::Map<String, serde_json::Value> = serde_json::from_str(line)
+            .with_context(|| format!("{} line {}: not a flat JSON object", file.display(), i + 1))?;
+        let id = shopper.get("id").map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).unwrap_or_default();
+        let request = tailor_engine::plan::DecisionRequest {
+            shopper,
+            page: args.page.clone(),
+            at: args.at,
+            context: tailor_engine::plan::Context {
+                product: args.product.clone(),
+                cart: args.cart.clone(),
+                stage: args.stage.clone(),
+                traffic_source: None,
+            },
+            explain: false,
+        };
+        let decision = tailor_engine::plan::decide_json(&plan, &request, now)
+            .with_context(|| format!("{} line {}", file.display(), i + 1))?;
+        match f {
+            Format::Json => {
+                let mut v = serde_json::to_value(&decision)?;
+                v["shopper"] = serde_json::Value::String(id);
+                serde_json::to_writer(&mut out, &v)?;
+                writeln!(out)?;
+            }
+            Format::Text => writeln!(out, "shopper {id}\n{}", decision.render_text(&plan))?,
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn explain(f: Format, args: ExplainArgs) -> Result<ExitCode> {
+    if let Some(file) = &args.shoppers_file {
+        return explain_many(f, &args, file);
+    }
     let mut ws = open(&args.workspace)?;
     let shopper = match (&args.shopper, &args.shopper_json) {
         _ if args.persona.is_some() => {

@@ -6,6 +6,7 @@
 pub mod bucket;
 pub mod condition;
 pub mod plan;
+pub mod random;
 pub mod reach;
 pub mod shopper;
 pub mod value;

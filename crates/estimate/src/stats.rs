@@ -73,33 +73,9 @@ pub fn ess(w: &[f64]) -> f64 {
     if s2 > 0.0 { s * s / s2 } else { 0.0 }
 }
 
-/// SplitMix64: a small, seeded, portable generator for the bootstrap.
-#[derive(Clone, Debug)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    pub fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    pub fn next_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Uniform in 0..n (n > 0), by multiply-shift (bias below 2⁻³²).
-    pub fn below(&mut self, n: usize) -> usize {
-        ((self.next_u64() >> 32) * n as u64 >> 32) as usize
-    }
-}
+/// The bootstrap's seeded, portable generator (shared with the shopper
+/// generator).
+pub use tailor_engine::random::SplitMix64;
 
 /// The `q`-quantile (0–1) of sorted values, by linear interpolation.
 pub fn quantile(sorted: &[f64], q: f64) -> f64 {

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value as Json, json};
+use tailor_engine::random::SplitMix64;
 use tailor_model::persona::Persona;
 
 type JsonMap = serde_json::Map<String, Json>;
@@ -193,37 +194,9 @@ fn check(d: &Dist) -> Result<(), String> {
     }
 }
 
-/// splitmix64: tiny, fast and fully specified, so a seed means the same
-/// shoppers everywhere.
-#[derive(Clone, Debug)]
-pub struct SplitMix(u64);
-
-impl SplitMix {
-    pub fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    /// Standard normal (Box–Muller).
-    pub fn normal(&mut self) -> f64 {
-        let u1 = 1.0 - self.unit();
-        let u2 = self.unit();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-    }
-}
-
-fn pick<'w>(w: &'w BTreeMap<String, f64>, r: &mut SplitMix) -> &'w str {
+fn pick<'w>(w: &'w BTreeMap<String, f64>, r: &mut SplitMix64) -> &'w str {
     let total: f64 = w.values().sum();
-    let mut x = r.unit() * total;
+    let mut x = r.next_f64() * total;
     for (k, v) in w {
         if x < *v {
             return k;
@@ -248,16 +221,16 @@ fn shape(x: f64, s: &Shape) -> Json {
     serde_json::Number::from_f64(x).map_or(Json::Null, Json::Number)
 }
 
-fn sample(d: &Dist, r: &mut SplitMix) -> Json {
+fn sample(d: &Dist, r: &mut SplitMix64) -> Json {
     match d {
         Dist::Categorical(w) => json!(pick(w, r)),
-        Dist::Bool { p } => json!(r.unit() < *p),
+        Dist::Bool { p } => json!(r.next_f64() < *p),
         Dist::Normal { mean, sd, shape: s } => shape(mean + sd * r.normal(), s),
         Dist::Lognormal { mu, sigma, shape: s } => shape((mu + sigma * r.normal()).exp(), s),
-        Dist::Uniform { low, high, shape: s } => shape(low + (high - low) * r.unit(), s),
+        Dist::Uniform { low, high, shape: s } => shape(low + (high - low) * r.next_f64(), s),
         Dist::Date { from, to } => {
             let days = (*to - *from).get_days() as i64;
-            let k = (r.unit() * (days + 1) as f64) as i64;
+            let k = (r.next_f64() * (days + 1) as f64) as i64;
             json!(from.checked_add(jiff::Span::new().days(k.min(days))).unwrap_or(*from).to_string())
         }
         Dist::StringList { items, min, max } => {
@@ -281,7 +254,7 @@ fn sample(d: &Dist, r: &mut SplitMix) -> Json {
 /// Shopper `i` (0-based) of a generated population: independent of every
 /// other shopper, so any slice can be generated in parallel.
 pub fn shopper(spec: &GeneratorSpec, seed: u64, i: u64) -> JsonMap {
-    let mut r = SplitMix::new(seed ^ SplitMix::new(i).next_u64());
+    let mut r = SplitMix64::new(seed ^ SplitMix64::new(i).next_u64());
     let mut out = JsonMap::with_capacity(spec.attributes.len() + 1);
     out.insert("id".into(), Json::String(format!("{}-{:06}", spec.id_prefix, i + 1)));
     for a in &spec.attributes {
@@ -290,7 +263,7 @@ pub fn shopper(spec: &GeneratorSpec, seed: u64, i: u64) -> JsonMap {
             .as_ref()
             .and_then(|d| out.get(&d.attribute).and_then(Json::as_str).and_then(|v| d.values.get(v)).map(|o| &o.dist))
             .unwrap_or(&a.dist);
-        let missing = a.missing > 0.0 && r.unit() < a.missing;
+        let missing = a.missing > 0.0 && r.next_f64() < a.missing;
         let v = sample(dist, &mut r);
         if !missing {
             out.insert(a.name.clone(), v);

@@ -26,9 +26,10 @@ use tailor_store::Workspace;
 /// events` and `tailor estimate --events`.
 #[derive(Args)]
 pub struct EventInput {
-    /// Outcomes (JSON Lines) to join with decision log files given as events.
-    #[arg(long)]
-    pub outcomes: Option<PathBuf>,
+    /// Outcome files (JSON Lines, e.g. the service's `outcomes-*.jsonl`) to
+    /// join with decision log files given as events; several may follow.
+    #[arg(long, num_args = 1..)]
+    pub outcomes: Vec<PathBuf>,
     /// Shopper attributes (JSON Lines, flat objects with `id`) for decision logs.
     #[arg(long, requires = "outcomes")]
     pub shoppers: Option<PathBuf>,
@@ -81,7 +82,7 @@ pub struct EstimateArgs {
     /// Logged events from files instead of those imported into the
     /// workspace: `.jsonl`, `.csv` (with the mapping flags) or decision log
     /// files (with --outcomes); repeatable.
-    #[arg(long)]
+    #[arg(long, num_args = 1..)]
     pub events: Vec<PathBuf>,
     /// Only the imported event set with this id (`tailor import events` prints it).
     #[arg(long, conflicts_with = "events")]
@@ -154,8 +155,8 @@ fn csv_mapping(a: &EventInput) -> Result<Mapping> {
 }
 
 fn read_events(files: &[PathBuf], input: &EventInput) -> Result<(Vec<Event>, Option<JoinReport>)> {
-    if let Some(outcomes) = &input.outcomes {
-        let (events, report) = events_from_decision_log(files, outcomes, input.shoppers.as_deref())?;
+    if !input.outcomes.is_empty() {
+        let (events, report) = events_from_decision_log(files, &input.outcomes, input.shoppers.as_deref())?;
         return Ok((events, Some(report)));
     }
     let mut events = Vec::new();

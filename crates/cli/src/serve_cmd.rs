@@ -12,6 +12,9 @@ use tailor_server::{LogConfig, Server, ServerConfig, shutdown_signal};
 
 /// The environment variable holding the publish token.
 pub const PUBLISH_TOKEN_ENV: &str = "TAILOR_PUBLISH_TOKEN";
+/// The environment variable holding the optional read token of decisions,
+/// OFREP evaluations and outcomes.
+pub const DECIDE_TOKEN_ENV: &str = "TAILOR_DECIDE_TOKEN";
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -67,6 +70,10 @@ pub struct ServeArgs {
     /// Time between polls of the source, e.g. `5s` or `500ms` (±10% jitter).
     #[arg(long, default_value = "5s", value_parser = parse_interval)]
     pub poll_interval: Duration,
+    /// A browser origin allowed to call decisions, OFREP and outcomes
+    /// (CORS), e.g. `https://shop.example.com`; repeat for several, `*` for any.
+    #[arg(long, value_name = "ORIGIN")]
+    pub allow_origin: Vec<String>,
 }
 
 fn parse_interval(s: &str) -> Result<Duration, String> {
@@ -89,6 +96,15 @@ pub fn run_serve(args: ServeArgs) -> Result<()> {
     }
     let mut config = ServerConfig::new(&args.data_dir, trust.clone(), args.listen);
     config.publish_token = std::env::var(PUBLISH_TOKEN_ENV).ok().filter(|t| !t.trim().is_empty());
+    config.decide_token = std::env::var(DECIDE_TOKEN_ENV).ok().filter(|t| !t.trim().is_empty());
+    for origin in &args.allow_origin {
+        let plain = |rest: &str| !rest.is_empty() && !rest.contains(['/', ' ', ',']);
+        let valid = origin == "*" || origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://")).is_some_and(plain);
+        if !valid {
+            anyhow::bail!("--allow-origin {origin:?} is not an origin like https://shop.example.com");
+        }
+    }
+    config.allow_origins = args.allow_origin;
     config.max_body_bytes = args.max_body_bytes;
     config.max_decide_body_bytes = args.max_decide_body_bytes;
     config.request_timeout = Duration::from_secs(args.request_timeout_secs.max(1));

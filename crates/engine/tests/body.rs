@@ -5,7 +5,9 @@
 use jiff::Timestamp;
 use proptest::prelude::*;
 use serde_json::{Value as Json, json};
-use tailor_engine::plan::{BodyDecision, BodyError, DecisionRequest, Plan, decide_body, decide_json};
+use tailor_engine::plan::{
+    BodyDecision, BodyError, CONTEXT_KEYS, ContextError, DecisionRequest, Plan, decide_body, decide_context_body, decide_json,
+};
 use tailor_model::AttrType;
 use tailor_model::spec::Spec;
 
@@ -183,4 +185,96 @@ fn malformed_bodies_are_refused_by_both_paths() {
         same(&plan, bytes).unwrap();
         assert!(matches!(decide_body(&plan, bytes, Timestamp::UNIX_EPOCH), Err(BodyError::Malformed(_))));
     }
+}
+
+/// The same request as a flat evaluation context (OFREP): attributes beside
+/// `targetingKey`, `instant` and the page context; `None` for what a flat
+/// context cannot say (an explanation, unknown members).
+fn flattened(req: &Json) -> (Json, String) {
+    let mut flat = serde_json::Map::new();
+    for (k, v) in req["shopper"].as_object().unwrap() {
+        match k.as_str() {
+            "id" => {
+                flat.insert("targetingKey".into(), v.clone());
+            }
+            k if CONTEXT_KEYS.contains(&k) => {}
+            _ => {
+                flat.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    if let Some(at) = req.get("at") {
+        flat.insert("instant".into(), at.clone());
+    }
+    if let Some(Json::Object(c)) = req.get("context") {
+        for k in ["product", "cart", "stage"] {
+            if let Some(v) = c.get(k) {
+                flat.insert(k.into(), v.clone());
+            }
+        }
+    }
+    (json!({ "context": flat }), req["page"].as_str().unwrap().to_owned())
+}
+
+#[test]
+fn the_flat_context_path_decides_like_the_body_path() {
+    let plan = plan();
+    let now: Timestamp = "2026-11-25T12:00:00Z".parse().unwrap();
+    let decided = std::cell::Cell::new(0);
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(2000));
+    runner
+        .run(&body(&plan), |mut req| {
+            let obj = req.as_object_mut().unwrap();
+            obj.retain(|k, _| matches!(k.as_str(), "shopper" | "page" | "at" | "context"));
+            if let Some(Json::Object(c)) = obj.get_mut("context") {
+                c.remove("unknown");
+            }
+            let (flat, page) = flattened(&req);
+            let flat = serde_json::to_vec(&flat).unwrap();
+            // The page named by the caller (single flag) or in the context (bulk).
+            let mut in_context = serde_json::from_slice::<Json>(&flat).unwrap();
+            in_context["context"]["page"] = json!(page);
+            let in_context = serde_json::to_vec(&in_context).unwrap();
+            let direct = decide_body(&plan, &serde_json::to_vec(&req).unwrap(), now);
+            for got in [decide_context_body(&plan, &flat, Some(&page), now), decide_context_body(&plan, &in_context, None, now)] {
+                match (&direct, got) {
+                    (Ok(a), Ok(b)) => {
+                        decided.set(decided.get() + 1);
+                        prop_assert_eq!(&a.decision, &b.decision);
+                        prop_assert_eq!(&a.shopper, &b.shopper);
+                        prop_assert_eq!(a.at, b.at);
+                    }
+                    (Err(BodyError::Decide(a)), Err(ContextError::Decide(b))) => prop_assert_eq!(a.to_string(), b.to_string()),
+                    // `at: "yesterday"`: malformed for the body, a bad reserved key for the context.
+                    (Err(BodyError::Malformed(_)), Err(ContextError::Reserved { key: "instant", .. })) => {}
+                    (a, b) => prop_assert!(false, "body path {a:?}, context path {b:?} for {req}"),
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert!(decided.get() > 1000, "only {} of 4000 cases were decided", decided.get());
+}
+
+#[test]
+fn flat_context_errors_name_what_is_wrong() {
+    let plan = plan();
+    let now = Timestamp::UNIX_EPOCH;
+    let decide = |body: &str, page: Option<&str>| decide_context_body(&plan, body.as_bytes(), page, now);
+    assert!(matches!(decide("not json", Some("home")), Err(ContextError::Malformed(_))));
+    assert!(matches!(decide(r#"{"context": []}"#, Some("home")), Err(ContextError::Malformed(_))));
+    assert!(matches!(decide(r#"{}"#, Some("home")), Err(ContextError::Decide(tailor_engine::plan::DecideError::MissingShopperId))));
+    assert!(matches!(decide(r#"{"context": {"targetingKey": "s"}}"#, None), Err(ContextError::MissingPage)));
+    assert!(matches!(
+        decide(r#"{"context": {"targetingKey": "s"}}"#, Some("nowhere")),
+        Err(ContextError::Decide(tailor_engine::plan::DecideError::UnknownPage { .. }))
+    ));
+    let e = decide(r#"{"context": {"targetingKey": "s", "cart": "p1"}}"#, Some("home")).unwrap_err();
+    assert!(matches!(e, ContextError::Reserved { key: "cart", .. }), "{e}");
+    let e = decide(r#"{"context": {"targetingKey": "s", "product": 7}}"#, Some("home")).unwrap_err();
+    assert!(matches!(e, ContextError::Reserved { key: "product", .. }), "{e}");
+    // The environment is the service's to read; other members are skipped.
+    let ok = decide(r#"{"flagKey": 1, "context": {"targetingKey": "s", "environment": "production"}}"#, Some("home")).unwrap();
+    assert_eq!(ok.shopper, "s");
+    assert_eq!(ok.at, now);
 }

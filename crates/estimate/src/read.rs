@@ -275,6 +275,9 @@ pub fn events_from_csv(path: impl AsRef<Path>, mapping: &Mapping) -> Result<Vec<
 #[derive(Deserialize)]
 struct LogLine {
     time: Timestamp,
+    /// Set by services that give each decision an id (outcomes join on it).
+    #[serde(default)]
+    decision_id: Option<String>,
     shopper: String,
     page: String,
     placement: String,
@@ -301,15 +304,17 @@ pub struct JoinReport {
     pub rewards: Vec<String>,
 }
 
-/// Joins decision log files (JSON Lines, one line per block) with an
-/// outcomes file (JSON Lines) and, optionally, the shoppers' attributes.
+/// Joins decision log files (JSON Lines, one line per block) with outcome
+/// files (JSON Lines) and, optionally, the shoppers' attributes.
 ///
-/// Join key: an outcome line `{"shopper": ID, "time": T, "placement"?: P,
-/// <reward>: number|bool, …, "attributes"?: {…}}` belongs to the log lines
-/// with the same shopper id and the same instant `time` (the decision's
-/// `time`, which the storefront gets back with the decision), and — when
-/// `placement` is given — the same placement; without `placement` it
-/// applies to every block of that page view. Several outcome lines for one
+/// Join key: an outcome line `{"decision_id": ID, "placement"?: P,
+/// <reward>: number|bool, …, "attributes"?: {…}}` (what the service's
+/// `POST /v1/outcomes` records) belongs to the log lines of that decision;
+/// a line without `decision_id`, `{"shopper": ID, "time": T, …}`, belongs to
+/// the log lines with the same shopper id and the same instant `time` (the
+/// decision's `time`). When `placement` is given, only that placement's
+/// line matches; without it the outcome applies to every block of that page
+/// view. Several outcome lines for one
 /// event are summed. Every other field is a reward; an event without an
 /// outcome line gets 0 for every reward.
 ///
@@ -318,27 +323,41 @@ pub struct JoinReport {
 /// id is known.
 pub fn events_from_decision_log(
     logs: &[PathBuf],
-    outcomes: &Path,
+    outcome_files: &[PathBuf],
     shoppers: Option<&Path>,
 ) -> Result<(Vec<Event>, JoinReport), ReadError> {
     let mut report = JoinReport::default();
-    // Outcomes by (shopper, time): (placement or None, rewards, attributes).
+    // Outcomes by decision id, or by (shopper, time) for lines without one:
+    // (placement or None, rewards, attributes), and whether a decision used it.
     type Outcome = (Option<String>, BTreeMap<String, f64>, Option<Map<String, Json>>);
+    let mut by_id: HashMap<String, Vec<(Outcome, bool)>> = HashMap::new();
     let mut by_key: HashMap<(String, Timestamp), Vec<(Outcome, bool)>> = HashMap::new();
     let mut names: BTreeSet<String> = BTreeSet::new();
+    for outcomes in outcome_files {
     for (row, line, text) in json_lines(outcomes)? {
         let bad = |c: Option<&str>, m: String| row_err(outcomes, row, line, c, m);
         let obj: Map<String, Json> = serde_json::from_str(&text).map_err(|x| bad(None, x.to_string()))?;
-        let shopper = match obj.get("shopper") {
-            Some(Json::String(s)) if !s.is_empty() => s.clone(),
-            Some(Json::Number(n)) => n.to_string(),
-            _ => return Err(bad(Some("shopper"), "missing shopper id".into())),
+        let decision_id = match obj.get("decision_id") {
+            None | Some(Json::Null) => None,
+            Some(Json::String(s)) if !s.is_empty() => Some(s.clone()),
+            Some(_) => return Err(bad(Some("decision_id"), "not a decision id (a non-empty string)".into())),
         };
-        let time = obj
-            .get("time")
-            .and_then(Json::as_str)
-            .and_then(parse_time)
-            .ok_or_else(|| bad(Some("time"), "missing or not an RFC 3339 time".into()))?;
+        let key = match decision_id {
+            Some(id) => Err(id),
+            None => {
+                let shopper = match obj.get("shopper") {
+                    Some(Json::String(s)) if !s.is_empty() => s.clone(),
+                    Some(Json::Number(n)) => n.to_string(),
+                    _ => return Err(bad(Some("shopper"), "missing decision_id, or shopper id and time".into())),
+                };
+                let time = obj
+                    .get("time")
+                    .and_then(Json::as_str)
+                    .and_then(parse_time)
+                    .ok_or_else(|| bad(Some("time"), "missing or not an RFC 3339 time".into()))?;
+                Ok((shopper, time))
+            }
+        };
         let placement = match obj.get("placement") {
             None | Some(Json::Null) => None,
             Some(Json::String(s)) => Some(s.clone()),
@@ -362,7 +381,12 @@ pub fn events_from_decision_log(
             names.insert(k.clone());
             rewards.insert(k.clone(), x);
         }
-        by_key.entry((shopper, time)).or_default().push(((placement, rewards, attributes), false));
+        let outcome = ((placement, rewards, attributes), false);
+        match key {
+            Err(id) => by_id.entry(id).or_default().push(outcome),
+            Ok(key) => by_key.entry(key).or_default().push(outcome),
+        }
+    }
     }
     let mut known: HashMap<String, Map<String, Json>> = HashMap::new();
     if let Some(p) = shoppers {
@@ -389,8 +413,10 @@ pub fn events_from_decision_log(
             let mut rewards: BTreeMap<String, f64> = names.iter().map(|n| (n.clone(), 0.0)).collect();
             let mut attrs: Option<Map<String, Json>> = None;
             let mut matched = false;
-            if let Some(outs) = by_key.get_mut(&(l.shopper.clone(), l.time)) {
-                for ((pl, rw, at), used) in outs.iter_mut() {
+            let with_id = l.decision_id.as_ref().and_then(|id| by_id.get_mut(id)).into_iter().flatten();
+            let with_key = by_key.get_mut(&(l.shopper.clone(), l.time)).into_iter().flatten();
+            {
+                for ((pl, rw, at), used) in with_id.chain(with_key) {
                     if pl.as_ref().is_some_and(|p| *p != l.placement) {
                         continue;
                     }
@@ -423,7 +449,8 @@ pub fn events_from_decision_log(
         }
     }
     report.events = events.len() as u64;
-    report.unmatched_outcomes = by_key.values().flatten().filter(|(_, used)| !used).count() as u64;
+    report.unmatched_outcomes =
+        by_id.values().chain(by_key.values()).flatten().filter(|(_, used)| !used).count() as u64;
     report.rewards = names.into_iter().collect();
     Ok((events, report))
 }
@@ -524,7 +551,7 @@ mod tests {
             ),
         );
         let shoppers = write(&d, "shoppers.jsonl", r#"{"id":"s-1","visitor_type":"returning"}"#);
-        let (ev, rep) = events_from_decision_log(&[log], &outcomes, Some(&shoppers)).unwrap();
+        let (ev, rep) = events_from_decision_log(&[log], &[outcomes], Some(&shoppers)).unwrap();
         assert_eq!(ev.len(), 2);
         assert_eq!(rep.without_content, 1);
         assert_eq!(rep.unmatched_outcomes, 1);
@@ -533,5 +560,37 @@ mod tests {
         assert_eq!(ev[1].rewards, BTreeMap::from([("click".into(), 0.0), ("revenue".into(), 40.5)]));
         assert_eq!(ev[0].propensity, 0.9);
         assert_eq!(ev[0].shopper["visitor_type"], "returning");
+    }
+
+    #[test]
+    fn decision_log_joins_outcomes_by_decision_id_across_files() {
+        let d = tempfile::tempdir().unwrap();
+        let line = |id: &str, shopper: &str, placement: &str, content: &str| {
+            format!(
+                r#"{{"time":"2026-11-25T12:00:00Z","decision_id":"{id}","decided_at":"2026-11-25T12:00:00.1Z","environment":"production","shopper":"{shopper}","page":"home","placement":"{placement}","content":"{content}","entry":null,"segment":null,"personalized":false,"holdout":false,"propensity":0.5,"bundle_digest":"sha256:x","version":1}}"#
+            )
+        };
+        // Two decisions for the same shopper at the same instant: only the
+        // id tells them apart.
+        let log = write(
+            &d,
+            "decisions-1.jsonl",
+            &[line("d-1", "s-1", "home.hero", "a"), line("d-1", "s-1", "home.promo", "b"), line("d-2", "s-1", "home.hero", "c")]
+                .join("\n"),
+        );
+        let o1 = write(&d, "outcomes-1.jsonl", r#"{"decision_id":"d-1","placement":"home.hero","time":"2026-11-25T12:01:00Z","click":true}"#);
+        let o2 = write(
+            &d,
+            "outcomes-2.jsonl",
+            concat!(
+                r#"{"decision_id":"d-2","time":"2026-11-25T12:02:00Z","revenue":12}"#,
+                "\n",
+                r#"{"decision_id":"d-404","time":"2026-11-25T12:02:00Z","click":true}"#
+            ),
+        );
+        let (ev, rep) = events_from_decision_log(&[log], &[o1, o2], None).unwrap();
+        let rewards: Vec<(&str, f64, f64)> = ev.iter().map(|e| (e.action.as_str(), e.rewards["click"], e.rewards["revenue"])).collect();
+        assert_eq!(rewards, [("a", 1.0, 0.0), ("b", 0.0, 0.0), ("c", 0.0, 12.0)]);
+        assert_eq!((rep.with_outcomes, rep.unmatched_outcomes), (2, 1));
     }
 }

@@ -90,7 +90,8 @@ impl Checked {
             parent_digest: p.parent_digest.clone(),
             overwrites: p.overwrites.clone(),
         };
-        Active { plan: self.plan, environment: Arc::from(env), meta, file, envelope }
+        let flags = crate::ofrep::Flags::of(&self.plan);
+        Active { plan: self.plan, environment: Arc::from(env), meta, file, envelope, flags }
     }
 }
 

@@ -3,6 +3,10 @@
 //! the writer is behind, the decision is still answered and the dropped lines
 //! are counted (`tailor_decision_log_dropped_total`). Files rotate by size and
 //! the oldest beyond `keep` are deleted. The format is in `docs/http-api.md`.
+//!
+//! The same thread appends the storefronts' outcomes (`POST /v1/outcomes`) to
+//! `outcomes-*.jsonl` beside the decisions, with the same rotation; unlike a
+//! decision, a batch of outcomes is answered only once it is written.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufWriter, Write};
@@ -41,7 +45,12 @@ impl Default for LogConfig {
 
 /// One decision as the handler hands it over.
 pub(crate) struct Logged {
+    /// The instant the rules were evaluated for (the request's `at`).
     pub time: Timestamp,
+    /// Unique across replicas and sortable by time (UUIDv7): what outcomes join on.
+    pub decision_id: uuid::Uuid,
+    /// The service's clock when it decided.
+    pub decided_at: Timestamp,
     pub environment: Arc<str>,
     pub shopper: String,
     pub decision: Decision,
@@ -54,7 +63,20 @@ const POLL: std::time::Duration = std::time::Duration::from_millis(10);
 
 enum Msg {
     Decision(Box<Logged>),
+    /// Validated outcome lines, written together; `done` hears how it went.
+    Outcomes { lines: Vec<u8>, done: tokio::sync::oneshot::Sender<std::io::Result<()>> },
     Stop,
+}
+
+/// Why outcomes could not be appended.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum OutcomeLogError {
+    #[error("outcomes are not recorded: the service runs without a decision log (--no-decision-log)")]
+    Disabled,
+    #[error("the log writer is behind; try again")]
+    Busy,
+    #[error("the outcomes log could not be written: {0}")]
+    Io(#[from] std::io::Error),
 }
 
 /// One line of the log (one block of one decision): the documented shape,
@@ -63,6 +85,8 @@ enum Msg {
 #[derive(Serialize)]
 struct Line<'a> {
     time: String,
+    decision_id: String,
+    decided_at: String,
     environment: &'a str,
     shopper: &'a str,
     page: &'a str,
@@ -105,7 +129,7 @@ impl<'a> BlockFields<'a> {
 
 /// Appends one [`Line`] per block to `out`, byte for byte what serializing
 /// each `Line` would give, but the fields every block of a decision shares
-/// (time, environment, shopper, page, digest, version) are escaped once per
+/// (time, ids, environment, shopper, page, digest, version) are escaped once per
 /// decision instead of once per block: the writer runs on the service's
 /// cores, so its cost is the service's.
 fn write_lines(logged: &Logged, out: &mut Vec<u8>) -> serde_json::Result<()> {
@@ -113,6 +137,10 @@ fn write_lines(logged: &Logged, out: &mut Vec<u8>) -> serde_json::Result<()> {
     let mut head = Vec::with_capacity(128);
     head.extend_from_slice(b"{\"time\":");
     serde_json::to_writer(&mut head, &logged.time.to_string())?;
+    head.extend_from_slice(b",\"decision_id\":\"");
+    head.extend_from_slice(logged.decision_id.hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).as_bytes());
+    head.extend_from_slice(b"\",\"decided_at\":");
+    serde_json::to_writer(&mut head, &logged.decided_at.to_string())?;
     head.extend_from_slice(b",\"environment\":");
     serde_json::to_writer(&mut head, &*logged.environment)?;
     head.extend_from_slice(b",\"shopper\":");
@@ -155,12 +183,8 @@ impl DecisionLog {
         fs::create_dir_all(&dir).map_err(|source| ServerError::DecisionLog { path: dir.clone(), source })?;
         let (tx, rx) = sync_channel(config.queue.max(1));
         let writer = Writer {
-            dir,
-            max_bytes: config.max_bytes.max(1),
-            keep: config.keep.max(1),
-            file: None,
-            written: 0,
-            seq: 0,
+            decisions: Rotating::new(dir.clone(), "decisions-", config),
+            outcomes: Rotating::new(dir.clone(), "outcomes-", config),
             metrics: metrics.clone(),
         };
         let thread = std::thread::Builder::new()
@@ -180,6 +204,18 @@ impl DecisionLog {
         }
     }
 
+    /// Appends validated outcome lines (each ending in `\n`) to the
+    /// outcomes log and waits until they are written and flushed.
+    pub async fn record_outcomes(&self, lines: Vec<u8>) -> Result<(), OutcomeLogError> {
+        let Some(tx) = &self.tx else { return Err(OutcomeLogError::Disabled) };
+        let (done, written) = tokio::sync::oneshot::channel();
+        tx.try_send(Msg::Outcomes { lines, done }).map_err(|_| OutcomeLogError::Busy)?;
+        match written.await {
+            Ok(result) => result.map_err(OutcomeLogError::Io),
+            Err(_) => Err(OutcomeLogError::Busy),
+        }
+    }
+
     /// Writes out everything queued, syncs and stops the writer. Blocking:
     /// call from `spawn_blocking` in async code.
     pub fn close(&self) {
@@ -194,13 +230,21 @@ impl DecisionLog {
 }
 
 struct Writer {
+    decisions: Rotating,
+    outcomes: Rotating,
+    metrics: Metrics,
+}
+
+/// A log of JSON Lines files `{prefix}YYYYMMDDTHHMMSSZ-NNNN.jsonl` that
+/// rotate by size, keeping the newest `keep`.
+struct Rotating {
     dir: PathBuf,
+    prefix: &'static str,
     max_bytes: u64,
     keep: usize,
     file: Option<BufWriter<File>>,
     written: u64,
     seq: u32,
-    metrics: Metrics,
 }
 
 impl Writer {
@@ -218,6 +262,13 @@ impl Writer {
                         self.write(&logged, &mut buf);
                         wrote = true;
                     }
+                    Ok(Msg::Outcomes { lines, done }) => {
+                        let result = self.outcomes.append(&lines).and_then(|()| self.outcomes.flush());
+                        if let Err(e) = &result {
+                            tracing::warn!(error = %e, dir = %self.outcomes.dir.display(), "outcomes log write failed");
+                        }
+                        let _ = done.send(result);
+                    }
                     Ok(Msg::Stop) | Err(TryRecvError::Disconnected) => {
                         self.finish();
                         return;
@@ -225,10 +276,7 @@ impl Writer {
                     Err(TryRecvError::Empty) => break,
                 }
             }
-            if wrote
-                && let Some(f) = &mut self.file
-                && f.flush().is_err()
-            {
+            if wrote && self.decisions.flush().is_err() {
                 self.metrics.log_write_errors.inc();
             }
             std::thread::sleep(POLL);
@@ -240,11 +288,32 @@ impl Writer {
         lines.clear();
         if write_lines(logged, &mut lines).is_err() {
             self.metrics.log_write_errors.inc();
-        } else if let Err(e) = self.append(&lines) {
+        } else if let Err(e) = self.decisions.append(&lines) {
             self.metrics.log_write_errors.inc();
-            tracing::warn!(error = %e, dir = %self.dir.display(), "decision log write failed");
+            tracing::warn!(error = %e, dir = %self.decisions.dir.display(), "decision log write failed");
         }
         *buf = lines;
+    }
+
+    fn finish(&mut self) {
+        for log in [&mut self.decisions, &mut self.outcomes] {
+            if log.close().is_err() {
+                self.metrics.log_write_errors.inc();
+            }
+        }
+    }
+}
+
+impl Rotating {
+    fn new(dir: PathBuf, prefix: &'static str, config: &LogConfig) -> Self {
+        Self { dir, prefix, max_bytes: config.max_bytes.max(1), keep: config.keep.max(1), file: None, written: 0, seq: 0 }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
     }
 
     fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
@@ -268,12 +337,12 @@ impl Writer {
         Ok(())
     }
 
-    /// Starts a new file `decisions-YYYYMMDDTHHMMSSZ-NNNN.jsonl` (names sort
+    /// Starts a new file `{prefix}YYYYMMDDTHHMMSSZ-NNNN.jsonl` (names sort
     /// in creation order) and deletes the oldest beyond `keep`.
     fn open(&mut self) -> std::io::Result<()> {
         let stamp = Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
         let path = loop {
-            let p = self.dir.join(format!("decisions-{stamp}-{:04}.jsonl", self.seq));
+            let p = self.dir.join(format!("{}{stamp}-{:04}.jsonl", self.prefix, self.seq));
             self.seq = self.seq.wrapping_add(1);
             if !p.exists() {
                 break p;
@@ -291,24 +360,24 @@ impl Writer {
         let mut names: Vec<String> = read
             .filter_map(|e| e.ok())
             .filter_map(|e| e.file_name().into_string().ok())
-            .filter(|n| n.starts_with("decisions-") && n.ends_with(".jsonl"))
+            .filter(|n| n.starts_with(self.prefix) && n.ends_with(".jsonl"))
             .collect();
         names.sort();
         if names.len() > self.keep {
             for old in &names[..names.len() - self.keep] {
                 if let Err(e) = fs::remove_file(self.dir.join(old)) {
-                    tracing::warn!(error = %e, file = %old, "could not delete an old decision log");
+                    tracing::warn!(error = %e, file = %old, "could not delete an old log file");
                 }
             }
         }
     }
 
-    fn finish(&mut self) {
-        if let Some(mut f) = self.file.take()
-            && (f.flush().is_err() || f.get_ref().sync_all().is_err())
-        {
-            self.metrics.log_write_errors.inc();
+    fn close(&mut self) -> std::io::Result<()> {
+        if let Some(mut f) = self.file.take() {
+            f.flush()?;
+            f.get_ref().sync_all()?;
         }
+        Ok(())
     }
 }
 
@@ -350,11 +419,13 @@ mod tests {
     fn log_rotates_by_size_and_keeps_the_newest_files() {
         let tmp = tempfile::tempdir().unwrap();
         let metrics = Metrics::new().unwrap();
-        let config = LogConfig { enabled: true, dir: Some(tmp.path().into()), max_bytes: 600, keep: 3, queue: 1000 };
+        let config = LogConfig { enabled: true, dir: Some(tmp.path().into()), max_bytes: 1500, keep: 3, queue: 1000 };
         let log = DecisionLog::start(&config, tmp.path(), metrics.clone()).unwrap();
         for i in 0..40 {
             log.record(Logged {
                 time: Timestamp::UNIX_EPOCH,
+                decision_id: uuid::Uuid::now_v7(),
+                decided_at: Timestamp::UNIX_EPOCH,
                 environment: Arc::from("production"),
                 shopper: format!("s-{i}"),
                 decision: decision(2),
@@ -366,7 +437,7 @@ mod tests {
         let mut shoppers = Vec::new();
         for f in &files {
             let text = fs::read_to_string(f).unwrap();
-            assert!(text.len() as u64 <= 600, "{} is {} bytes", f.display(), text.len());
+            assert!(text.len() as u64 <= 1500, "{} is {} bytes", f.display(), text.len());
             for line in text.lines() {
                 let v: serde_json::Value = serde_json::from_str(line).unwrap();
                 assert_eq!(v["environment"], "production");
@@ -389,6 +460,8 @@ mod tests {
         d.blocks[2].segment = Some("quote \" and \\ and ü".into());
         let logged = Logged {
             time: "2026-11-25T10:00:00.5Z".parse().unwrap(),
+            decision_id: uuid::Uuid::now_v7(),
+            decided_at: "2026-11-25T10:00:01Z".parse().unwrap(),
             environment: Arc::from("production"),
             shopper: "s-\"1\"".into(),
             decision: d,
@@ -402,6 +475,8 @@ mod tests {
                 &mut expected,
                 &Line {
                     time: logged.time.to_string(),
+                    decision_id: logged.decision_id.to_string(),
+                    decided_at: logged.decided_at.to_string(),
                     environment: &logged.environment,
                     shopper: &logged.shopper,
                     page: &d.page,
@@ -424,6 +499,8 @@ mod tests {
         log.close(); // writer gone: every record is a drop
         log.record(Logged {
             time: Timestamp::UNIX_EPOCH,
+            decision_id: uuid::Uuid::now_v7(),
+            decided_at: Timestamp::UNIX_EPOCH,
             environment: Arc::from("staging"),
             shopper: "s".into(),
             decision: decision(3),

@@ -19,6 +19,8 @@ mod decision_log;
 mod error;
 mod follow;
 mod metrics;
+mod ofrep;
+mod outcomes;
 mod routes;
 mod state;
 
@@ -66,6 +68,12 @@ pub struct ServerConfig {
     /// Bearer token required by `PUT /v1/bundles/{env}`; `None` turns
     /// publishing off (uploads answer 401 `unauthorized`).
     pub publish_token: Option<String>,
+    /// Bearer token decisions, OFREP evaluations and outcomes need
+    /// (`TAILOR_DECIDE_TOKEN`); `None` leaves them open.
+    pub decide_token: Option<String>,
+    /// Browser origins allowed to call decisions, OFREP and outcomes (CORS);
+    /// `*` allows any. Empty: no CORS headers.
+    pub allow_origins: Vec<String>,
     /// Largest envelope accepted (413 `too_large` above).
     pub max_body_bytes: usize,
     /// Largest decision request accepted.
@@ -90,6 +98,8 @@ impl ServerConfig {
             trust,
             listen,
             publish_token: None,
+            decide_token: None,
+            allow_origins: Vec::new(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_decide_body_bytes: DEFAULT_MAX_DECIDE_BODY_BYTES,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
@@ -109,6 +119,8 @@ impl fmt::Debug for ServerConfig {
             .field("environments", &self.trust.environments.keys().collect::<Vec<_>>())
             .field("listen", &self.listen)
             .field("publish_token", &self.publish_token.as_ref().map(|_| "<set>"))
+            .field("decide_token", &self.decide_token.as_ref().map(|_| "<set>"))
+            .field("allow_origins", &self.allow_origins)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_decide_body_bytes", &self.max_decide_body_bytes)
             .field("request_timeout", &self.request_timeout)
@@ -137,6 +149,7 @@ impl AppState {
                 trust: config.trust.clone(),
                 data_dir: config.data_dir.clone(),
                 token_hash: config.publish_token.as_deref().filter(|t| !t.is_empty()).map(state::token_hash),
+                decide_token_hash: config.decide_token.as_deref().filter(|t| !t.is_empty()).map(state::token_hash),
                 max_body_bytes: config.max_body_bytes,
                 max_decide_body_bytes: config.max_decide_body_bytes,
                 request_timeout: config.request_timeout,
@@ -163,14 +176,22 @@ impl AppState {
 }
 
 /// The service's routes over `state`, with tracing and the request timeout.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, allow_origins: &[String]) -> Router {
     let request_timeout = state.inner.request_timeout;
-    let mut router = Router::new();
-    if state.inner.bench_endpoints {
-        router = router.route("/v1/noop", post(routes::noop));
-    }
-    router
+    // What storefronts call, from servers or (with CORS) from browsers.
+    let mut storefront = Router::new()
         .route("/v1/decide", post(routes::decide))
+        .route("/v1/outcomes", post(outcomes::post_outcomes))
+        .route("/ofrep/v1/evaluate/flags", post(ofrep::evaluate_flags))
+        .route("/ofrep/v1/evaluate/flags/{key}", post(ofrep::evaluate_flag));
+    if state.inner.bench_endpoints {
+        storefront = storefront.route("/v1/noop", post(routes::noop));
+    }
+    if !allow_origins.is_empty() {
+        storefront = storefront.layer(cors(allow_origins));
+    }
+    Router::new()
+        .merge(storefront)
         .route("/v1/bundles/{env}", put(routes::put_bundle))
         .route("/v1/bundles/{env}/active", get(routes::get_active))
         .route("/v1/bundles/{env}/envelope", get(routes::get_envelope))
@@ -185,10 +206,29 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http().on_failure(DefaultOnFailure::new().level(tracing::Level::WARN)))
 }
 
+/// CORS for browser storefronts: POST with JSON, the bearer token and
+/// `If-None-Match`; `ETag` readable (the OFREP web provider polls with it).
+fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use axum::http::{HeaderName, Method, header};
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|o| o.parse().ok()))
+    };
+    CorsLayer::new()
+        .allow_origin(allow)
+        .allow_methods([Method::POST, Method::OPTIONS])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::IF_NONE_MATCH, HeaderName::from_static("x-api-key")])
+        .expose_headers([header::ETAG])
+        .max_age(Duration::from_secs(600))
+}
+
 /// A service bound to its address, not yet serving.
 pub struct Server {
     state: AppState,
     listener: TcpListener,
+    allow_origins: Vec<String>,
 }
 
 impl Server {
@@ -204,7 +244,7 @@ impl Server {
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|source| ServerError::Bind { addr: config.listen, source })?;
-        Ok(Server { state, listener })
+        Ok(Server { state, listener, allow_origins: config.allow_origins })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -220,7 +260,7 @@ impl Server {
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServerError> {
         let addr = self.local_addr();
         tracing::info!(%addr, environments = ?self.state.actives().keys().collect::<Vec<_>>(), "decision service listening");
-        let app = router(self.state.clone());
+        let app = router(self.state.clone(), &self.allow_origins);
         if let Some(f) = &self.state.inner.follow {
             tracing::info!(source = %f.config.source, environments = ?f.config.environments, poll_interval = ?f.config.poll_interval, "following");
         }

@@ -29,6 +29,11 @@ pub struct Metrics {
     pub follow_source_up: IntGaugeVec,
     /// `tailor_follow_seconds_since_success{env}`: time since the source last answered a poll.
     pub follow_since_success: GaugeVec,
+    /// `tailor_ofrep_requests_total{endpoint, outcome}`: OFREP evaluations
+    /// (`single`/`bulk`) by outcome (`ok`, `not_modified` or the error code).
+    pub ofrep_requests: IntCounterVec,
+    /// `tailor_outcomes_total{outcome}`: outcome lines accepted or refused.
+    pub outcomes: IntCounterVec,
 }
 
 impl Metrics {
@@ -82,6 +87,14 @@ impl Metrics {
         registry.register(Box::new(active_version.clone()))?;
         registry.register(Box::new(log_dropped.clone()))?;
         registry.register(Box::new(log_write_errors.clone()))?;
+        let ofrep_requests = IntCounterVec::new(
+            Opts::new("tailor_ofrep_requests_total", "OFREP evaluation requests, by endpoint and outcome"),
+            &["endpoint", "outcome"],
+        )?;
+        registry.register(Box::new(ofrep_requests.clone()))?;
+        let outcomes =
+            IntCounterVec::new(Opts::new("tailor_outcomes_total", "Outcome lines accepted or refused"), &["outcome"])?;
+        registry.register(Box::new(outcomes.clone()))?;
         Ok(Self {
             registry,
             decisions,
@@ -94,6 +107,8 @@ impl Metrics {
             log_write_errors,
             follow_source_up,
             follow_since_success,
+            ofrep_requests,
+            outcomes,
         })
     }
 

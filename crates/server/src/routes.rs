@@ -18,12 +18,12 @@ use tailor_engine::plan::{BodyError, DecideError, decide_body};
 use crate::bundles;
 use crate::decision_log::Logged;
 use crate::error::ApiError;
-use crate::state::{Active, AppState, TokenCheck};
+use crate::state::{self, Active, AppState, TokenCheck};
 
 /// Reads a whole body, refusing one over `limit` bytes (413 `too_large`,
 /// from `Content-Length` before reading when the client sends it) or one
 /// that does not arrive within `timeout` (408 `timeout`).
-async fn read_body(body: Body, headers: &HeaderMap, limit: usize, timeout: Duration) -> Result<Bytes, ApiError> {
+pub(crate) async fn read_body(body: Body, headers: &HeaderMap, limit: usize, timeout: Duration) -> Result<Bytes, ApiError> {
     let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|s| s.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(ApiError::too_large(limit));
@@ -55,7 +55,7 @@ fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct DecideQuery {
-    env: Option<String>,
+    pub env: Option<String>,
 }
 
 /// `POST /v1/decide[?env=E]`: one page for one shopper, from one bundle.
@@ -67,21 +67,26 @@ pub(crate) async fn decide(
 ) -> Response {
     let inner = &state.inner;
     let result = async {
+        authorize_decide(&state, &headers)?;
         let Query(query) = query.map_err(|e| ApiError::malformed(e.body_text()))?;
         let bytes = read_body(body, &headers, inner.max_decide_body_bytes, inner.body_timeout).await?;
         let started = Instant::now();
         // One snapshot of the active bundle serves the whole decision.
         let active = pick(&state, query.env.as_deref())?;
-        let made = decide_body(&active.plan, &bytes, Timestamp::now()).map_err(|e| match e {
+        let now = Timestamp::now();
+        let made = decide_body(&active.plan, &bytes, now).map_err(|e| match e {
             BodyError::Malformed(e) => ApiError::malformed(format!("the body is not a decision request: {e}")),
             BodyError::Decide(e) => decide_error(e),
         })?;
-        let body = serde_json::to_vec(&made.decision)
+        let decision_id = uuid::Uuid::now_v7();
+        let body = answer(&made.decision, decision_id, now)
             .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
         inner.metrics.decide_latency.observe(started.elapsed().as_secs_f64());
         inner.metrics.decisions.with_label_values(&[&*active.environment]).inc();
         inner.log.record(Logged {
             time: made.at,
+            decision_id,
+            decided_at: now,
             environment: active.environment.clone(),
             shopper: made.shopper,
             decision: made.decision,
@@ -98,8 +103,43 @@ pub(crate) async fn decide(
     }
 }
 
+/// The decision as `/v1/decide` answers it: the engine's decision with the
+/// `decision_id` and `decided_at` outcomes refer to in front.
+fn answer(d: &tailor_engine::plan::Decision, decision_id: uuid::Uuid, decided_at: Timestamp) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(1024);
+    out.extend_from_slice(b"{\"decision_id\":\"");
+    out.extend_from_slice(decision_id.hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).as_bytes());
+    out.extend_from_slice(b"\",\"decided_at\":");
+    serde_json::to_writer(&mut out, &decided_at.to_string())?;
+    out.push(b',');
+    let start = out.len();
+    serde_json::to_writer(&mut out, d)?;
+    // The decision's own `{` gives way to the members above.
+    out.remove(start);
+    Ok(out)
+}
+
+/// Checks the read token (`TAILOR_DECIDE_TOKEN`) of decisions, OFREP and
+/// outcomes; without one configured, they are open.
+pub(crate) fn authorize_decide(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(expected) = &state.inner.decide_token_hash else { return Ok(()) };
+    match bearer(headers) {
+        None => Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "a bearer token is required (the service has a decide token)")),
+        Some(token) if state::token_matches(token, expected) => Ok(()),
+        Some(_) => Err(ApiError::new(StatusCode::FORBIDDEN, "unauthorized", "the bearer token is not the decide token")),
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+}
+
 /// The bundle a decision uses: `?env=`, else the only environment loaded.
-fn pick(state: &AppState, env: Option<&str>) -> Result<Arc<Active>, ApiError> {
+pub(crate) fn pick(state: &AppState, env: Option<&str>) -> Result<Arc<Active>, ApiError> {
     let actives = state.inner.actives.load();
     match env {
         Some(env) => actives.get(env).cloned().ok_or_else(|| {
@@ -166,11 +206,7 @@ pub(crate) async fn put_bundle(
 
 fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let unauthorized = |status, message: &str| ApiError::new(status, "unauthorized", message);
-    let presented = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .map(str::trim);
+    let presented = bearer(headers);
     match (state.inner.token_hash.is_some(), presented) {
         (false, _) => Err(unauthorized(
             StatusCode::UNAUTHORIZED,
@@ -368,7 +404,7 @@ pub(crate) async fn get_envelope(State(state): State<AppState>, Path(env): Path<
 
 /// Whether an `If-None-Match` header (a comma-separated list; quoted, weak
 /// `W/"…"` or bare tags, or `*`) names `digest`.
-fn if_none_match(headers: &HeaderMap, digest: &str) -> bool {
+pub(crate) fn if_none_match(headers: &HeaderMap, digest: &str) -> bool {
     headers.get_all(IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|tag| {
         let tag = tag.trim();
         let tag = tag.strip_prefix("W/").unwrap_or(tag);

@@ -32,6 +32,8 @@ pub struct Active {
     /// The signed envelope exactly as uploaded (the file's bytes), served by
     /// `GET /v1/bundles/{env}/envelope`.
     pub envelope: Bytes,
+    /// Placements and content values for OFREP answers.
+    pub(crate) flags: crate::ofrep::Flags,
 }
 
 /// The active bundle as `GET /v1/bundles/{env}/active` reports it.
@@ -70,6 +72,8 @@ pub(crate) struct Inner {
     /// SHA-256 of the publish token: compared in constant time, and the
     /// token itself is not kept.
     pub token_hash: Option<[u8; 32]>,
+    /// SHA-256 of the read token decisions, OFREP and outcomes need, when set.
+    pub decide_token_hash: Option<[u8; 32]>,
     pub max_body_bytes: usize,
     pub max_decide_body_bytes: usize,
     /// Whole-request timeout (a tower layer).
@@ -113,8 +117,7 @@ impl AppState {
 
     pub(crate) fn check_token(&self, presented: &str) -> TokenCheck {
         let Some(expected) = &self.inner.token_hash else { return TokenCheck::Disabled };
-        let got: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
-        if bool::from(got.ct_eq(expected)) { TokenCheck::Ok } else { TokenCheck::Wrong }
+        if token_matches(presented, expected) { TokenCheck::Ok } else { TokenCheck::Wrong }
     }
 
     pub(crate) fn upload_lock(&self, env: &str) -> Arc<tokio::sync::Mutex<()>> {
@@ -132,6 +135,12 @@ impl AppState {
             next
         });
     }
+}
+
+/// Compares a presented token with a kept hash in constant time.
+pub(crate) fn token_matches(presented: &str, expected: &[u8; 32]) -> bool {
+    let got: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
+    bool::from(got.ct_eq(expected))
 }
 
 pub(crate) fn token_hash(token: &str) -> [u8; 32] {

@@ -192,3 +192,172 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
         d.deserialize_str(V)
     }
 }
+
+// ------------------------------------------------------------------ flat context
+
+/// Keys of a flat context that are not shopper attributes (they win over an
+/// attribute of the same name): the shopper id, the page (when the caller
+/// does not name it), the environment (read by the service before the
+/// plan is known), the instant and the page context.
+pub const CONTEXT_KEYS: &[&str] = &["targetingKey", "page", "environment", "instant", "product", "cart", "stage"];
+
+/// Why a flat-context body gave no decision.
+#[derive(Debug, thiserror::Error)]
+pub enum ContextError {
+    /// Not JSON, or not `{"context": {…}}`.
+    #[error("{0}")]
+    Malformed(serde_json::Error),
+    /// A reserved key of the wrong shape (`instant` not RFC 3339, `cart` not
+    /// a list of product ids, …).
+    #[error("context key `{key}`: {message}")]
+    Reserved { key: &'static str, message: String },
+    /// No page: neither the caller nor the context's `page` named one.
+    #[error("the context names no page (give `page`)")]
+    MissingPage,
+    #[error(transparent)]
+    Decide(#[from] DecideError),
+}
+
+/// Reads `body`, an evaluation request whose `context` is one flat object
+/// (the OpenFeature evaluation context): `targetingKey` is the shopper id,
+/// [`CONTEXT_KEYS`] carry the page context, every other key the schema
+/// knows is a shopper attribute (others are skipped unread). `page` names
+/// the page when the caller knows it (a single placement), else the
+/// context's `page` does. The decision is the one [`decide_body`] gives for
+/// the same shopper, page, instant and context.
+pub fn decide_context_body(plan: &Plan, body: &[u8], page: Option<&str>, now: Timestamp) -> Result<BodyDecision, ContextError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let outer = OuterSeed(plan.schema()).deserialize(&mut de).map_err(ContextError::Malformed)?;
+    de.end().map_err(ContextError::Malformed)?;
+    let flat = outer.unwrap_or_else(|| FlatContext::empty(plan.schema()));
+    let at = match flat.instant {
+        None | Some(Json::Null) => now,
+        Some(Json::String(s)) => s.parse::<Timestamp>().map_err(|e| ContextError::Reserved {
+            key: "instant",
+            message: format!("not an RFC 3339 instant ({e})"),
+        })?,
+        Some(other) => return Err(ContextError::Reserved { key: "instant", message: format!("not an RFC 3339 instant: {other}") }),
+    };
+    let text = |key: &'static str, v: Option<Json>| match v {
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::String(s)) => Ok(Some(s)),
+        Some(other) => Err(ContextError::Reserved { key, message: format!("must be a string, found {other}") }),
+    };
+    let cart = match flat.cart {
+        None | Some(Json::Null) => Vec::new(),
+        Some(Json::Array(items)) => items
+            .into_iter()
+            .map(|i| match i {
+                Json::String(s) => Ok(s),
+                other => Err(ContextError::Reserved { key: "cart", message: format!("product ids are strings, found {other}") }),
+            })
+            .collect::<Result<_, _>>()?,
+        Some(other) => return Err(ContextError::Reserved { key: "cart", message: format!("must be a list of product ids, found {other}") }),
+    };
+    let context = Context { product: text("product", flat.product)?, cart, stage: text("stage", flat.stage)?, traffic_source: None };
+    let page = match page {
+        Some(p) => p.to_owned(),
+        None => text("page", flat.page)?.ok_or(ContextError::MissingPage)?,
+    };
+    let shopper = flat.shopper.into_shopper(plan.schema())?;
+    let req = PageRequest { page: PageRef::Name(page), at, context, explain: false };
+    let decision = decide(plan, &shopper, &req)?;
+    Ok(BodyDecision { decision, shopper: shopper.id, at })
+}
+
+struct FlatContext {
+    shopper: ShopperSlots,
+    page: Option<Json>,
+    instant: Option<Json>,
+    product: Option<Json>,
+    cart: Option<Json>,
+    stage: Option<Json>,
+}
+
+impl FlatContext {
+    fn empty(schema: &Schema) -> Self {
+        let shopper = ShopperSlots { values: vec![Ok(Value::Null); schema.len()], id: None };
+        Self { shopper, page: None, instant: None, product: None, cart: None, stage: None }
+    }
+}
+
+/// `{"context": {…}}`; other members (OFREP has none) are skipped.
+struct OuterSeed<'s>(&'s Schema);
+
+impl<'de> DeserializeSeed<'de> for OuterSeed<'_> {
+    type Value = Option<FlatContext>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OuterSeed<'_> {
+    type Value = Option<FlatContext>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an evaluation request {\"context\": {…}}")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut context = None;
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match key.0.as_ref() {
+                "context" if context.is_none() => context = Some(map.next_value_seed(FlatSeed(self.0))?),
+                "context" => return Err(de::Error::duplicate_field("context")),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(context)
+    }
+}
+
+struct FlatSeed<'s>(&'s Schema);
+
+impl<'de> DeserializeSeed<'de> for FlatSeed<'_> {
+    type Value = FlatContext;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<FlatContext, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FlatSeed<'_> {
+    type Value = FlatContext;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a context object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FlatContext, A::Error> {
+        let schema = self.0;
+        let mut flat = FlatContext::empty(schema);
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let reserved = match key.0.as_ref() {
+                "targetingKey" => Some(&mut flat.shopper.id),
+                "page" => Some(&mut flat.page),
+                "instant" => Some(&mut flat.instant),
+                "product" => Some(&mut flat.product),
+                "cart" => Some(&mut flat.cart),
+                "stage" => Some(&mut flat.stage),
+                // Read by the service to pick the bundle.
+                "environment" => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+                _ => None,
+            };
+            if let Some(into) = reserved {
+                *into = Some(map.next_value::<Json>()?);
+            } else if let Some(slot) = schema.slot(&key.0) {
+                let json: Json = map.next_value()?;
+                flat.shopper.values[slot] = convert(schema.attributes()[slot].ty, &json);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(flat)
+    }
+}

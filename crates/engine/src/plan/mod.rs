@@ -28,7 +28,7 @@ use tailor_model::plan::{Content, EntryStatus, PlacementKind, Product, ProductSt
 
 use crate::condition::CompiledCondition;
 
-pub use body::{BodyDecision, BodyError, decide_body};
+pub use body::{BodyDecision, BodyError, CONTEXT_KEYS, ContextError, decide_body, decide_context_body};
 pub use decide::{decide, decide_json, decide_json_now};
 pub use decision::{Block, Decision, FallbackReason};
 pub use error::{DecideError, PlanError};
@@ -94,6 +94,11 @@ impl Plan {
     /// A content library item by id.
     pub fn content(&self, id: &str) -> Option<&Content> {
         self.content_index.get(id).map(|&i| &self.contents[i as usize].content)
+    }
+
+    /// The content library, in workspace order.
+    pub fn contents(&self) -> impl Iterator<Item = &Content> {
+        self.contents.iter().map(|c| &c.content)
     }
 
     /// A catalog product by id.

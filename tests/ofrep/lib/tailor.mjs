@@ -29,7 +29,7 @@ export function setup({ example = "apparel" } = {}) {
   const fullEnv = { ...process.env, ...env };
   delete fullEnv.TAILOR_DECIDE_TOKEN;
   const tailor = (...args) =>
-    execFileSync(cli, args, { env: fullEnv, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+    execFileSync(cli, args, { env: fullEnv, encoding: "utf8", maxBuffer: 512 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
   const tailorAsync = async (...args) =>
     (await promisify(execFile)(cli, args, { env: fullEnv, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 })).stdout;
   const ws = path.join(dir, "shop.tailor");
@@ -101,7 +101,7 @@ export function setup({ example = "apparel" } = {}) {
     const out = execFileSync(
       cli,
       ["publish", ws, "--env", "production", "--to", url, "--key", "ofrep", "--accept-warnings", "--format", "json"],
-      { env: { ...fullEnv, ...extraEnv }, encoding: "utf8" },
+      { env: { ...fullEnv, ...extraEnv }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
     );
     return JSON.parse(out);
   }

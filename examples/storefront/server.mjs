@@ -37,7 +37,7 @@ function block(key, d, shopper) {
   if (d.errorCode) return `<!-- ${esc(key)}: ${esc(d.errorCode)} ${esc(d.errorMessage)} -->`;
   if (!id) return `<!-- ${esc(key)}: nothing to show -->`;
   const m = d.flagMetadata;
-  const text = fields.headline ?? fields.offer ?? fields.text ?? fields.label ?? id;
+  const text = fields.headline ?? fields.offer ?? fields.text ?? fields.label ?? (kind === "product_set" ? "Picked for you" : id);
   const list = products.length ? `<ul>${products.map((p) => `<li>${esc(p)}</li>`).join("")}</ul>` : "";
   return `<section class="${esc(kind)}" data-placement="${esc(key)}" data-content="${esc(id)}" data-reason="${esc(d.reason)}">
   <h2>${esc(text)}</h2>${fields.body ? `<p>${esc(fields.body)}</p>` : ""}${list}

@@ -76,6 +76,28 @@ test("the example is published to both services", async () => {
   assert.ok((await active(open.url)).version < (await active(guarded.url)).version);
 });
 
+test("GENERAL: several environments are active and the request names none (400)", async () => {
+  t.tailor("keys", "export", "ofrep", "--env", "staging", "-o", t.trust);
+  const multi = await t.serve("multi");
+  t.publish(multi.url);
+  t.publish(multi.url, { env: "staging" });
+  const raw = await post(multi.url, "/ofrep/v1/evaluate/flags/home.hero", { context: SHOPPER });
+  assert.equal(raw.status, 400, JSON.stringify(raw.body));
+  assert.equal(raw.body.errorCode, "GENERAL");
+  assert.match(raw.body.errorDetails, /environment/);
+  const client = await clientFor({ baseUrl: multi.url });
+  const d = await client.getObjectDetails("home.hero", {}, SHOPPER);
+  assert.equal(d.errorCode, ErrorCode.GENERAL);
+  assert.equal(d.errorMessage, raw.body.errorDetails, "on a 400 the service's sentence reaches the application");
+  // Naming one, in the URL or in the context, decides.
+  const named = await clientFor({ baseUrl: `${multi.url}`, fetchImplementation: (req) => fetch(`${req.url}?env=staging`, req) });
+  assert.equal((await named.getObjectDetails("home.hero", {}, SHOPPER)).errorCode, undefined);
+  const inContext = await client.getObjectDetails("home.hero", {}, { ...SHOPPER, environment: "staging" });
+  assert.equal(inContext.errorCode, undefined, inContext.errorMessage);
+  assert.equal(inContext.flagMetadata.version, (await active(multi.url, "staging")).version);
+  await multi.stop();
+});
+
 test("FLAG_NOT_FOUND: an unknown placement or page (404)", async () => {
   const client = await clientFor({ baseUrl: open.url });
   for (const key of ["home.nope", "nope.hero", "hero", "home.hero.extra"]) {

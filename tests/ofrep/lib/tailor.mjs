@@ -96,11 +96,11 @@ export function setup({ example = "apparel" } = {}) {
     return service;
   }
 
-  /** Publishes the workspace to `url` (production); the parsed JSON answer. */
-  function publish(url, extraEnv = {}) {
+  /** Publishes the workspace to `url` (environment `env`); the parsed JSON answer. */
+  function publish(url, { env = "production", extraEnv = {} } = {}) {
     const out = execFileSync(
       cli,
-      ["publish", ws, "--env", "production", "--to", url, "--key", "ofrep", "--accept-warnings", "--format", "json"],
+      ["publish", ws, "--env", env, "--to", url, "--key", "ofrep", "--accept-warnings", "--format", "json"],
       { env: { ...fullEnv, ...extraEnv }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
     );
     return JSON.parse(out);

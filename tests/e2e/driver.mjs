@@ -1,31 +1,12 @@
 // Starts the real Tailor app under tauri-driver and connects WebdriverIO.
 import { spawn } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
+import { freePort, portOpen } from "./net.mjs";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const appBinary = path.join(root, "target/debug/tailor-app");
-
-function portOpen(port) {
-  return new Promise((resolve) => {
-    const s = net.connect(port, "127.0.0.1");
-    s.once("connect", () => { s.destroy(); resolve(true); });
-    s.once("error", () => resolve(false));
-  });
-}
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.once("error", reject);
-  });
-}
 
 /** tauri-driver with an isolated environment (data dir for the recent list). */
 export async function startDriver(env) {

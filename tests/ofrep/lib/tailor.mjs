@@ -3,11 +3,12 @@
 // `tailor serve` on a free loopback port and publishing to it.
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+
+export { freePort } from "../../e2e/net.mjs";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const cli = path.join(root, "target/debug/tailor");
@@ -172,14 +173,3 @@ export async function waitFor(fn, { timeout = 10000, interval = 50, message = "t
   }
 }
 
-/** A free TCP port on loopback (for programs that need a port number given). */
-export async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.once("error", reject);
-  });
-}

@@ -7,7 +7,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,6 +41,7 @@ let driver; // WebKitWebDriver
 let browser;
 
 before(async () => {
+  assert.ok(existsSync(MINIBROWSER), `${MINIBROWSER} is missing: bash scripts/install-deps (libwebkit2gtk-4.1)`);
   t = setup();
   // The page: bundled with esbuild, served from its own origin.
   const pageDir = path.join(t.dir, "page");

@@ -1,49 +1,32 @@
 // Import a catalog: choose a file and format, map columns (generic CSV),
 // preview what would change (dry run), then import.
 import { useState } from "react";
-import type { ErrorReport } from "../bindings/ErrorReport";
 import { columnsOf, FORMATS, mappingArg, mappingFromReport, missingRequired, PRODUCT_FIELDS, setMapping, type Mapping } from "../catalog/mapping";
 import { chooseCatalogFile } from "../dialogs";
 import type { CatalogFormat } from "../bindings/CatalogFormat";
-import type { CatalogImportReport } from "../bindings/CatalogImportReport";
 import { useImportCatalog } from "../queries";
-import { FilePicker, ImportDone, ImportFrame, PreviewButton } from "./ImportSteps";
+import { FileStep, ImportDone, ImportFrame, useImportRun } from "./ImportSteps";
 import { ProductTable } from "./ProductTable";
-
-type Step = { step: "choose" } | { step: "preview"; report: CatalogImportReport } | { step: "done"; report: CatalogImportReport };
 
 export function CatalogImportWizard({ onClose }: { onClose: () => void }) {
   const [path, setPath] = useState("");
   const [format, setFormat] = useState<CatalogFormat>("csv");
   const [mapping, setMap] = useState<Mapping>({});
   const [columns, setColumns] = useState<string[]>([]);
-  const [state, setState] = useState<Step>({ step: "choose" });
-  const [error, setError] = useState<ErrorReport | null>(null);
   const imp = useImportCatalog();
+  const { state, setState, error, setError, step } = useImportRun(imp);
 
   const reset = () => {
     setState({ step: "choose" });
     setColumns([]);
     setMap({});
   };
-  const preview = (m: Mapping = mapping) => {
-    setError(null);
-    imp.mutate(
-      { path: path.trim(), format, mapping: mappingArg(format, m), dryRun: true },
-      {
-        onSuccess: (report) => {
-          setColumns(columnsOf(report));
-          setMap(mappingFromReport(report));
-          setState({ step: "preview", report });
-        },
-        onError: setError,
-      },
-    );
-  };
-  const commit = () => {
-    setError(null);
-    imp.mutate({ path: path.trim(), format, mapping: mappingArg(format, mapping), dryRun: false }, { onSuccess: (report) => setState({ step: "done", report }), onError: setError });
-  };
+  const preview = (m: Mapping = mapping) =>
+    step({ path: path.trim(), format, mapping: mappingArg(format, m), dryRun: true }, (report) => {
+      setColumns(columnsOf(report));
+      setMap(mappingFromReport(report));
+    });
+  const commit = () => step({ path: path.trim(), format, mapping: mappingArg(format, mapping), dryRun: false });
   const typedOrChosen = (p: string, chosen: boolean) => {
     setPath(p);
     if (chosen && p.toLowerCase().endsWith(".xml")) setFormat("gmc_xml");
@@ -67,23 +50,8 @@ export function CatalogImportWizard({ onClose }: { onClose: () => void }) {
       onClose={onClose}
     >
       {state.step !== "done" && (
-        <form
-          className="form-grid"
-          onSubmit={(e) => {
-            e.preventDefault();
-            preview();
-          }}
-        >
-          <FilePicker
-            testIdPrefix="catalog-import"
-            label="File"
-            path={path}
-            placeholder="/path/to/products.csv"
-            browseLabel="Browse…"
-            choose={chooseCatalogFile}
-            onPath={typedOrChosen}
-            onError={setError}
-          />
+        <FileStep testIdPrefix="catalog-import" label="File" path={path} placeholder="/path/to/products.csv" browseLabel="Browse…" choose={chooseCatalogFile}
+          onPath={typedOrChosen} onError={setError} onPreview={() => preview()} previewing={state.step === "preview"} running={imp}>
           <label htmlFor="catalog-import-format">Format</label>
           <select
             id="catalog-import-format"
@@ -100,13 +68,7 @@ export function CatalogImportWizard({ onClose }: { onClose: () => void }) {
               </option>
             ))}
           </select>
-          <PreviewButton
-            testId="catalog-import-preview"
-            previewing={state.step === "preview"}
-            reading={imp.isPending && !!imp.variables?.dryRun}
-            disabled={!path.trim() || imp.isPending}
-          />
-        </form>
+        </FileStep>
       )}
       {state.step === "preview" && format === "csv" && (
         <div className="mapping" data-testid="catalog-mapping">

@@ -1,8 +1,33 @@
 // The parts both import wizards (shoppers, catalog) share: the frame with
-// its steps and "Import failed" banner, the file row (a path field and the
-// native file dialog), the Preview button and the "Imported" banner.
+// its steps and "Import failed" banner, the first step's form (a path field,
+// the native file dialog, Preview) and the "Imported" banner.
+import { useState } from "react";
 import { toErrorReport } from "../api";
 import type { ErrorReport } from "../bindings/ErrorReport";
+
+/** Where a wizard is: choosing the file, looking at a dry run's report, or done. */
+export type WizardStep<R> = { step: "choose" } | { step: "preview"; report: R } | { step: "done"; report: R };
+
+/**
+ * A wizard's step and error around its import mutation: `run(variables,
+ * then)` clears the error, runs the import (a dry run when
+ * `variables.dryRun`) and calls `then` with the report, or keeps the error.
+ */
+export function useImportRun<R, V>(imp: { mutate: (v: V, o: { onSuccess: (r: R) => void; onError: (e: ErrorReport) => void }) => void }) {
+  const [state, setState] = useState<WizardStep<R>>({ step: "choose" });
+  const [error, setError] = useState<ErrorReport | null>(null);
+  const run = (variables: V, then: (report: R) => void) => {
+    setError(null);
+    imp.mutate(variables, { onSuccess: then, onError: setError });
+  };
+  /** Preview (dry run) or import, moving to the matching step. */
+  const step = (variables: V & { dryRun: boolean }, also?: (report: R) => void) =>
+    run(variables, (report) => {
+      also?.(report);
+      setState(variables.dryRun ? { step: "preview", report } : { step: "done", report });
+    });
+  return { state, setState, error, setError, step };
+}
 
 interface FrameProps {
   title: string;
@@ -43,7 +68,7 @@ export function ImportFrame({ title, testIdPrefix, testId, steps, error, onClose
 }
 
 interface FileProps {
-  /** The input's id and test ids: `${testIdPrefix}-path`, `${testIdPrefix}-browse`. */
+  /** The input's id and test ids: `${testIdPrefix}-path`, `${testIdPrefix}-browse`, `${testIdPrefix}-preview`. */
   testIdPrefix: string;
   label: string;
   path: string;
@@ -54,10 +79,17 @@ interface FileProps {
   /** The path was typed or chosen. */
   onPath: (path: string, chosen: boolean) => void;
   onError: (e: ErrorReport) => void;
+  onPreview: () => void;
+  /** A preview is shown (the button refreshes it). */
+  previewing: boolean;
+  /** The import mutation is running: `dryRun` tells a preview from the import. */
+  running: { isPending: boolean; variables?: { dryRun: boolean } };
+  /** The wizard's own fields, between the file and the Preview button. */
+  children?: React.ReactNode;
 }
 
-/** The file row of a wizard's form grid: label, path field and browse button. */
-export function FilePicker({ testIdPrefix, label, path, placeholder, browseLabel, choose, onPath, onError }: FileProps) {
+/** The first step's form: the file (typed, or chosen in the native dialog), the wizard's own fields, and Preview. */
+export function FileStep({ testIdPrefix, label, path, placeholder, browseLabel, choose, onPath, onError, onPreview, previewing, running, children }: FileProps) {
   const browse = async () => {
     try {
       const p = await choose();
@@ -67,36 +99,28 @@ export function FilePicker({ testIdPrefix, label, path, placeholder, browseLabel
     }
   };
   return (
-    <>
+    <form
+      className="form-grid"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onPreview();
+      }}
+    >
       <label htmlFor={`${testIdPrefix}-path`}>{label}</label>
       <div className="row">
-        <input
-          id={`${testIdPrefix}-path`}
-          value={path}
-          onChange={(e) => onPath(e.target.value, false)}
-          placeholder={placeholder}
-          spellCheck={false}
-          data-testid={`${testIdPrefix}-path`}
-        />
+        <input id={`${testIdPrefix}-path`} value={path} onChange={(e) => onPath(e.target.value, false)} placeholder={placeholder} spellCheck={false} data-testid={`${testIdPrefix}-path`} />
         <button type="button" onClick={browse} data-testid={`${testIdPrefix}-browse`}>
           {browseLabel}
         </button>
       </div>
-    </>
-  );
-}
-
-/** The form's submit button: Preview, then Refresh preview; "Reading…" while a dry run runs. */
-export function PreviewButton({ testId, previewing, reading, disabled }: { testId: string; previewing: boolean; reading: boolean; disabled: boolean }) {
-  return (
-    <>
+      {children}
       <span />
       <div>
-        <button type="submit" className={previewing ? "" : "btn-primary"} disabled={disabled} data-testid={testId}>
-          {reading ? "Reading…" : previewing ? "Refresh preview" : "Preview"}
+        <button type="submit" className={previewing ? "" : "btn-primary"} disabled={!path.trim() || running.isPending} data-testid={`${testIdPrefix}-preview`}>
+          {running.isPending && running.variables?.dryRun ? "Reading…" : previewing ? "Refresh preview" : "Preview"}
         </button>
       </div>
-    </>
+    </form>
   );
 }
 

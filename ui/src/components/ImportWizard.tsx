@@ -1,36 +1,20 @@
 import { useState } from "react";
-import type { ErrorReport } from "../bindings/ErrorReport";
 import type { ImportReport } from "../bindings/ImportReport";
 import { chooseShopperFile } from "../dialogs";
 import { useImportShoppers } from "../queries";
-import { FilePicker, ImportDone, ImportFrame, PreviewButton } from "./ImportSteps";
+import { FileStep, ImportDone, ImportFrame, useImportRun } from "./ImportSteps";
 import { ShopperTable } from "./ShopperTable";
-
-type Step = { step: "choose" } | { step: "preview"; report: ImportReport } | { step: "done"; report: ImportReport };
 
 /** Choose a CSV / JSONL file, preview what it would do, then import it. */
 export function ImportWizard({ onClose }: { onClose: () => void }) {
   const [path, setPath] = useState("");
   const [idColumn, setIdColumn] = useState("");
-  const [state, setState] = useState<Step>({ step: "choose" });
-  const [error, setError] = useState<ErrorReport | null>(null);
   const imp = useImportShoppers();
+  const { state, setState, error, setError, step } = useImportRun(imp);
 
   const options = (id: string) => (id.trim() ? { id_column: id.trim() } : {});
-  const preview = (id = idColumn) => {
-    setError(null);
-    imp.mutate(
-      { path: path.trim(), options: options(id), dryRun: true },
-      { onSuccess: (report) => setState({ step: "preview", report }), onError: setError },
-    );
-  };
-  const commit = () => {
-    setError(null);
-    imp.mutate(
-      { path: path.trim(), options: options(idColumn), dryRun: false },
-      { onSuccess: (report) => setState({ step: "done", report }), onError: setError },
-    );
-  };
+  const preview = (id = idColumn) => step({ path: path.trim(), options: options(id), dryRun: true });
+  const commit = () => step({ path: path.trim(), options: options(idColumn), dryRun: false });
   return (
     <ImportFrame
       title="Import shoppers"
@@ -45,26 +29,8 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
       onClose={onClose}
     >
       {state.step !== "done" && (
-        <form
-          className="form-grid"
-          onSubmit={(e) => {
-            e.preventDefault();
-            preview();
-          }}
-        >
-          <FilePicker
-            testIdPrefix="import"
-            label="File (CSV or JSON Lines)"
-            path={path}
-            placeholder="/path/to/shoppers.csv"
-            browseLabel="Choose file…"
-            choose={chooseShopperFile}
-            onPath={(p) => {
-              setPath(p);
-              setState({ step: "choose" });
-            }}
-            onError={setError}
-          />
+        <FileStep testIdPrefix="import" label="File (CSV or JSON Lines)" path={path} placeholder="/path/to/shoppers.csv" browseLabel="Choose file…" choose={chooseShopperFile}
+          onPath={(p) => { setPath(p); setState({ step: "choose" }); }} onError={setError} onPreview={() => preview()} previewing={state.step === "preview"} running={imp}>
           <label htmlFor="import-id-column">Shopper id column</label>
           {state.step === "preview" ? (
             <select
@@ -93,13 +59,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
               spellCheck={false}
             />
           )}
-          <PreviewButton
-            testId="import-preview"
-            previewing={state.step === "preview"}
-            reading={imp.isPending && !!imp.variables?.dryRun}
-            disabled={!path.trim() || imp.isPending}
-          />
-        </form>
+        </FileStep>
       )}
 
       {state.step === "preview" && <ImportPreview report={state.report} />}

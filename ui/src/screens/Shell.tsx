@@ -13,18 +13,23 @@ import { SegmentsScreen } from "./SegmentsScreen";
 
 // Segments is the first screen; every other screen is its own chunk, loaded
 // when it is first opened (the main chunk stays small).
-const AttributesScreen = lazy(() => import("./AttributesScreen").then((m) => ({ default: m.AttributesScreen })));
-const CampaignsScreen = lazy(() => import("./CampaignsScreen").then((m) => ({ default: m.CampaignsScreen })));
-const CatalogScreen = lazy(() => import("./CatalogScreen").then((m) => ({ default: m.CatalogScreen })));
-const ConstraintsScreen = lazy(() => import("./ConstraintsScreen").then((m) => ({ default: m.ConstraintsScreen })));
-const ContentScreen = lazy(() => import("./ContentScreen").then((m) => ({ default: m.ContentScreen })));
-const HistoryScreen = lazy(() => import("./HistoryScreen").then((m) => ({ default: m.HistoryScreen })));
-const JourneyScreen = lazy(() => import("./JourneyScreen").then((m) => ({ default: m.JourneyScreen })));
-const PlanScreen = lazy(() => import("./PlanScreen").then((m) => ({ default: m.PlanScreen })));
-const PublishScreen = lazy(() => import("./PublishScreen").then((m) => ({ default: m.PublishScreen })));
-const ReviewScreen = lazy(() => import("./ReviewScreen").then((m) => ({ default: m.ReviewScreen })));
-const ShoppersScreen = lazy(() => import("./ShoppersScreen").then((m) => ({ default: m.ShoppersScreen })));
-const SimulateScreen = lazy(() => import("./SimulateScreen").then((m) => ({ default: m.SimulateScreen })));
+const AttributesScreen = lazy(() => import("./AttributesScreen").then(named("AttributesScreen")));
+const CampaignsScreen = lazy(() => import("./CampaignsScreen").then(named("CampaignsScreen")));
+const CatalogScreen = lazy(() => import("./CatalogScreen").then(named("CatalogScreen")));
+const ConstraintsScreen = lazy(() => import("./ConstraintsScreen").then(named("ConstraintsScreen")));
+const ContentScreen = lazy(() => import("./ContentScreen").then(named("ContentScreen")));
+const HistoryScreen = lazy(() => import("./HistoryScreen").then(named("HistoryScreen")));
+const JourneyScreen = lazy(() => import("./JourneyScreen").then(named("JourneyScreen")));
+const PlanScreen = lazy(() => import("./PlanScreen").then(named("PlanScreen")));
+const PublishScreen = lazy(() => import("./PublishScreen").then(named("PublishScreen")));
+const ReviewScreen = lazy(() => import("./ReviewScreen").then(named("ReviewScreen")));
+const ShoppersScreen = lazy(() => import("./ShoppersScreen").then(named("ShoppersScreen")));
+const SimulateScreen = lazy(() => import("./SimulateScreen").then(named("SimulateScreen")));
+
+/** A module's named export as the default `lazy` expects. */
+function named<K extends string>(name: K) {
+  return <M extends Record<K, unknown>>(module: M) => ({ default: module[name] });
+}
 
 const SECTION_OF: Record<OpenTarget["kind"], SectionId> = {
   segment: "segments",

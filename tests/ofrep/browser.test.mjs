@@ -144,6 +144,7 @@ test("the page renders the shopper's hero, then only 304s while nothing changes"
 
 test("a new bundle is published: the next poll gets a 200 and the page re-renders", async () => {
   const { content: id } = await hero();
+  const polled = (await seen()).statuses.length; // the 200 comes after these
   const spec = exampleSpec("apparel");
   const changed = { ...spec.content.find((c) => c.id === id), headline: "Knitwear week: 20% off every jumper" };
   const patch = path.join(t.dir, "hero-headline.yaml");
@@ -153,7 +154,6 @@ test("a new bundle is published: the next poll gets a 200 and the page re-render
   t.publish(service.url);
   assert.equal((await active(service.url)).version, versionBefore + 1);
 
-  const polled = (await seen()).statuses.length;
   await waitFor(async () => (await hero()).headline === changed.headline, {
     timeout: 15000,
     message: `the page did not re-render: ${JSON.stringify(await seen())}`,

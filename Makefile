@@ -35,6 +35,7 @@ run: app $(EXAMPLE_WS)
 ## Every suite: Rust (nextest), UI unit tests (vitest), end-to-end (WebDriver).
 test: app
 	cargo nextest run --workspace --no-fail-fast
+	@$(MAKE) --no-print-directory test-keyring
 	@$(MAKE) --no-print-directory bindings-check
 	cd ui && npm test
 	bash tests/e2e/run.sh
@@ -47,6 +48,12 @@ test-ui: deps
 
 test-e2e: app
 	bash tests/e2e/run.sh
+
+## Keys and publish tokens through a real Secret Service (gnome-keyring-daemon
+## in a private dbus-run-session); the plain run above tests the file fallback.
+.PHONY: test-keyring
+test-keyring: deps
+	bash scripts/test-keyring.sh
 
 ## The UI's IPC types are generated from Rust (ts-rs, during cargo tests);
 ## the committed copies must match.

@@ -9,9 +9,6 @@ use ts_rs::TS;
 
 use crate::commands::{CmdResult, changed, with_ws};
 
-/// The upload token comes from the environment, never from the workspace.
-const TOKEN_ENV: &str = "TAILOR_PUBLISH_TOKEN";
-
 fn err(kind: ErrorKind, message: impl Into<String>) -> ErrorReport {
     ErrorReport { kind, message: message.into(), position: None }
 }
@@ -26,8 +23,10 @@ fn publish_error(e: tailor_publish::PublishError) -> ErrorReport {
     err(kind, e.to_string())
 }
 
-fn token() -> Option<String> {
-    std::env::var(TOKEN_ENV).ok().filter(|t| !t.trim().is_empty())
+/// The upload token: the environment's in the OS keyring, else
+/// `TAILOR_PUBLISH_TOKEN`; never from the workspace.
+fn token(environment: &str) -> Option<String> {
+    tailor_bundle::PublishTokens::open_default().get(environment).map(|t| t.token.to_string())
 }
 
 #[derive(Serialize, TS)]
@@ -35,21 +34,60 @@ fn token() -> Option<String> {
 pub struct EnvironmentStatus {
     environment: Environment,
     token_available: bool,
+    /// Where the token comes from: "OS keyring (Secret Service)" (or the
+    /// platform's keyring) or "TAILOR_PUBLISH_TOKEN".
     token_source: Option<String>,
 }
 
 #[tauri::command]
 pub fn environment_list(app: AppHandle) -> CmdResult<Vec<EnvironmentStatus>> {
-    let has = token().is_some();
-    with_ws(&app, |ws| ws.environments()).map(|envs| {
-        envs.into_iter()
-            .map(|environment| EnvironmentStatus {
-                environment,
-                token_available: has,
-                token_source: has.then(|| TOKEN_ENV.to_string()),
-            })
-            .collect()
+    let envs = with_ws(&app, |ws| ws.environments())?;
+    let tokens = tailor_bundle::PublishTokens::open_default();
+    Ok(envs
+        .into_iter()
+        .map(|environment| {
+            let source = tokens.get(&environment.name).map(|t| t.source.to_string());
+            EnvironmentStatus { environment, token_available: source.is_some(), token_source: source }
+        })
+        .collect())
+}
+
+/// Where secrets go on this machine, for the Publish screen.
+#[derive(Serialize, TS)]
+#[ts(export)]
+pub struct SecretStoreStatus {
+    /// Whether the OS keyring answered (new keys and saved tokens go there).
+    keyring: bool,
+    /// Where new signing keys go: the keyring's name, or "0600 files in DIR".
+    keys_stored_in: String,
+    /// Why keys are files and tokens only `TAILOR_PUBLISH_TOKEN`, when so.
+    note: Option<String>,
+}
+
+#[tauri::command]
+pub fn secret_store_status() -> CmdResult<SecretStoreStatus> {
+    let store = keystore()?;
+    Ok(SecretStoreStatus {
+        keyring: store.uses_keyring(),
+        keys_stored_in: store.describe(),
+        note: store.note().map(str::to_owned),
     })
+}
+
+/// Saves `environment`'s upload token in the OS keyring (never in the workspace).
+#[tauri::command]
+pub fn token_save(environment: String, token: String) -> CmdResult<()> {
+    tailor_bundle::PublishTokens::open_default()
+        .set(&environment, &zeroize::Zeroizing::new(token))
+        .map_err(|e| err(ErrorKind::Invalid, e.to_string()))
+}
+
+/// Forgets `environment`'s upload token in the OS keyring; false if it had none.
+#[tauri::command]
+pub fn token_delete(environment: String) -> CmdResult<bool> {
+    tailor_bundle::PublishTokens::open_default()
+        .delete(&environment)
+        .map_err(|e| err(ErrorKind::Invalid, e.to_string()))
 }
 
 #[tauri::command]
@@ -71,6 +109,9 @@ pub fn environment_delete(app: AppHandle, name: String) -> CmdResult<()> {
 pub struct KeyInfo {
     name: String,
     keyid: String,
+    /// Where the private key lives: "OS keyring (Secret Service)" (or the
+    /// platform's keyring) or "file: PATH (0600)".
+    stored_in: String,
 }
 
 fn keystore() -> CmdResult<tailor_bundle::KeyStore> {
@@ -81,13 +122,22 @@ fn keystore() -> CmdResult<tailor_bundle::KeyStore> {
 pub fn keys_list() -> CmdResult<Vec<KeyInfo>> {
     let store = keystore()?;
     let keys = store.list().map_err(|e| err(ErrorKind::Io, e.to_string()))?;
-    Ok(keys.into_iter().map(|(name, keyid)| KeyInfo { name, keyid: keyid.to_string() }).collect())
+    Ok(keys
+        .into_iter()
+        .map(|k| KeyInfo { name: k.name, keyid: k.keyid.to_string(), stored_in: k.location.to_string() })
+        .collect())
 }
 
 #[tauri::command]
 pub fn keys_generate(name: String) -> CmdResult<KeyInfo> {
-    let keyid = keystore()?.generate(&name).map_err(|e| err(ErrorKind::Invalid, e.to_string()))?;
-    Ok(KeyInfo { name, keyid: keyid.to_string() })
+    let store = keystore()?;
+    let keyid = store.generate(&name).map_err(|e| err(ErrorKind::Invalid, e.to_string()))?;
+    let stored_in = store
+        .location(&name)
+        .map_err(|e| err(ErrorKind::Io, e.to_string()))?
+        .map(|l| l.to_string())
+        .unwrap_or_default();
+    Ok(KeyInfo { name, keyid: keyid.to_string(), stored_in })
 }
 
 fn target(app: &AppHandle, environment: &str) -> CmdResult<(Target, Environment)> {
@@ -99,7 +149,7 @@ fn target(app: &AppHandle, environment: &str) -> CmdResult<(Target, Environment)
         url: env.urls.first().cloned().unwrap_or_default(),
         replicas: env.urls.iter().skip(1).cloned().collect(),
         environment: env.name.clone(),
-        token: token(),
+        token: token(&env.name),
     };
     Ok((target, env))
 }

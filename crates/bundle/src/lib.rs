@@ -9,7 +9,9 @@
 //! - [`build`] signs a payload; [`verify`] checks an envelope against a
 //!   [`TrustFile`] (environments → trusted keys, threshold) and answers with a
 //!   [`VerifyError`] whose [`VerifyError::code`] is stable.
-//! - [`KeyStore`]: private keys as 0600 files outside the workspace.
+//! - [`KeyStore`]: private keys outside the workspace, in the OS keyring when
+//!   one answers, else 0600 files; [`PublishTokens`]: per-environment publish
+//!   tokens in the keyring, else `TAILOR_PUBLISH_TOKEN` ([`Backend`] chooses).
 //!
 //! What it deliberately does not do: compile the rules (callers run
 //! `tailor_engine::plan::Plan::compile` on [`Verified::payload`]), check that
@@ -23,14 +25,21 @@ mod dsse;
 mod keyid;
 mod keys;
 mod payload;
+mod secrets;
 mod trust;
 mod verify;
 
 pub use build::{Built, BundleError, build};
 pub use dsse::{Envelope, EnvelopeSignature, PAYLOAD_TYPE, pae, payload_of_envelope};
 pub use keyid::KeyId;
-pub use keys::{KEY_DIR_ENV, KeyError, KeyStore, generate_signing_key};
-pub use payload::{Approval, BUNDLE_SCHEMA_VERSION, BundlePayload, CanonicalError, digest_of, rules_digest};
+pub use keys::{KEY_DIR_ENV, KeyError, KeyLocation, KeyStore, StoredKey, generate_signing_key};
+pub use payload::{
+    Approval, BUNDLE_SCHEMA_VERSION, BundlePayload, CanonicalError, digest_of, rules_digest,
+};
+pub use secrets::{
+    Backend, KEYRING_NAME, KeyringError, OsKeyring, PUBLISH_TOKEN_ENV, PublishToken, PublishTokens,
+    TokenError, TokenSource,
+};
 pub use trust::{EnvironmentTrust, PublicKey, TrustError, TrustFile, TrustedKey};
 pub use verify::{Verified, VerifyError, verify, verify_strict};
 

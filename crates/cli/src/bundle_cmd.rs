@@ -9,14 +9,18 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
-use tailor_bundle::{BUNDLE_SCHEMA_VERSION, BundlePayload, KeyStore, TrustFile};
+use tailor_bundle::{
+    BUNDLE_SCHEMA_VERSION, BundlePayload, KEYRING_NAME, KeyStore, PUBLISH_TOKEN_ENV, PublishTokens,
+    TrustFile,
+};
 
 #[derive(Subcommand)]
 pub enum KeysCmd {
     /// Generate an Ed25519 signing key and print its keyid. The private key
-    /// is a 0600 file in the data dir (or $TAILOR_KEY_DIR), never in a workspace.
+    /// goes to the OS keyring, else a 0600 file in the data dir ($TAILOR_KEY_DIR
+    /// forces files there); never in a workspace.
     Generate { name: String },
-    /// List signing keys: name and keyid.
+    /// List signing keys: name, keyid and where each lives.
     List,
     /// Trust a key's public half for an environment in a trust file (created or merged).
     Export {
@@ -28,6 +32,19 @@ pub enum KeysCmd {
         #[arg(short, long)]
         output: PathBuf,
     },
+}
+
+/// Per-environment publish tokens in the OS keyring (`tailor publish` reads
+/// the environment's, else $TAILOR_PUBLISH_TOKEN). A token is never printed.
+#[derive(Subcommand)]
+pub enum TokenCmd {
+    /// Save ENV's publish token in the OS keyring, read from standard input
+    /// (a prompt without echo on a terminal), never from the command line.
+    Set { env: String },
+    /// Where ENV's publish token comes from: the OS keyring or $TAILOR_PUBLISH_TOKEN.
+    Show { env: String },
+    /// Forget ENV's publish token in the OS keyring.
+    Delete { env: String },
 }
 
 #[derive(Subcommand)]
@@ -77,30 +94,43 @@ fn print(json: bool, value: serde_json::Value, text: impl FnOnce() -> String) ->
 
 pub fn run_keys(cmd: KeysCmd, json: bool) -> Result<()> {
     let store = KeyStore::open_default()?;
+    // Say when keys are files because no keyring answered (stderr: stdout
+    // stays the keyid / the list).
+    let fallback_note = || {
+        if let Some(note) = store.note() {
+            eprintln!("note: {note}");
+        }
+    };
     match cmd {
         KeysCmd::Generate { name } => {
             let keyid = store.generate(&name)?;
+            let stored_in = store
+                .location(&name)?
+                .map(|l| l.to_string())
+                .unwrap_or_default();
+            fallback_note();
             print(
                 json,
-                json!({"name": name, "keyid": keyid, "dir": store.dir()}),
+                json!({"name": name, "keyid": keyid, "stored_in": stored_in}),
                 || keyid.to_string(),
             )?;
         }
         KeysCmd::List => {
             let keys = store.list()?;
+            fallback_note();
             let rows: Vec<_> = keys
                 .iter()
-                .map(|(name, keyid)| json!({"name": name, "keyid": keyid}))
+                .map(|k| json!({"name": k.name, "keyid": k.keyid, "stored_in": k.location.to_string()}))
                 .collect();
             print(json, json!(rows), || {
                 if keys.is_empty() {
                     format!(
                         "no keys in {} (tailor keys generate NAME)",
-                        store.dir().display()
+                        store.describe()
                     )
                 } else {
                     keys.iter()
-                        .map(|(name, keyid)| format!("{name}\t{keyid}"))
+                        .map(|k| format!("{}\t{}\t{}", k.name, k.keyid, k.location))
                         .collect::<Vec<_>>()
                         .join("\n")
                 }
@@ -126,6 +156,59 @@ pub fn run_keys(cmd: KeysCmd, json: bool) -> Result<()> {
                     format!("{name} ({keyid}) {what} for {env} in {}", output.display())
                 },
             )?;
+        }
+    }
+    Ok(())
+}
+
+pub fn run_token(cmd: TokenCmd, json: bool) -> Result<()> {
+    use std::io::{BufRead as _, IsTerminal as _};
+    let tokens = PublishTokens::open_default();
+    match cmd {
+        TokenCmd::Set { env } => {
+            // Say there is no keyring before asking for the token.
+            tokens.keyring()?;
+            let token = zeroize::Zeroizing::new(if std::io::stdin().is_terminal() {
+                rpassword::prompt_password(format!("publish token for {env}: "))?
+            } else {
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line)?;
+                line
+            });
+            tokens.set(&env, &token)?;
+            print(
+                json,
+                json!({"environment": env, "stored_in": KEYRING_NAME}),
+                || format!("saved the publish token for {env} in the {KEYRING_NAME}"),
+            )?;
+        }
+        TokenCmd::Show { env } => {
+            let source = tokens.get(&env).map(|t| t.source.to_string());
+            print(
+                json,
+                json!({"environment": env, "source": source, "keyring_note": tokens.backend().note()}),
+                || match &source {
+                    Some(s) => format!("{env}: token from {s}"),
+                    None => format!(
+                        "{env}: no publish token (tailor token set {env}, or set {PUBLISH_TOKEN_ENV}){}",
+                        tokens
+                            .backend()
+                            .note()
+                            .map(|n| format!("; {n}"))
+                            .unwrap_or_default()
+                    ),
+                },
+            )?;
+        }
+        TokenCmd::Delete { env } => {
+            let deleted = tokens.delete(&env)?;
+            print(json, json!({"environment": env, "deleted": deleted}), || {
+                if deleted {
+                    format!("forgot the publish token for {env}")
+                } else {
+                    format!("no publish token for {env} in the {KEYRING_NAME}")
+                }
+            })?;
         }
     }
     Ok(())

@@ -105,6 +105,9 @@ enum Command {
     /// Signing keys (kept outside workspaces).
     #[command(subcommand)]
     Keys(bundle_cmd::KeysCmd),
+    /// Per-environment publish tokens in the OS keyring.
+    #[command(subcommand)]
+    Token(bundle_cmd::TokenCmd),
     /// Build and verify signed bundles.
     #[command(subcommand)]
     Bundle(bundle_cmd::BundleCmd),
@@ -439,6 +442,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(ImportCmd::Events(args)) => return estimate_cmd::run_import_events(args, f == Format::Json),
         Command::Generate(GenerateCmd::Shoppers(args)) => return simulate_cmd::run_generate(args),
         Command::Keys(cmd) => bundle_cmd::run_keys(cmd, f == Format::Json)?,
+        Command::Token(cmd) => bundle_cmd::run_token(cmd, f == Format::Json)?,
         Command::Bundle(cmd) => return bundle_cmd::run_bundle(cmd, f == Format::Json),
         Command::Serve(args) => serve_cmd::run_serve(args)?,
         Command::Publish(args) => return publish_cmd::run_publish(args, f == Format::Json, None),

@@ -72,7 +72,11 @@ fn target(ws: &tailor_store::Workspace, args: &PublishArgs) -> Result<Target> {
         url: url.clone(),
         replicas: replicas.to_vec(),
         environment: args.env.clone(),
-        token: std::env::var("TAILOR_PUBLISH_TOKEN").ok().filter(|t| !t.is_empty()),
+        // The environment's token in the OS keyring (`tailor token set`),
+        // else $TAILOR_PUBLISH_TOKEN.
+        token: tailor_bundle::PublishTokens::open_default()
+            .get(&args.env)
+            .map(|t| t.token.to_string()),
     })
 }
 

@@ -106,11 +106,11 @@ pub fn trust_for(environment: &str, explicit: Option<&Path>, saved: Option<&str>
     let store = KeyStore::open_default().map_err(|e| PublishError::Trust(e.to_string()))?;
     let mut trust = TrustFile::default();
     let keys = store.list().map_err(|e| PublishError::Trust(e.to_string()))?;
-    for (name, _) in &keys {
-        let public = store.public_key(name).map_err(|e| PublishError::Trust(e.to_string()))?;
-        trust.trust(environment, name, &public);
+    for key in &keys {
+        let public = store.public_key(&key.name).map_err(|e| PublishError::Trust(e.to_string()))?;
+        trust.trust(environment, &key.name, &public);
     }
-    Ok((trust, format!("the {} key(s) in {}", keys.len(), store.dir().display())))
+    Ok((trust, format!("the {} key(s) in {}", keys.len(), store.describe())))
 }
 
 /// Compares the workspace's base with what the environment serves.

@@ -23,13 +23,15 @@ import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
 export type { Environment } from "../bindings/Environment";
 export type { EnvironmentStatus } from "../bindings/EnvironmentStatus";
 export type { KeyInfo } from "../bindings/KeyInfo";
+export type { SecretStoreStatus } from "../bindings/SecretStoreStatus";
 import type { Environment } from "../bindings/Environment";
 import type { EnvironmentStatus } from "../bindings/EnvironmentStatus";
 import type { KeyInfo } from "../bindings/KeyInfo";
+import type { SecretStoreStatus } from "../bindings/SecretStoreStatus";
 
 /** Name of the event Rust emits while a publish or rollback runs (payload: Step). */
 export const PUBLISH_PROGRESS = "publish-progress";
-/** Where the upload token comes from (never stored in the workspace). */
+/** Where the upload token comes from when the OS keyring has none for the environment (never the workspace). */
 export const TOKEN_VARIABLE = "TAILOR_PUBLISH_TOKEN";
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -46,6 +48,9 @@ export const publishApi = {
   environmentDelete: (name: string) => call<null>("environment_delete", { name }),
   keysList: () => call<KeyInfo[]>("keys_list"),
   keysGenerate: (name: string) => call<KeyInfo>("keys_generate", { name }),
+  secretStoreStatus: () => call<SecretStoreStatus>("secret_store_status"),
+  tokenSave: (environment: string, token: string) => call<null>("token_save", { environment, token }),
+  tokenDelete: (environment: string) => call<boolean>("token_delete", { environment }),
   publishPreview: (environment: string) => call<PublishPreview>("publish_preview", { environment }),
   publishRun: (environment: string, key: string, acceptWarnings: boolean, approvedBy: string | null, overwrite = false) =>
     call<PublishOutcome>("publish_run", { environment, key, acceptWarnings, approvedBy, overwrite }),
@@ -238,11 +243,23 @@ export function shortKeyId(keyid: string): string {
   return keyid.length > 12 ? keyid.slice(0, 12) + "…" : keyid;
 }
 
-export function tokenLabel(status: EnvironmentStatus): string {
-  return status.token_available
-    ? `token: from ${status.token_source || TOKEN_VARIABLE}`
+/** Where a private key lives, for its row: "stored in: OS keyring (Secret Service)" or "file: /path/NAME.key (0600)". */
+export const keyPlace = (storedIn: string) => (storedIn.startsWith("file: ") ? storedIn : `stored in: ${storedIn}`);
+
+/**
+ * Where an environment's upload token comes from ("token: from OS keyring
+ * (Secret Service)", "token: from TAILOR_PUBLISH_TOKEN"), or how to give one:
+ * saved in the OS keyring when one answers (`keyring`), else the variable.
+ */
+export function tokenLabel(status: EnvironmentStatus, keyring = false): string {
+  if (status.token_available) return `token: from ${status.token_source || TOKEN_VARIABLE}`;
+  return keyring
+    ? `no publish token: save one in the OS keyring, or set ${TOKEN_VARIABLE} before starting Tailor`
     : `no publish token: set ${TOKEN_VARIABLE} before starting Tailor`;
 }
+
+/** Whether an environment's token is the one saved in the OS keyring (so it can be replaced or forgotten here). */
+export const tokenInKeyring = (status: EnvironmentStatus) => !!status.token_source?.startsWith("OS keyring");
 
 // ---------- selected signing key (app-wide, remembered between screens) ----------
 
@@ -294,6 +311,7 @@ export const publishKeys = {
   all: ["publish"] as const,
   environments: ["publish", "environments"] as const,
   keys: ["publish", "keys"] as const,
+  secretStore: ["publish", "secret-store"] as const,
   preview: (environment: string) => ["publish", "preview", environment] as const,
   published: ["publish", "published"] as const,
   conflicts: ["publish", "conflicts"] as const,
@@ -303,6 +321,10 @@ export const useEnvironments = () =>
   useQuery<EnvironmentStatus[], ErrorReport>({ queryKey: publishKeys.environments, queryFn: publishApi.environmentList });
 
 export const useSigningKeys = () => useQuery<KeyInfo[], ErrorReport>({ queryKey: publishKeys.keys, queryFn: publishApi.keysList });
+
+/** Where new keys and saved tokens go on this machine (OS keyring or 0600 files), and why. */
+export const useSecretStore = () =>
+  useQuery<SecretStoreStatus, ErrorReport>({ queryKey: publishKeys.secretStore, queryFn: publishApi.secretStoreStatus });
 
 export const usePublishedList = () =>
   useQuery<PublishedBundle[], ErrorReport>({ queryKey: publishKeys.published, queryFn: publishApi.publishedList });
@@ -344,6 +366,24 @@ export function useGenerateKey() {
       setSelectedKey(key.name);
       return qc.invalidateQueries({ queryKey: publishKeys.keys });
     },
+  });
+}
+
+/** Saves an environment's upload token in the OS keyring. */
+export function useSaveToken() {
+  const qc = useQueryClient();
+  return useMutation<null, ErrorReport, { environment: string; token: string }>({
+    mutationFn: ({ environment, token }) => publishApi.tokenSave(environment, token),
+    onSuccess: () => qc.invalidateQueries({ queryKey: publishKeys.environments }),
+  });
+}
+
+/** Forgets an environment's upload token in the OS keyring. */
+export function useDeleteToken() {
+  const qc = useQueryClient();
+  return useMutation<boolean, ErrorReport, string>({
+    mutationFn: (environment) => publishApi.tokenDelete(environment),
+    onSuccess: () => qc.invalidateQueries({ queryKey: publishKeys.environments }),
   });
 }
 

@@ -101,8 +101,8 @@ export function EnvironmentForm({
         </ul>
       )}
       <p className="muted small">
-        The upload token is never stored in the workspace: Tailor reads it from the TAILOR_PUBLISH_TOKEN environment
-        variable.
+        The upload token is never stored in the workspace: save it in the OS keyring from the environments list
+        (when one answers), or set the TAILOR_PUBLISH_TOKEN environment variable.
       </p>
       <div className="form-actions">
         <button type="button" onClick={onDone} data-testid="env-cancel">

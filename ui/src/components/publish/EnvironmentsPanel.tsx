@@ -1,15 +1,17 @@
 import { useState } from "react";
-import { tokenLabel, useDeleteEnvironment, useEnvironments, type EnvironmentStatus } from "../../api/publish";
+import { tokenLabel, useDeleteEnvironment, useEnvironments, useSecretStore, type EnvironmentStatus } from "../../api/publish";
 import { ConfirmDialog } from "../ConfirmDialog";
 import { ErrorBanner } from "../ErrorBanner";
 import { EmptyState, Loading } from "../StatusViews";
 import { EnvironmentForm } from "./EnvironmentForm";
+import { TokenControls } from "./TokenControls";
 
 type Editing = { mode: "new" } | { mode: "edit"; name: string } | null;
 
 /** The decision services this workspace publishes to. */
 export function EnvironmentsPanel() {
   const envs = useEnvironments();
+  const keyring = useSecretStore().data?.keyring ?? false;
   const [editing, setEditing] = useState<Editing>(null);
   const [deleting, setDeleting] = useState<EnvironmentStatus | null>(null);
   const del = useDeleteEnvironment();
@@ -76,8 +78,9 @@ export function EnvironmentsPanel() {
                   <td>{e.require_approval ? <span className="badge badge-warn">required</span> : <span className="muted">—</span>}</td>
                   <td>
                     <span className={row.token_available ? "ok small" : "warn small"} data-testid={`env-token-${e.name}`}>
-                      {tokenLabel(row)}
+                      {tokenLabel(row, keyring)}
                     </span>
+                    {keyring && <TokenControls status={row} />}
                   </td>
                   <td className="actions">
                     <button type="button" className="btn-small" onClick={() => setEditing({ mode: "edit", name: e.name })} data-testid={`env-edit-${e.name}`}>

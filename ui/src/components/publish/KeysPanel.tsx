@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { shortKeyId, useGenerateKey, useSelectedKey, useSigningKeys } from "../../api/publish";
+import { keyPlace, shortKeyId, useGenerateKey, useSecretStore, useSelectedKey, useSigningKeys } from "../../api/publish";
 import { ErrorBanner } from "../ErrorBanner";
 import { EmptyState, Loading } from "../StatusViews";
 
@@ -8,6 +8,7 @@ const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 /** Signing keys: pick the one bundles are signed with, or generate one. */
 export function KeysPanel() {
   const keys = useSigningKeys();
+  const store = useSecretStore();
   const [selected, setSelected] = useSelectedKey(keys.data);
   const [name, setName] = useState("");
   const generate = useGenerateKey();
@@ -27,9 +28,20 @@ export function KeysPanel() {
         <h2 id="keys-title">Signing keys</h2>
       </div>
       <p className="muted small">
-        Bundles are signed with Ed25519. Private keys are kept outside the workspace (OS keyring or the app's data
-        folder); the service trusts a key by its key id.
+        Bundles are signed with Ed25519. Private keys are kept outside the workspace: in the OS keyring when one
+        answers, else in 0600 files; the service trusts a key by its key id.
       </p>
+      {store.data && (
+        <p className="small" data-testid="keys-store">
+          New keys go to: <span className="mono">{store.data.keys_stored_in}</span>
+          {store.data.note && (
+            <span className="warn" data-testid="keys-store-note">
+              {" "}
+              ({store.data.note})
+            </span>
+          )}
+        </p>
+      )}
       <ErrorBanner error={keys.error} testId="keys-error" title="Could not list signing keys.">
         <button type="button" className="btn-small" onClick={() => void keys.refetch()}>
           Retry
@@ -65,6 +77,9 @@ export function KeysPanel() {
                 <span className="mono">{k.name}</span>{" "}
                 <span className="mono muted small" title={k.keyid}>
                   keyid {shortKeyId(k.keyid)}
+                </span>{" "}
+                <span className="muted small" data-testid={`key-stored-${k.name}`}>
+                  {keyPlace(k.stored_in)}
                 </span>
                 {k.name === selected && <span className="badge badge-new">in use</span>}
               </li>

@@ -10,6 +10,7 @@ import {
   useEnvironments,
   usePublishPreview,
   usePublishRun,
+  useSecretStore,
   useSelectedKey,
   useSigningKeys,
   type EnvironmentStatus,
@@ -194,10 +195,11 @@ export function PublishPanel() {
 }
 
 function TokenStatus({ status }: { status: EnvironmentStatus }) {
+  const keyring = useSecretStore().data?.keyring ?? false;
   return (
     <span className={status.token_available ? "token-status ok small" : "token-status warn small"} role={status.token_available ? undefined : "alert"} data-testid="publish-token" data-available={status.token_available}>
       {status.token_available ? "" : "⚠ "}
-      {tokenLabel(status)}
+      {tokenLabel(status, keyring)}
     </span>
   );
 }

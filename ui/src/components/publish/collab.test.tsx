@@ -61,7 +61,7 @@ const report = (over: Partial<PullReport> = {}): PullReport => ({
 function routes(extra: Routes = {}) {
   const base: Routes = {
     environment_list: () => [env],
-    keys_list: () => [{ name: "release", keyid: "a1b2c3d4e5f6" }],
+    keys_list: () => [{ name: "release", keyid: "a1b2c3d4e5f6", stored_in: "OS keyring (Secret Service)" }],
     published_list: () => [],
     publish_preview: () => preview(),
     conflicts_list: () => [],

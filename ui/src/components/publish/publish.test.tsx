@@ -27,7 +27,7 @@ const env = (name: string, urls: string[], require_approval = false, token = tru
   token_available: token,
   token_source: token ? "TAILOR_PUBLISH_TOKEN" : null,
 });
-const KEY: KeyInfo = { name: "release", keyid: "a1b2c3d4e5f60718293a4b5c6d7e8f90" };
+const KEY: KeyInfo = { name: "release", keyid: "a1b2c3d4e5f60718293a4b5c6d7e8f90", stored_in: "OS keyring (Secret Service)" };
 const EMPTY_DIFF = { sections: [] };
 const preview = (over: Partial<PublishPreview> = {}): PublishPreview => ({
   active: { environment: "staging", version: 3, digest: "sha256:" + "ab".repeat(32), author: "ana", created_at: "2026-12-01T10:00:00Z" },
@@ -299,7 +299,7 @@ describe("environment form", () => {
     routes({
       keys_list: () => [...list],
       keys_generate: (args) => {
-        const k = { name: args.name as string, keyid: "ff".repeat(32) };
+        const k = { name: args.name as string, keyid: "ff".repeat(32), stored_in: "OS keyring (Secret Service)" };
         list.push(k);
         return k;
       },

@@ -144,6 +144,67 @@ fn lint_exits_1_on_errors_and_0_on_warnings() {
     assert!(text.contains("error[invalid_condition] segment:big"), "{text}");
 }
 
+/// Two tied entries whose segments overlap only in theory: no sample
+/// shoppers at all, and lint still proves the tie and names a shopper, who
+/// then really gets the tie broken by id.
+#[test]
+fn lint_proves_a_tie_without_samples_and_names_a_shopper() {
+    let d = tempfile::tempdir().unwrap();
+    let ws = d.path().join("ws.tailor");
+    let ws = ws.to_str().unwrap();
+    let spec = d.path().join("spec.yaml");
+    std::fs::write(
+        &spec,
+        r#"
+attributes:
+  - {name: visitor_type, type: enum, values: [new, returning]}
+  - {name: device, type: string}
+  - {name: viewed_categories, type: string_list}
+segments:
+  - {name: returning, when: 'visitor_type = "returning"', owner: crm}
+  - {name: mobile_runners, when: 'device = "mobile" and viewed_categories contains "running"', owner: crm}
+  - {name: newcomers, when: 'visitor_type = "new"', owner: crm}
+page_types:
+  - {name: home, stage: discovery, max_blocks: 1, placements: [{name: hero, kind: banner, default: hero_generic}]}
+content:
+  - {id: hero_generic, kind: banner, headline: Hello, owner: crm}
+  - {id: hero_a, kind: banner, headline: A, owner: crm}
+  - {id: hero_b, kind: banner, headline: B, owner: crm}
+plan:
+  - {id: hero_a, segment: returning, stage: discovery, placement: home.hero, content: hero_a, owner: crm}
+  - {id: hero_b, segment: mobile_runners, stage: discovery, placement: home.hero, content: hero_b, owner: crm}
+"#,
+    )
+    .unwrap();
+    ok(&["init", ws]);
+    ok(&["apply", ws, spec.to_str().unwrap()]);
+    let out = tailor(&["lint", ws]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(r#"error[conflicting_entries] entry:hero_a: ties with entry `hero_b` on home.hero (same campaign rank and priority) and a shopper can match both `returning` and `mobile_runners`, e.g. visitor_type = "returning", device = "mobile", viewed_categories = ["running"]; only the id order picks the winner"#),
+        "{text}"
+    );
+    let findings = json(&String::from_utf8(tailor(&["lint", ws, "--format", "json"]).stdout).unwrap());
+    let conflict = findings.as_array().unwrap().iter().find(|f| f["rule"] == "conflicting_entries").unwrap();
+    let witness = &conflict["witness"];
+    assert_eq!(
+        *witness,
+        serde_json::json!({"visitor_type": "returning", "device": "mobile", "viewed_categories": ["running"]})
+    );
+    assert!(findings.as_array().unwrap().iter().filter(|f| f["rule"] != "conflicting_entries").all(|f| f.get("witness").is_none()));
+
+    // The named shopper gets hero_a, and hero_b loses on rank alone.
+    let mut shopper = witness.as_object().unwrap().clone();
+    shopper.insert("id".into(), "w".into());
+    let shopper = serde_json::Value::Object(shopper).to_string();
+    let decision = json(&ok(&["explain", ws, "--shopper-json", &shopper, "--page", "home", "--format", "json"]));
+    assert_eq!(decision["blocks"][0]["entry"], "hero_a");
+    let candidates = &decision["trace"]["placements"][0]["candidates"];
+    assert_eq!(candidates[1]["entry"], "hero_b");
+    assert_eq!(candidates[1]["outcome"]["result"], "lost_on_rank", "{candidates}");
+}
+
 #[test]
 fn apply_and_export_round_trip_through_the_cli() {
     let d = tempfile::tempdir().unwrap();

@@ -27,6 +27,18 @@ pub struct Finding {
     /// The item, as `kind:name` (e.g. `segment:returning_buyers`).
     pub item: String,
     pub message: String,
+    /// A shopper the finding is about, as a JSON object of attribute values
+    /// (as in a decision request; missing attributes are null): for
+    /// `conflicting_entries`, one who matches both segments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "Record<string, unknown>")]
+    pub witness: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl Finding {
+    pub fn new(severity: Severity, rule: &str, item: String, message: String) -> Self {
+        Self { severity, rule: rule.into(), item, message, witness: None }
+    }
 }
 
 /// Thresholds, with the defaults the CLI and app use.
@@ -61,14 +73,8 @@ pub fn lint_segments(
     let mut out = Vec::new();
     for s in segments {
         let item = format!("segment:{}", s.name);
-        let mut push = |severity, rule: &str, message: String| {
-            out.push(Finding {
-                severity,
-                rule: rule.into(),
-                item: item.clone(),
-                message,
-            })
-        };
+        let mut push =
+            |severity, rule: &str, message: String| out.push(Finding::new(severity, rule, item.clone(), message));
         if s.owner.as_deref().is_none_or(|o| o.trim().is_empty()) {
             push(Severity::Warning, "missing_owner", "no owner: nobody is answerable for this segment".into());
         }
@@ -91,11 +97,7 @@ pub fn lint_segments(
         };
         let r = reach(&compiled, shoppers, today, 0);
         if r.matched == 0 {
-            push(
-                Severity::Warning,
-                "matches_nobody",
-                format!("matches none of the {} sample shoppers", r.total),
-            );
+            push(Severity::Warning, "matches_nobody", format!("matches none of the {} sample shoppers", r.total));
         } else if r.matched == r.total {
             push(
                 Severity::Warning,
@@ -125,5 +127,6 @@ fn sort(out: &mut [Finding]) {
     out.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.item.cmp(&b.item)).then_with(|| a.rule.cmp(&b.rule)));
 }
 
+pub mod solver;
 mod workspace;
 pub use workspace::lint_workspace;

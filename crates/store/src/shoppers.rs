@@ -186,12 +186,12 @@ impl Workspace {
                     tailor_sim::lint::lint_segments(&snapshot.segments, &schema, &table, today, &Default::default());
                 findings.insert(
                     0,
-                    tailor_sim::lint::Finding {
-                        severity: tailor_sim::lint::Severity::Error,
-                        rule: "plan_does_not_compile".into(),
-                        item: "workspace".into(),
+                    tailor_sim::lint::Finding::new(
+                        tailor_sim::lint::Severity::Error,
+                        "plan_does_not_compile",
+                        "workspace".into(),
                         message,
-                    },
+                    ),
                 );
                 Ok(findings)
             }

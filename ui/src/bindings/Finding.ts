@@ -12,4 +12,10 @@ rule: string,
 /**
  * The item, as `kind:name` (e.g. `segment:returning_buyers`).
  */
-item: string, message: string, };
+item: string, message: string, 
+/**
+ * A shopper the finding is about, as a JSON object of attribute values
+ * (as in a decision request; missing attributes are null): for
+ * `conflicting_entries`, one who matches both segments.
+ */
+witness?: Record<string, unknown>, };

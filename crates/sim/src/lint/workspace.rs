@@ -6,11 +6,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
 use tailor_engine::plan::Plan;
-use tailor_engine::{CompiledCondition, ShopperTable};
+use tailor_engine::{CompiledCondition, ShopperTable, Value};
+use tailor_model::condition::{CmpOp, Condition, Literal};
 use tailor_model::plan::{ContentBody, EntryStatus, PlanEntry};
 use tailor_model::spec::Snapshot;
+use tailor_model::{AttributeName, SegmentName};
 
+use super::solver::{Verdict, Witness, satisfy};
 use super::{Finding, LintOptions, Severity, lint_segments, sort};
+
+/// The attribute the engine reads a shopper's consent from.
+const CONSENT: &str = "consent";
 
 /// Which sample shoppers match, one bit each.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,7 +40,39 @@ impl Bits {
 }
 
 fn finding(severity: Severity, rule: &str, item: String, message: String) -> Finding {
-    Finding { severity, rule: rule.into(), item, message }
+    Finding::new(severity, rule, item, message)
+}
+
+/// A shopper who matches both conditions and can be personalized (has
+/// consent, or none recorded when consent is on by default), proved by the
+/// [solver](super::solver) and checked by the engine; `None` when there is
+/// none or the solver cannot tell. Consent is left out of the witness when
+/// it may stay missing.
+fn witness_of_both(
+    a: &Condition,
+    b: &Condition,
+    plan: &Plan,
+    consent_by_default: bool,
+    today: Date,
+) -> Option<Witness> {
+    let schema = plan.schema();
+    let mut both = vec![a.clone(), b.clone()];
+    if schema.get(CONSENT).is_some() {
+        let consent = AttributeName::from(CONSENT);
+        both.push(if consent_by_default {
+            Condition::Not(Box::new(Condition::Compare { attr: consent, op: CmpOp::Eq, value: Literal::Bool(false) }))
+        } else {
+            Condition::Compare { attr: consent, op: CmpOp::Eq, value: Literal::Bool(true) }
+        });
+    }
+    let both = Condition::And(both);
+    let Verdict::Satisfiable(mut witness) = satisfy(&both, schema, today) else { return None };
+    // A solver bug must not become a false report: the engine has the last word.
+    let shopper = witness.shopper("witness", schema);
+    let matches = CompiledCondition::compile(&both, schema).is_ok_and(|c| c.matches(&shopper, today));
+    debug_assert!(matches, "the solver's witness {witness} does not match {both:?}");
+    witness.values.retain(|(name, v)| !(name.as_str() == CONSENT && *v == Value::Null));
+    matches.then_some(witness)
 }
 
 fn list(names: &[&str]) -> String {
@@ -100,9 +138,15 @@ pub fn lint_workspace(
     }
 
     // Entries: rank order as the engine uses it.
+    // The condition of a segment that compiles.
+    let condition = |name: &SegmentName| {
+        let compiles = matches.contains_key(name.as_str());
+        snapshot.segments.iter().find(|s| compiles && s.name == *name).map(|s| &s.condition)
+    };
     let campaign = |e: &PlanEntry| e.campaign.as_ref().and_then(|c| snapshot.campaigns.iter().find(|x| &x.name == c));
     let rank = |e: &PlanEntry| (campaign(e).map_or(u32::MAX, |c| c.rank), -e.priority, e.id.clone());
-    let always_open = |e: &PlanEntry| e.schedule.is_none() && campaign(e).is_none_or(|c| c.start.is_none() && c.end.is_none());
+    let always_open =
+        |e: &PlanEntry| e.schedule.is_none() && campaign(e).is_none_or(|c| c.start.is_none() && c.end.is_none());
     let active: Vec<&PlanEntry> = snapshot.plan.iter().filter(|e| e.status == EntryStatus::Active).collect();
     let mut groups: BTreeMap<(&str, &str), Vec<&PlanEntry>> = BTreeMap::new();
     for e in &active {
@@ -118,33 +162,52 @@ pub fn lint_workspace(
                 if (re.0, re.1) != (ro.0, ro.1) {
                     continue;
                 }
-                let overlap = match (matches.get(e.segment.as_str()), matches.get(o.segment.as_str())) {
-                    _ if e.segment == o.segment => Some(None),
-                    (Some(a), Some(b)) if have_shoppers => {
-                        let n = a.and_count(b);
-                        (n > 0).then_some(Some(n))
-                    }
+                // Sample shoppers in both segments, when there are samples.
+                let in_both = match (matches.get(e.segment.as_str()), matches.get(o.segment.as_str())) {
+                    (Some(a), Some(b)) if have_shoppers => Some(a.and_count(b)),
                     _ => None,
                 };
-                if let Some(n) = overlap {
-                    let why = match n {
-                        None => format!("both target segment `{}`", e.segment),
-                        Some(n) => format!("{n} sample shoppers match both `{}` and `{}`", e.segment, o.segment),
-                    };
-                    out.push(finding(
+                let same = e.segment == o.segment;
+                let witness = match (condition(&e.segment), condition(&o.segment)) {
+                    (Some(a), Some(b)) => witness_of_both(a, b, plan, snapshot.constraints.consent_by_default, today),
+                    _ => None,
+                };
+                let why = if same {
+                    format!("both target segment `{}`", e.segment)
+                } else {
+                    let (a, b) = (&e.segment, &o.segment);
+                    match (in_both, &witness) {
+                        (Some(n), _) if n > 0 => format!("{n} sample shoppers match both `{a}` and `{b}`"),
+                        (None, Some(_)) => format!("a shopper can match both `{a}` and `{b}`"),
+                        (Some(_), Some(_)) => format!(
+                            "a shopper can match both `{a}` and `{b}` (none of the {} sample shoppers does)",
+                            shoppers.len()
+                        ),
+                        _ => continue,
+                    }
+                };
+                let example = witness.as_ref().map_or(String::new(), |w| format!(", e.g. {w}"));
+                out.push(Finding {
+                    witness: witness.map(|w| w.to_json()),
+                    ..finding(
                         Severity::Error,
                         "conflicting_entries",
                         item.clone(),
                         format!(
-                            "ties with entry `{}` on {} (same campaign rank and priority) and {why}; only the id order picks the winner — give one a higher priority",
+                            "ties with entry `{}` on {} (same campaign rank and priority) and {why}{example}; only the id order picks the winner — give one a higher priority",
                             o.id, e.placement
                         ),
-                    ));
-                }
+                    )
+                });
             }
             // shadowed_entry: higher-ranked, always-open entries cover all its matchers.
             if e.holdout >= 100.0 {
-                out.push(finding(Severity::Warning, "shadowed_entry", item.clone(), "holdout is 100%: every matching shopper is kept on the default".into()));
+                out.push(finding(
+                    Severity::Warning,
+                    "shadowed_entry",
+                    item.clone(),
+                    "holdout is 100%: every matching shopper is kept on the default".into(),
+                ));
             }
             let Some(mine) = matches.get(e.segment.as_str()) else { continue };
             if !have_shoppers || mine.count() == 0 {
@@ -181,7 +244,12 @@ pub fn lint_workspace(
     // Governance: owner and review-by on entries and content.
     let governance = |out: &mut Vec<Finding>, item: String, owner: Option<&str>, review_by: Option<Date>| {
         if owner.is_none_or(|o| o.trim().is_empty()) {
-            out.push(finding(Severity::Warning, "missing_owner", item.clone(), "no owner: nobody is answerable for this item".into()));
+            out.push(finding(
+                Severity::Warning,
+                "missing_owner",
+                item.clone(),
+                "no owner: nobody is answerable for this item".into(),
+            ));
         }
         if let Some(d) = review_by.filter(|d| *d < today) {
             out.push(finding(Severity::Warning, "past_review_by", item, format!("review-by date {d} has passed")));
@@ -212,7 +280,8 @@ pub fn lint_workspace(
                 format!("reads sensitive attribute {} that is not consent-gated (requires_consent): shoppers who declined personalization would still be targeted by it", list(&ungated)),
             ));
         }
-        let gated: Vec<&str> = attrs.iter().copied().filter(|a| schema.get(a).is_some_and(|x| x.requires_consent)).collect();
+        let gated: Vec<&str> =
+            attrs.iter().copied().filter(|a| schema.get(a).is_some_and(|x| x.requires_consent)).collect();
         if !gated.is_empty() && snapshot.constraints.consent_by_default {
             out.push(finding(
                 Severity::Warning,
@@ -229,17 +298,24 @@ pub fn lint_workspace(
             continue;
         }
         let item = format!("entry:{}", e.id);
-        let mut push = |severity, message: String| out.push(finding(severity, "schedule_never_opens", item.clone(), message));
+        let mut push =
+            |severity, message: String| out.push(finding(severity, "schedule_never_opens", item.clone(), message));
         if let Some(s) = &e.schedule {
             match (s.start, s.end) {
-                (Some(a), Some(b)) if b <= a => push(Severity::Error, format!("schedule ends ({b}) before it starts ({a})")),
-                (_, Some(b)) if b.date() < today => push(Severity::Warning, format!("schedule ended on {} ({})", b.date(), s.tz)),
+                (Some(a), Some(b)) if b <= a => {
+                    push(Severity::Error, format!("schedule ends ({b}) before it starts ({a})"))
+                }
+                (_, Some(b)) if b.date() < today => {
+                    push(Severity::Warning, format!("schedule ended on {} ({})", b.date(), s.tz))
+                }
                 _ => {}
             }
         }
         if let Some(c) = campaign(e) {
             match (c.start, c.end) {
-                (Some(a), Some(b)) if b < a => push(Severity::Error, format!("campaign `{}` ends ({b}) before it starts ({a})", c.name)),
+                (Some(a), Some(b)) if b < a => {
+                    push(Severity::Error, format!("campaign `{}` ends ({b}) before it starts ({a})", c.name))
+                }
                 (_, Some(b)) if b < today => push(Severity::Warning, format!("campaign `{}` ended on {b}", c.name)),
                 _ => {}
             }
@@ -272,7 +348,8 @@ pub fn lint_workspace(
     let k = &snapshot.constraints;
     for c in snapshot.content.iter().filter(|c| used_content.contains(c.id.as_str())) {
         let ContentBody::ProductSet(set) = &c.body else { continue };
-        let in_category = |p: &&tailor_model::plan::Product| set.category.as_ref().is_none_or(|cat| p.category.as_ref() == Some(cat));
+        let in_category =
+            |p: &&tailor_model::plan::Product| set.category.as_ref().is_none_or(|cat| p.category.as_ref() == Some(cat));
         let pool = snapshot.catalog.iter().filter(in_category).count();
         let pass = snapshot
             .catalog
@@ -295,7 +372,10 @@ pub fn lint_workspace(
                 Severity::Warning,
                 "unsatisfiable_product_set",
                 format!("content:{}", c.id),
-                format!("no shopper can get this set: {pass} of {pool} products {scope}{filters}, fewer than min_size {}", set.min_size),
+                format!(
+                    "no shopper can get this set: {pass} of {pool} products {scope}{filters}, fewer than min_size {}",
+                    set.min_size
+                ),
             ));
         }
     }
@@ -309,7 +389,14 @@ pub fn lint_workspace(
                 Severity::Warning,
                 "catalog_hygiene",
                 "catalog".into(),
-                format!("{} ({}): {} of {} products, e.g. {}", check.label, check.rule, check.count, report.products, shown.join(", ")),
+                format!(
+                    "{} ({}): {} of {} products, e.g. {}",
+                    check.label,
+                    check.rule,
+                    check.count,
+                    report.products,
+                    shown.join(", ")
+                ),
             ));
         }
     }
@@ -358,6 +445,76 @@ mod tests {
         assert_eq!(c.severity, Severity::Error);
         assert_eq!(c.item, "entry:vip_note");
         assert!(c.message.contains("vip_note_2"), "{}", c.message);
+    }
+
+    /// `vip_note` (on `big_spenders`) gets a twin, tied with it, on `segment`.
+    fn with_twin(segment: &str, extra: Option<(&str, &str)>) -> Snapshot {
+        let mut s = testkit::snapshot();
+        if let Some((name, when)) = extra {
+            let mut seg = s.segments[0].clone();
+            seg.name = tailor_model::SegmentName(name.into());
+            seg.condition = tailor_model::condition::parse(when).unwrap();
+            s.segments.push(seg);
+        }
+        let mut twin = s.plan.iter().find(|e| e.id == "vip_note").unwrap().clone();
+        twin.id = "vip_note_2".into();
+        twin.segment = tailor_model::SegmentName(segment.into());
+        s.plan.push(twin);
+        s
+    }
+
+    fn lint_without_samples(snapshot: &Snapshot) -> Vec<Finding> {
+        let plan = testkit::plan(snapshot);
+        lint_workspace(snapshot, &plan, &ShopperTable::default(), TODAY, &LintOptions::default())
+    }
+
+    #[test]
+    fn a_tie_is_proved_without_sample_shoppers() {
+        let f = lint_without_samples(&with_twin("returning", None));
+        let c = f.iter().find(|x| x.rule == "conflicting_entries").expect("a conflict");
+        assert_eq!(c.item, "entry:vip_note");
+        assert!(
+            c.message.contains(r#"a shopper can match both `big_spenders` and `returning`, e.g. lifetime_value = 201, customer_type = "returning";"#),
+            "{}",
+            c.message
+        );
+        // Consent is on by default: a shopper without a recorded one counts.
+        let witness = serde_json::Value::Object(c.witness.clone().unwrap());
+        assert_eq!(witness, serde_json::json!({"lifetime_value": 201, "customer_type": "returning"}));
+    }
+
+    #[test]
+    fn the_witness_has_consent_when_it_is_off_by_default() {
+        let mut s = with_twin("returning", None);
+        s.constraints.consent_by_default = false;
+        let f = lint_without_samples(&s);
+        let c = f.iter().find(|x| x.rule == "conflicting_entries").expect("a conflict");
+        assert_eq!(c.witness.as_ref().unwrap().get("consent"), Some(&serde_json::Value::Bool(true)), "{}", c.message);
+        assert!(c.message.contains("consent = true"), "{}", c.message);
+    }
+
+    #[test]
+    fn a_tie_no_sample_shopper_reaches_is_still_reported() {
+        let s = with_twin("whales", Some(("whales", "lifetime_value > 100000000 and device = \"tablet\"")));
+        let f = lint(&s);
+        let c = f.iter().find(|x| x.rule == "conflicting_entries").expect("a conflict");
+        assert!(
+            c.message.contains(
+                "(none of the 1000 sample shoppers does), e.g. lifetime_value = 100000001, device = \"tablet\""
+            ),
+            "{}",
+            c.message
+        );
+    }
+
+    #[test]
+    fn ties_between_disjoint_segments_are_not_conflicts() {
+        let mut s = with_twin("newcomers", Some(("newcomers", r#"customer_type = "new""#)));
+        s.plan.iter_mut().find(|e| e.id == "vip_note").unwrap().segment = tailor_model::SegmentName("returning".into());
+        assert!(!lint(&s).iter().any(|x| x.rule == "conflicting_entries"));
+        assert!(!lint_without_samples(&s).iter().any(|x| x.rule == "conflicting_entries"));
+        // Other findings carry no witness.
+        assert!(lint(&s).iter().all(|x| x.witness.is_none()));
     }
 
     #[test]

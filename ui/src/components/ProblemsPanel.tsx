@@ -1,4 +1,5 @@
-// Lint findings grouped by severity, each linked to where its item is edited.
+// Lint findings grouped by severity, each linked to where its item is edited;
+// a finding with an example shopper (a witness) can open it in the preview.
 import type { Finding } from "../bindings/Finding";
 import type { Severity } from "../bindings/Severity";
 import { useLint } from "../queries";
@@ -34,12 +35,16 @@ const GROUPS: { severity: Severity; title: string }[] = [
   { severity: "warning", title: "Warnings" },
 ];
 
+type Shopper = Record<string, unknown>;
+
 interface Props {
   onOpen: (t: { kind: OpenTarget["kind"]; key: string }) => void;
   onSection: (s: SectionId) => void;
+  /** Opens a finding's example shopper in the preview; without it no button is shown. */
+  onPreview?: (shopper: Shopper, item: string) => void;
 }
 
-export function ProblemsPanel({ onOpen, onSection }: Props) {
+export function ProblemsPanel({ onOpen, onSection, onPreview }: Props) {
   const lint = useLint();
   const follow = (link: ItemLink) => (link.kind === "item" ? onOpen(link.target) : onSection(link.section));
   if (lint.isPending) return <Loading label="Checking the workspace…" />;
@@ -89,7 +94,7 @@ export function ProblemsPanel({ onOpen, onSection }: Props) {
                 </thead>
                 <tbody>
                   {list.map((f, i) => (
-                    <FindingRow key={`${f.rule}-${f.item}-${i}`} f={f} follow={follow} />
+                    <FindingRow key={`${f.rule}-${f.item}-${i}`} f={f} follow={follow} onPreview={onPreview} />
                   ))}
                 </tbody>
               </table>
@@ -101,8 +106,9 @@ export function ProblemsPanel({ onOpen, onSection }: Props) {
   );
 }
 
-function FindingRow({ f, follow }: { f: Finding; follow: (l: ItemLink) => void }) {
+function FindingRow({ f, follow, onPreview }: { f: Finding; follow: (l: ItemLink) => void; onPreview?: (shopper: Shopper, item: string) => void }) {
   const link = linkForItem(f.item);
+  const witness = f.witness;
   return (
     <tr data-testid="problem" data-rule={f.rule} data-item={f.item} data-severity={f.severity}>
       <td className="mono small">{f.rule}</td>
@@ -115,7 +121,22 @@ function FindingRow({ f, follow }: { f: Finding; follow: (l: ItemLink) => void }
           <span className="mono">{f.item}</span>
         )}
       </td>
-      <td>{f.message}</td>
+      <td>
+        {f.message}
+        {witness && onPreview && (
+          <div>
+            <button
+              type="button"
+              className="btn-small"
+              onClick={() => onPreview(witness, f.item)}
+              data-testid="problem-preview"
+              title={`Open this shopper in the preview: ${JSON.stringify(witness)}`}
+            >
+              Preview this shopper
+            </button>
+          </div>
+        )}
+      </td>
     </tr>
   );
 }

@@ -47,6 +47,13 @@ export function SimulateScreen({ onOpen, onSection, initialTab = "preview" }: Pr
     setRequest({ shopperId: id, page: pageForDrill(drillKey, entryPage), at, nonce: nonce.current });
     setTab("preview");
   };
+  // A lint finding's example shopper, on the page of the entry it is about.
+  const previewShopper = (shopper: Record<string, unknown>, item: string) => {
+    nonce.current += 1;
+    const page = item.startsWith("entry:") ? entryPage(item.slice("entry:".length)) : null;
+    setRequest({ shopper, page, at: null, nonce: nonce.current });
+    setTab("preview");
+  };
   return (
     <div className="screen screen-wide" data-testid="simulate">
       <div className="screen-header">
@@ -84,7 +91,7 @@ export function SimulateScreen({ onOpen, onSection, initialTab = "preview" }: Pr
       )}
       {tab === "problems" && (
         <div role="tabpanel">
-          <ProblemsPanel onOpen={onOpen} onSection={onSection} />
+          <ProblemsPanel onOpen={onOpen} onSection={onSection} onPreview={previewShopper} />
         </div>
       )}
     </div>

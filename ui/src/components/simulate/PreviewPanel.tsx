@@ -21,9 +21,12 @@ import { TimeControl } from "./TimeControl";
 import { TraceView } from "./TraceView";
 import { formatDigest } from "./words";
 
-/** A request from another tab to preview a shopper (drill-down "open in preview"). */
+/** A request from another tab to preview a shopper: a sample shopper by id
+ * (drill-down "open in preview") or one given by its attribute values (a
+ * lint finding's example shopper, "Preview this shopper"). */
 export interface PreviewRequest {
-  shopperId: string;
+  shopperId?: string;
+  shopper?: Profile;
   page: string | null;
   at: string | null;
   nonce: number;
@@ -75,10 +78,16 @@ export function PreviewPanel({ request }: { request?: PreviewRequest }) {
     }
   }, [c]);
 
-  // Another tab asked for a shopper (drill-down).
+  // Another tab asked for a shopper (drill-down, or a lint example).
   useEffect(() => {
     if (!request) return;
-    loadShopper(request.shopperId);
+    if (request.shopper) {
+      // A sample still loading must not replace the shopper asked for.
+      loader.reset();
+      setShopperText("");
+      setPersonaName("");
+      adopt({ ...request.shopper, id: typeof request.shopper.id === "string" ? request.shopper.id : "example-shopper" });
+    } else if (request.shopperId) loadShopper(request.shopperId);
     if (request.page) setPage(request.page);
     setAt(request.at);
   }, [request?.nonce]);

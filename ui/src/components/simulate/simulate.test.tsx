@@ -636,6 +636,47 @@ describe("Problems tab", () => {
     expect(onSection).toHaveBeenCalledWith("catalog");
   });
 
+  it("offers a finding's example shopper for preview and opens it on the entry's page", async () => {
+    const witness = { customer_type: "returning", device: "mobile", viewed_categories: ["running"] };
+    routes({
+      lint: () => [
+        {
+          severity: "error",
+          rule: "conflicting_entries",
+          item: "entry:restock_recs",
+          message: 'ties with entry `other` on product.recs and a shopper can match both `returning` and `mobile`, e.g. customer_type = "returning", device = "mobile", viewed_categories = ["running"]; only the id order picks the winner',
+          witness,
+        },
+        { severity: "warning", rule: "tiny_segment", item: "segment:vip", message: "matches 0.2%" },
+      ],
+      preview_context: () => CONTEXT,
+      shopper_get: (a) => ({ id: a.id, values: { lifetime_value: 5 } }),
+      preview_decide: () => ({ decision: DECISION, text: "", digest: "sha256:abc123" }),
+    });
+    renderWithQuery(<SimulateScreen onOpen={() => {}} onSection={() => {}} initialTab="problems" />);
+    const errors = await screen.findByTestId("problems-error");
+    // The hidden preview has loaded its first sample shopper meanwhile.
+    await waitFor(() => expect(calls("shopper_get")).toEqual([{ id: "s-1" }]));
+    expect(within(errors).getByTestId("problem")).toHaveTextContent('e.g. customer_type = "returning", device = "mobile", viewed_categories = ["running"]');
+    // Only findings with an example shopper offer one.
+    expect(screen.getAllByTestId("problem-preview")).toHaveLength(1);
+    fireEvent.click(within(errors).getByTestId("problem-preview"));
+    expect(screen.getByTestId("sim-tab-preview")).toHaveAttribute("aria-selected", "true");
+    await waitFor(() =>
+      expect(calls("preview_decide").some((c) => JSON.stringify(c.shopper) === JSON.stringify({ ...witness, id: "example-shopper" }) && c.page === "product")).toBe(true),
+    );
+    expect(screen.getByTestId("preview-attr-id")).toHaveValue("example-shopper");
+    expect(screen.getByTestId("preview-shopper")).toHaveValue("");
+    expect(calls("preview_decide").at(-1)?.shopper).toEqual({ ...witness, id: "example-shopper" });
+  });
+
+  it("shows no preview button where nothing can open the preview", async () => {
+    routes({ lint: () => [{ severity: "error", rule: "conflicting_entries", item: "entry:a", message: "ties", witness: { device: "mobile" } }] });
+    renderWithQuery(<ProblemsPanel onOpen={() => {}} onSection={() => {}} />);
+    await screen.findByTestId("problems-error");
+    expect(screen.queryByTestId("problem-preview")).toBeNull();
+  });
+
   it("has an empty state", async () => {
     routes({ lint: () => [] });
     renderWithQuery(<ProblemsPanel onOpen={() => {}} onSection={() => {}} />);

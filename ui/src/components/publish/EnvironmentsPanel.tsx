@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { tokenLabel, useDeleteEnvironment, useEnvironments, useSecretStore, type EnvironmentStatus } from "../../api/publish";
-import { ConfirmDialog } from "../ConfirmDialog";
+import { DeleteDialog } from "../DeleteDialog";
 import { ErrorBanner } from "../ErrorBanner";
+import { ListTable } from "../ListTable";
 import { EmptyState, Loading } from "../StatusViews";
 import { EnvironmentForm } from "./EnvironmentForm";
 import { TokenControls } from "./TokenControls";
@@ -49,74 +50,59 @@ export function EnvironmentsPanel() {
         </EmptyState>
       )}
       {list.length > 0 && (
-        <table className="table table-compact" data-testid="env-list">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Service URL(s)</th>
-              <th>Approval</th>
-              <th>Upload token</th>
-              <th aria-label="Actions" />
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((row) => {
-              const e = row.environment;
-              return (
-                <tr key={e.name} data-testid={`env-row-${e.name}`}>
-                  <td className="mono">{e.name}</td>
-                  <td>
-                    <ul className="url-list">
-                      {e.urls.map((u) => (
-                        <li key={u} className="mono small">
-                          {u}
-                        </li>
-                      ))}
-                    </ul>
-                    {e.urls.length > 1 && <span className="muted small">{e.urls.length} replicas</span>}
-                  </td>
-                  <td>{e.require_approval ? <span className="badge badge-warn">required</span> : <span className="muted">—</span>}</td>
-                  <td>
-                    <span className={row.token_available ? "ok small" : "warn small"} data-testid={`env-token-${e.name}`}>
-                      {tokenLabel(row, keyring)}
-                    </span>
-                    {keyring && <TokenControls status={row} />}
-                  </td>
-                  <td className="actions">
-                    <button type="button" className="btn-small" onClick={() => setEditing({ mode: "edit", name: e.name })} data-testid={`env-edit-${e.name}`}>
-                      Edit
-                    </button>
-                    <button type="button" className="btn-small btn-danger-outline" onClick={() => setDeleting(row)} data-testid={`env-delete-${e.name}`}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <ListTable
+          rows={list}
+          compact
+          testId="env-list"
+          rowKey={(row) => row.environment.name}
+          rowTestId={(row) => `env-row-${row.environment.name}`}
+          columns={[
+            { header: "Name", cell: (row) => row.environment.name, className: "mono" },
+            {
+              header: "Service URL(s)",
+              cell: ({ environment: e }) => (
+                <>
+                  <ul className="url-list">
+                    {e.urls.map((u) => (
+                      <li key={u} className="mono small">
+                        {u}
+                      </li>
+                    ))}
+                  </ul>
+                  {e.urls.length > 1 && <span className="muted small">{e.urls.length} replicas</span>}
+                </>
+              ),
+            },
+            { header: "Approval", cell: (row) => (row.environment.require_approval ? <span className="badge badge-warn">required</span> : <span className="muted">—</span>) },
+            {
+              header: "Upload token",
+              cell: (row) => (
+                <>
+                  <span className={row.token_available ? "ok small" : "warn small"} data-testid={`env-token-${row.environment.name}`}>
+                    {tokenLabel(row, keyring)}
+                  </span>
+                  {keyring && <TokenControls status={row} />}
+                </>
+              ),
+            },
+          ]}
+          actions={{ testIdPrefix: "env", id: (row) => row.environment.name, onEdit: (row) => setEditing({ mode: "edit", name: row.environment.name }), onDelete: setDeleting }}
+        />
       )}
       {deleting && (
-        <ConfirmDialog
+        <DeleteDialog
           title={`Delete environment ${deleting.environment.name}?`}
           message="Tailor forgets where this service is. The service keeps serving its active bundle, and the published-bundles history is kept."
           confirmLabel="Delete environment"
-          busy={del.isPending}
-          onCancel={() => {
+          mutation={del}
+          variables={deleting.environment.name}
+          onClose={() => setDeleting(null)}
+          onDeleted={() => {
+            if (editing?.mode === "edit" && editing.name === deleting.environment.name) setEditing(null);
             setDeleting(null);
-            del.reset();
           }}
-          onConfirm={() =>
-            del.mutate(deleting.environment.name, {
-              onSuccess: () => {
-                if (editing?.mode === "edit" && editing.name === deleting.environment.name) setEditing(null);
-                setDeleting(null);
-              },
-            })
-          }
-        >
-          <ErrorBanner error={del.error} testId="env-delete-error" />
-        </ConfirmDialog>
+          errorTestId="env-delete-error"
+        />
       )}
     </section>
   );

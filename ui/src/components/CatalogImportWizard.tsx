@@ -36,19 +36,8 @@ export function CatalogImportWizard({ onClose }: { onClose: () => void }) {
   const missing = format === "csv" && state.step === "preview" ? missingRequired(mapping) : [];
 
   return (
-    <ImportFrame
-      title="Import catalog"
-      testIdPrefix="catalog-import"
-      testId="catalog-import"
-      steps={[
-        { label: "1. File and format", current: state.step === "choose" },
-        ...(format === "csv" ? [{ label: "2. Map columns", current: state.step === "preview" }] : []),
-        { label: `${format === "csv" ? "3" : "2"}. Check preview`, current: state.step === "preview" },
-        { label: `${format === "csv" ? "4" : "3"}. Done`, current: state.step === "done" },
-      ]}
-      error={error}
-      onClose={onClose}
-    >
+    <ImportFrame title="Import catalog" testIdPrefix="catalog-import" testId="catalog-import" at={state.step} error={error} onClose={onClose}
+      steps={format === "csv" ? [["1. File and format", "choose"], ["2. Map columns", "preview"], ["3. Check preview", "preview"], ["4. Done", "done"]] : [["1. File and format", "choose"], ["2. Check preview", "preview"], ["3. Done", "done"]]}>
       {state.step !== "done" && (
         <FileStep testIdPrefix="catalog-import" label="File" path={path} placeholder="/path/to/products.csv" browseLabel="Browse…" choose={chooseCatalogFile}
           onPath={typedOrChosen} onError={setError} onPreview={() => preview()} previewing={state.step === "preview"} running={imp}>

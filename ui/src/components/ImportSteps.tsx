@@ -34,13 +34,15 @@ interface FrameProps {
   /** Test ids: `${testIdPrefix}-close` and `${testIdPrefix}-error`. */
   testIdPrefix: string;
   testId: string;
-  steps: readonly { label: string; current: boolean }[];
+  /** The steps as [label, the wizard step it is current at]. */
+  steps: readonly (readonly [string, WizardStep<unknown>["step"]])[];
+  at: WizardStep<unknown>["step"];
   error: ErrorReport | null;
   onClose: () => void;
   children: React.ReactNode;
 }
 
-export function ImportFrame({ title, testIdPrefix, testId, steps, error, onClose, children }: FrameProps) {
+export function ImportFrame({ title, testIdPrefix, testId, steps, at, error, onClose, children }: FrameProps) {
   return (
     <section className="panel wizard" data-testid={testId} aria-label={title}>
       <div className="panel-title">
@@ -50,9 +52,9 @@ export function ImportFrame({ title, testIdPrefix, testId, steps, error, onClose
         </button>
       </div>
       <ol className="steps">
-        {steps.map((s) => (
-          <li key={s.label} className={s.current ? "current" : ""}>
-            {s.label}
+        {steps.map(([label, step]) => (
+          <li key={label} className={step === at ? "current" : ""}>
+            {label}
           </li>
         ))}
       </ol>

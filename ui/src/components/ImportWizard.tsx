@@ -16,18 +16,8 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
   const preview = (id = idColumn) => step({ path: path.trim(), options: options(id), dryRun: true });
   const commit = () => step({ path: path.trim(), options: options(idColumn), dryRun: false });
   return (
-    <ImportFrame
-      title="Import shoppers"
-      testIdPrefix="import"
-      testId="import-wizard"
-      steps={[
-        { label: "1. Choose file", current: state.step === "choose" },
-        { label: "2. Check preview", current: state.step === "preview" },
-        { label: "3. Done", current: state.step === "done" },
-      ]}
-      error={error}
-      onClose={onClose}
-    >
+    <ImportFrame title="Import shoppers" testIdPrefix="import" testId="import-wizard" at={state.step} error={error} onClose={onClose}
+      steps={[["1. Choose file", "choose"], ["2. Check preview", "preview"], ["3. Done", "done"]]}>
       {state.step !== "done" && (
         <FileStep testIdPrefix="import" label="File (CSV or JSON Lines)" path={path} placeholder="/path/to/shoppers.csv" browseLabel="Choose file…" choose={chooseShopperFile}
           onPath={(p) => { setPath(p); setState({ step: "choose" }); }} onError={setError} onPreview={() => preview()} previewing={state.step === "preview"} running={imp}>

@@ -32,13 +32,15 @@ run: app $(EXAMPLE_WS)
 	  $(APP) $(abspath $(EXAMPLE_WS)); \
 	fi
 
-## Every suite: Rust (nextest), UI unit tests (vitest), end-to-end (WebDriver).
+## Every suite: Rust (nextest), UI unit tests (vitest), end-to-end (WebDriver),
+## OpenFeature clients (Node and browser).
 test: app
 	cargo nextest run --workspace --no-fail-fast
 	@$(MAKE) --no-print-directory test-keyring
 	@$(MAKE) --no-print-directory bindings-check
 	cd ui && npm test
 	bash tests/e2e/run.sh
+	bash tests/ofrep/run.sh
 
 test-rust: deps
 	cargo nextest run --workspace
@@ -48,6 +50,11 @@ test-ui: deps
 
 test-e2e: app
 	bash tests/e2e/run.sh
+
+## Storefronts through the official OpenFeature providers (OFREP): Node and browser.
+.PHONY: test-ofrep
+test-ofrep: app
+	bash tests/ofrep/run.sh
 
 ## Keys and publish tokens through a real Secret Service (gnome-keyring-daemon
 ## in a private dbus-run-session); the plain run above tests the file fallback.

@@ -200,13 +200,16 @@ impl OfrepError {
 }
 
 /// The service's own refusals (size, time, token, no bundle) in OFREP terms.
+/// "No bundle" is the protocol's 500 `GENERAL` (the providers read an error
+/// body only on 400, 404 and 500); `/readyz` is where it is a 503.
 impl From<ApiError> for OfrepError {
     fn from(e: ApiError) -> Self {
         let code = match e.code {
             "malformed" => "PARSE_ERROR",
             _ => "GENERAL",
         };
-        Self::new(e.status, code, e.message)
+        let status = if e.status == StatusCode::SERVICE_UNAVAILABLE { StatusCode::INTERNAL_SERVER_ERROR } else { e.status };
+        Self::new(status, code, e.message)
     }
 }
 

@@ -100,7 +100,7 @@ async fn every_ofrep_error_code_comes_from_the_request_that_should_produce_it() 
     let k = keys();
     let s = Running::start(config(tmp.path(), &k.trust)).await;
     let (status, f) = flag(&s, "home.hero", returning("s")).await;
-    assert_eq!((status, &f["errorCode"], &f["key"]), (503, &json!("GENERAL"), &json!("home.hero")), "{f}");
+    assert_eq!((status, &f["errorCode"], &f["key"]), (500, &json!("GENERAL"), &json!("home.hero")), "{f}");
     assert!(f["errorDetails"].as_str().unwrap().contains("no bundle"), "{f}");
     let (body, _) = sign(&payload("production", 1, "a"), &k.release);
     assert_eq!(publish(&s, "production", body).await.0, 200);

@@ -232,6 +232,7 @@ fn payload() -> BundlePayload {
         overwrites: None,
         author: "bench".into(),
         approvals: vec![],
+        promoted_from: None,
         rules: snapshot(),
     }
 }

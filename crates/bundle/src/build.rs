@@ -36,6 +36,8 @@ pub enum BundleError {
         "the payload does not read back identically from canonical JSON ({reason}); integers must stay within ±2^53 and numbers must be finite"
     )]
     NotRoundTrip { reason: String },
+    #[error("the envelope cannot be signed: {0}")]
+    BadEnvelope(String),
 }
 
 /// Canonicalise `payload`, sign it with every key in `signers` (one DSSE
@@ -86,6 +88,21 @@ pub fn build(payload: &BundlePayload, signers: &[&SigningKey]) -> Result<Built, 
             payload: B64.encode(&canonical),
             signatures,
         },
+    })
+}
+
+/// A further signature over an envelope's payload (DSSE PAE over the same
+/// bytes, so the digest does not change): what an approver adds to a
+/// bundle someone else built. The envelope is not verified here; the
+/// approver verifies it first, and the service checks every signature.
+pub fn cosign(envelope: &Envelope, key: &SigningKey) -> Result<EnvelopeSignature, BundleError> {
+    let body = B64
+        .decode(envelope.payload.as_bytes())
+        .map_err(|e| BundleError::BadEnvelope(format!("the payload is not base64: {e}")))?;
+    let sig = key.sign(&pae(&envelope.payload_type, &body));
+    Ok(EnvelopeSignature {
+        keyid: KeyId::of(&key.verifying_key()),
+        sig: B64.encode(sig.to_bytes()),
     })
 }
 
@@ -217,6 +234,7 @@ pub(crate) mod tests {
                 at: ts(CREATED),
                 note: Some("lgtm".into()),
             }],
+            promoted_from: None,
             rules: snapshot(),
         }
     }
@@ -245,6 +263,15 @@ pub(crate) mod tests {
                 &ed25519_dalek::Signature::from_bytes(&bytes),
             )
             .unwrap();
+    }
+
+    #[test]
+    fn cosign_adds_a_second_signature_over_the_same_payload() {
+        let (a, b) = (key(1), key(2));
+        let mut one = build(&payload(), &[&a]).unwrap();
+        let both = build(&payload(), &[&a, &b]).unwrap();
+        one.envelope.signatures.push(cosign(&one.envelope, &b).unwrap());
+        assert_eq!(one.envelope, both.envelope, "same payload, same digest, one more signature");
     }
 
     #[test]

@@ -29,19 +29,19 @@ mod secrets;
 mod trust;
 mod verify;
 
-pub use build::{Built, BundleError, build};
+pub use build::{Built, BundleError, build, cosign};
 pub use dsse::{Envelope, EnvelopeSignature, PAYLOAD_TYPE, pae, payload_of_envelope};
 pub use keyid::KeyId;
 pub use keys::{KEY_DIR_ENV, KeyError, KeyLocation, KeyStore, StoredKey, generate_signing_key};
 pub use payload::{
-    Approval, BUNDLE_SCHEMA_VERSION, BundlePayload, CanonicalError, digest_of, rules_digest,
+    Approval, BUNDLE_SCHEMA_VERSION, BundlePayload, CanonicalError, PromotedFrom, digest_of, rules_digest,
 };
 pub use secrets::{
     Backend, KEYRING_NAME, KeyringError, OsKeyring, PUBLISH_TOKEN_ENV, PublishToken, PublishTokens,
     TokenError, TokenSource,
 };
 pub use trust::{EnvironmentTrust, PublicKey, TrustError, TrustFile, TrustedKey};
-pub use verify::{Verified, VerifyError, verify, verify_strict};
+pub use verify::{Verified, VerifyError, verify, verify_partial, verify_strict};
 
 /// The signature primitives, re-exported so callers need not depend on a
 /// matching `ed25519-dalek` version.

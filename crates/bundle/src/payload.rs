@@ -32,7 +32,22 @@ pub struct BundlePayload {
     pub overwrites: Option<String>,
     pub author: String,
     pub approvals: Vec<Approval>,
+    /// Set by a promotion: the bundle of another environment whose rules
+    /// this one carries unchanged. Absent otherwise, so bundles from before
+    /// it keep their digests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promoted_from: Option<PromotedFrom>,
     pub rules: Snapshot,
+}
+
+/// Where a promoted bundle's rules come from: the bundle that was active in
+/// the source environment when it was promoted (verified against the trust
+/// file for that environment).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromotedFrom {
+    pub environment: String,
+    pub version: u64,
+    pub digest: String,
 }
 
 /// A reviewer's sign-off recorded in the payload.

@@ -25,6 +25,11 @@ pub struct EnvironmentTrust {
     /// Distinct trusted keys whose valid signatures a bundle needs (≥ 1).
     pub threshold: u32,
     pub keys: Vec<TrustedKey>,
+    /// Two-person rule: the key(s) that submitted a bundle, and any key
+    /// whose `name` is the bundle's `author`, may not approve it. Written
+    /// only when true, so existing trust files read and write unchanged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub distinct_from_author: bool,
 }
 
 /// A trusted public key.
@@ -182,6 +187,7 @@ impl TrustFile {
             .or_insert_with(|| EnvironmentTrust {
                 threshold: 1,
                 keys: Vec::new(),
+                distinct_from_author: false,
             });
         if env.keys.iter().any(|k| k.keyid == keyid) {
             return false;
@@ -192,6 +198,12 @@ impl TrustFile {
             name: name.to_owned(),
         });
         true
+    }
+
+    /// The name a trust file gives `keyid` in `environment`, if trusted there.
+    pub fn key_name(&self, environment: &str, keyid: &KeyId) -> Option<&str> {
+        let env = self.environments.get(environment)?;
+        env.keys.iter().find(|k| &k.keyid == keyid).map(|k| k.name.as_str())
     }
 
     /// The keys trusted for `environment`, by keyid (computed from each key).

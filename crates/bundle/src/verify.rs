@@ -101,7 +101,7 @@ pub fn verify_strict(
     env: &str,
     now: Timestamp,
 ) -> Result<Verified, VerifyError> {
-    verify_inner(envelope_bytes, trust, env, now, true)
+    verify_inner(envelope_bytes, trust, env, now, true, false)
 }
 
 /// [`verify_strict`] without re-canonicalising the payload: what the decision
@@ -116,7 +116,20 @@ pub fn verify(
     env: &str,
     now: Timestamp,
 ) -> Result<Verified, VerifyError> {
-    verify_inner(envelope_bytes, trust, env, now, false)
+    verify_inner(envelope_bytes, trust, env, now, false, false)
+}
+
+/// [`verify`] for a bundle that is still collecting signatures (two-person
+/// rule): every check is made, and every signature by a trusted key must
+/// verify, but fewer valid signatures than the threshold are fine (at least
+/// one is still needed). `Verified::keyids` says who has signed so far.
+pub fn verify_partial(
+    envelope_bytes: &[u8],
+    trust: &TrustFile,
+    env: &str,
+    now: Timestamp,
+) -> Result<Verified, VerifyError> {
+    verify_inner(envelope_bytes, trust, env, now, false, true)
 }
 
 fn verify_inner(
@@ -125,6 +138,7 @@ fn verify_inner(
     env: &str,
     now: Timestamp,
     strict: bool,
+    partial: bool,
 ) -> Result<Verified, VerifyError> {
     let malformed =
         |what: &str, e: &dyn std::fmt::Display| VerifyError::Malformed(format!("{what}: {e}"));
@@ -173,7 +187,7 @@ fn verify_inner(
             environment_known: true,
         });
     }
-    if valid.len() < threshold.max(1) as usize {
+    if !partial && valid.len() < threshold.max(1) as usize {
         return Err(VerifyError::ThresholdNotMet {
             environment: env.to_owned(),
             threshold,
@@ -244,6 +258,7 @@ mod tests {
     use crate::dsse::EnvelopeSignature;
 
     const NOW: &str = "2026-03-10T00:00:00Z";
+    const CREATED_PLUS_ONE: &str = "2026-03-01T09:30:01Z";
 
     fn trust(keys: &[&SigningKey], threshold: u32) -> TrustFile {
         let mut t = TrustFile::default();
@@ -370,6 +385,33 @@ mod tests {
         );
         let v = verify(&signed(&payload(), &[&a, &b]), &t, "production", ts(NOW)).unwrap();
         assert_eq!(v.keyids.len(), 2);
+    }
+
+    #[test]
+    fn partial_verification_accepts_fewer_than_the_threshold_but_not_bad_signatures() {
+        let (a, b, stranger) = (key(1), key(2), key(3));
+        let t = trust(&[&a, &b], 2);
+        let one = signed(&payload(), &[&a]);
+        let v = verify_partial(&one, &t, "production", ts(NOW)).unwrap();
+        assert_eq!(v.keyids, vec![KeyId::of(&a.verifying_key())]);
+        assert_eq!(
+            code(verify_partial(&signed(&payload(), &[&stranger]), &t, "production", ts(NOW))),
+            "untrusted_key"
+        );
+        let mut env: Envelope = serde_json::from_slice(&one).unwrap();
+        let mut forged = crate::build::cosign(&env, &stranger).unwrap();
+        forged.keyid = KeyId::of(&b.verifying_key());
+        env.signatures.push(forged);
+        assert_eq!(
+            code(verify_partial(&env.to_json(), &t, "production", ts(NOW))),
+            "bad_signature"
+        );
+        let mut late = payload();
+        late.expires_at = ts(CREATED_PLUS_ONE);
+        assert_eq!(
+            code(verify_partial(&signed(&late, &[&a]), &t, "production", ts(NOW))),
+            "expired"
+        );
     }
 
     #[test]

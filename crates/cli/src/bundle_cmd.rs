@@ -354,6 +354,7 @@ fn build(
         overwrites: None,
         author,
         approvals: Vec::new(),
+        promoted_from: None,
         rules,
     };
     let built = tailor_bundle::build(&payload, &signers.iter().collect::<Vec<_>>())?;

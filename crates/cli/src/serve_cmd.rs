@@ -74,6 +74,15 @@ pub struct ServeArgs {
     /// (CORS), e.g. `https://shop.example.com`; repeat for several, `*` for any.
     #[arg(long, value_name = "ORIGIN")]
     pub allow_origin: Vec<String>,
+    /// How long a bundle submitted for approval (trust threshold ≥ 2) waits
+    /// for its approvals, e.g. `72h` or `90s`.
+    #[arg(long, default_value = "72h", value_parser = parse_ttl)]
+    pub pending_ttl: Duration,
+}
+
+fn parse_ttl(s: &str) -> Result<Duration, String> {
+    let d: jiff::SignedDuration = s.parse().map_err(|e| format!("{s:?} is not a duration like 72h or 90s: {e}"))?;
+    Duration::try_from(d).ok().filter(|d| !d.is_zero()).ok_or_else(|| format!("{s:?} must be positive"))
 }
 
 fn parse_interval(s: &str) -> Result<Duration, String> {
@@ -110,6 +119,7 @@ pub fn run_serve(args: ServeArgs) -> Result<()> {
     config.request_timeout = Duration::from_secs(args.request_timeout_secs.max(1));
     config.keep_bundles = args.keep_bundles.max(1);
     config.bench_endpoints = args.bench_endpoints;
+    config.pending_ttl = args.pending_ttl;
     if let Some(source) = args.follow {
         for env in &args.env {
             if !trust.environments.contains_key(env) {

@@ -89,6 +89,8 @@ impl Checked {
             schema_version: p.schema_version,
             parent_digest: p.parent_digest.clone(),
             overwrites: p.overwrites.clone(),
+            promoted_from: p.promoted_from.clone(),
+            approvals: Vec::new(),
         };
         let flags = crate::ofrep::Flags::of(&self.plan);
         Active { plan: self.plan, environment: Arc::from(env), meta, file, envelope, flags }
@@ -98,7 +100,14 @@ impl Checked {
 /// Verifies an uploaded envelope for `env` at `now` and compiles its rules.
 /// CPU-bound: run it off the async workers.
 pub(crate) fn check(bytes: &[u8], trust: &TrustFile, env: &str, now: Timestamp) -> Result<Checked, ApiError> {
-    let verified = tailor_bundle::verify(bytes, trust, env, now).map_err(|e| {
+    check_with(bytes, trust, env, now, false)
+}
+
+/// [`check`]; with `partial`, fewer valid signatures than the threshold
+/// pass (a pending bundle still collecting approvals).
+pub(crate) fn check_with(bytes: &[u8], trust: &TrustFile, env: &str, now: Timestamp, partial: bool) -> Result<Checked, ApiError> {
+    let verify = if partial { tailor_bundle::verify_partial } else { tailor_bundle::verify };
+    let verified = verify(bytes, trust, env, now).map_err(|e| {
         let code = e.code();
         let status = if code.starts_with("malformed") { StatusCode::BAD_REQUEST } else { StatusCode::UNPROCESSABLE_ENTITY };
         ApiError::new(status, code, e.to_string())
@@ -145,10 +154,43 @@ fn parse_file_name(name: &str) -> Option<u64> {
 /// Writes `bytes` as the bundle file of `version`/`digest` in `dir`: temp
 /// file in the same directory, `sync_all`, rename, sync of the directory.
 pub(crate) fn persist(dir: &Path, version: u64, digest: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    write_atomic(dir, &file_name(version, digest), bytes)
+}
+
+/// The approvals sidecar of a bundle file: `….approvals.json` beside it.
+pub(crate) fn approvals_path(bundle_file: &Path) -> PathBuf {
+    let name = bundle_file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let stem = name.strip_suffix(SUFFIX).unwrap_or(name);
+    bundle_file.with_file_name(format!("{stem}.approvals.json"))
+}
+
+/// Writes the approvals that activated the bundle in `bundle_file` beside it.
+pub(crate) fn persist_approvals(bundle_file: &Path, approvals: &[crate::state::ApprovalRecord]) -> std::io::Result<PathBuf> {
+    let path = approvals_path(bundle_file);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("approvals.json").to_owned();
+    let json = serde_json::to_vec_pretty(approvals).map_err(std::io::Error::other)?;
+    write_atomic(dir, &name, &json)
+}
+
+/// The approvals recorded beside a bundle file (none when there is no sidecar).
+pub(crate) fn load_approvals(bundle_file: &Path) -> Vec<crate::state::ApprovalRecord> {
+    let path = approvals_path(bundle_file);
+    match fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+            tracing::warn!(file = %path.display(), error = %e, "ignoring an unreadable approvals file");
+            Vec::new()
+        }),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Writes `bytes` as `dir/name`: temp file in the same directory,
+/// `sync_all`, rename, sync of the directory.
+pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
     static SEQ: AtomicU64 = AtomicU64::new(0);
     fs::create_dir_all(dir)?;
-    let name = file_name(version, digest);
-    let target = dir.join(&name);
+    let target = dir.join(name);
     let temp = dir.join(format!(
         "{TEMP_PREFIX}{}-{}-{name}",
         std::process::id(),
@@ -184,10 +226,11 @@ pub(crate) fn prune(dir: &Path, keep: usize, active_file: &Path) {
     let mut files = bundle_files(dir);
     files.sort_by_key(|f| std::cmp::Reverse(f.0));
     for (_, path) in files.into_iter().skip(keep.max(1)) {
-        if path != active_file
-            && let Err(e) = fs::remove_file(&path)
-        {
-            tracing::warn!(error = %e, file = %path.display(), "could not delete an old bundle");
+        if path != active_file {
+            if let Err(e) = fs::remove_file(&path) {
+                tracing::warn!(error = %e, file = %path.display(), "could not delete an old bundle");
+            }
+            let _ = fs::remove_file(approvals_path(&path));
         }
     }
 }
@@ -259,7 +302,9 @@ fn load_env(env: &str, dir: &Path, trust: &TrustFile, now: Timestamp) -> Option<
                     file = %path.display(),
                     "loaded bundle"
                 );
-                return Some(checked.into_active(env, path, Bytes::from(bytes), now));
+                let mut active = checked.into_active(env, path, Bytes::from(bytes), now);
+                active.meta.approvals = load_approvals(&active.file);
+                return Some(active);
             }
             Ok(checked) => tracing::warn!(
                 file = %path.display(),

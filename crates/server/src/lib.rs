@@ -21,6 +21,7 @@ mod follow;
 mod metrics;
 mod ofrep;
 mod outcomes;
+mod pending;
 mod routes;
 mod state;
 
@@ -45,7 +46,7 @@ pub use decision_log::LogConfig;
 pub use error::{ApiError, ServerError};
 pub use follow::{FollowConfig, PollStatus};
 pub use metrics::Metrics;
-pub use state::{Active, ActiveMeta, Actives, AppState};
+pub use state::{Active, ActiveMeta, Actives, AppState, ApprovalRecord};
 
 use decision_log::DecisionLog;
 use state::Inner;
@@ -55,6 +56,8 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 /// Default limit of a decision request.
 pub const DEFAULT_MAX_DECIDE_BODY_BYTES: usize = 1024 * 1024;
 /// Default time allowed for a whole request (reading the body included).
+/// How long a pending bundle waits for approvals by default.
+pub const DEFAULT_PENDING_TTL: Duration = Duration::from_secs(72 * 3600);
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Everything the service needs to start.
@@ -88,6 +91,9 @@ pub struct ServerConfig {
     pub bench_endpoints: bool,
     /// Follower mode: take bundles only from this source (uploads answer 405).
     pub follow: Option<FollowConfig>,
+    /// How long a pending bundle waits for the approvals its environment's
+    /// threshold needs (`PUT /v1/bundles/{env}/pending`); 72 hours by default.
+    pub pending_ttl: Duration,
 }
 
 impl ServerConfig {
@@ -107,6 +113,7 @@ impl ServerConfig {
             keep_bundles: 10,
             log: LogConfig::default(),
             follow: None,
+            pending_ttl: DEFAULT_PENDING_TTL,
         }
     }
 }
@@ -127,6 +134,7 @@ impl fmt::Debug for ServerConfig {
             .field("keep_bundles", &self.keep_bundles)
             .field("log", &self.log)
             .field("follow", &self.follow)
+            .field("pending_ttl", &self.pending_ttl)
             .finish()
     }
 }
@@ -160,6 +168,7 @@ impl AppState {
                 log,
                 upload_locks: Mutex::new(Default::default()),
                 follow: config.follow.clone().map(follow::Follower::new),
+                pending_ttl: config.pending_ttl,
             }),
         };
         for active in loaded {
@@ -195,6 +204,9 @@ pub fn router(state: AppState, allow_origins: &[String]) -> Router {
         .route("/v1/bundles/{env}", put(routes::put_bundle))
         .route("/v1/bundles/{env}/active", get(routes::get_active))
         .route("/v1/bundles/{env}/envelope", get(routes::get_envelope))
+        .route("/v1/bundles/{env}/pending", put(pending::put_pending).get(pending::list_pending))
+        .route("/v1/bundles/{env}/pending/{digest}", get(pending::get_pending))
+        .route("/v1/bundles/{env}/pending/{digest}/approvals", post(pending::post_approval))
         .route("/healthz", get(routes::healthz))
         .route("/readyz", get(routes::readyz))
         .route("/metrics", get(routes::metrics))

@@ -204,7 +204,7 @@ pub(crate) async fn put_bundle(
     }
 }
 
-fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+pub(crate) fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let unauthorized = |status, message: &str| ApiError::new(status, "unauthorized", message);
     let presented = bearer(headers);
     match (state.inner.token_hash.is_some(), presented) {
@@ -249,6 +249,20 @@ async fn upload(state: &AppState, env: &str, headers: &HeaderMap, body: Body) ->
     // one activates.
     let lock = state.upload_lock(env);
     let _guard = lock.lock().await;
+    activate_locked(state, env, checked, bytes, Vec::new()).await
+}
+
+/// The checks of an upload against the active bundle (same digest:
+/// unchanged; parent; newer version), then activation: what an upload and
+/// an approval that completes a pending bundle both do. The caller holds
+/// the environment's upload lock.
+pub(crate) async fn activate_locked(
+    state: &AppState,
+    env: &str,
+    checked: bundles::Checked,
+    bytes: Bytes,
+    approvals: Vec<state::ApprovalRecord>,
+) -> Result<(StatusCode, Json_), ApiError> {
     let current = state.active(env);
     if let Some(current) = &current
         && current.meta.digest == checked.digest()
@@ -263,24 +277,9 @@ async fn upload(state: &AppState, env: &str, headers: &HeaderMap, body: Body) ->
             }),
         ));
     }
-    check_base(env, &checked, current.as_deref())?;
-    if let Some(current) = &current
-        && checked.version() <= current.meta.version
-    {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "stale_version",
-            format!(
-                "version {} is not newer than the active version {} ({})",
-                checked.version(),
-                current.meta.version,
-                current.meta.digest
-            ),
-        ));
-    }
-
+    check_against_active(env, &checked, current.as_deref())?;
     let (parent, overwrites) = (checked.parent_digest().map(str::to_owned), checked.overwrites().map(str::to_owned));
-    let (version, digest) = activate(state, env, checked, bytes).await?;
+    let (version, digest) = activate_with(state, env, checked, bytes, approvals).await?;
     if let Some(overwritten) = &overwrites {
         tracing::warn!(
             environment = env,
@@ -297,25 +296,68 @@ async fn upload(state: &AppState, env: &str, headers: &HeaderMap, body: Body) ->
     ))
 }
 
+/// The parent check ([`check_base`]) and the version check: a bundle must be
+/// built on the active one and be newer than it (409 `stale_parent`,
+/// `stale_version`).
+pub(crate) fn check_against_active(env: &str, checked: &bundles::Checked, current: Option<&Active>) -> Result<(), ApiError> {
+    check_base(env, checked, current)?;
+    if let Some(current) = current
+        && checked.version() <= current.meta.version
+    {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "stale_version",
+            format!(
+                "version {} is not newer than the active version {} ({})",
+                checked.version(),
+                current.meta.version,
+                current.meta.digest
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Persists a checked bundle atomically, then swaps it in (a crash in
 /// between restarts on it) and prunes old files: the last step of an upload
 /// and of a follower's poll. The caller holds the environment's upload lock.
 pub(crate) async fn activate(state: &AppState, env: &str, checked: bundles::Checked, bytes: Bytes) -> Result<(u64, String), ApiError> {
+    activate_with(state, env, checked, bytes, Vec::new()).await
+}
+
+/// [`activate`], recording the approvals that completed the bundle's
+/// signatures in a sidecar file next to it (`GET …/active` reports them).
+pub(crate) async fn activate_with(
+    state: &AppState,
+    env: &str,
+    checked: bundles::Checked,
+    bytes: Bytes,
+    approvals: Vec<state::ApprovalRecord>,
+) -> Result<(u64, String), ApiError> {
     let inner = &state.inner;
     let dir = bundles::env_dir(&inner.data_dir, env);
     let (version, digest) = (checked.version(), checked.digest().to_owned());
     let path = {
         let (into, digest) = (dir.clone(), digest.clone());
         let bytes = bytes.clone();
-        tokio::task::spawn_blocking(move || bundles::persist(&into, version, &digest, &bytes))
-            .await
+        let approvals = approvals.clone();
+        tokio::task::spawn_blocking(move || {
+            let path = bundles::persist(&into, version, &digest, &bytes)?;
+            if !approvals.is_empty() {
+                bundles::persist_approvals(&path, &approvals)?;
+            }
+            Ok::<_, std::io::Error>(path)
+        })
+        .await
             .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
             .map_err(|e| {
                 tracing::error!(error = %e, dir = %dir.display(), "could not persist a bundle");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage_failed", format!("could not store the bundle: {e}"))
             })?
     };
-    let active = Arc::new(checked.into_active(env, path.clone(), bytes, Timestamp::now()));
+    let mut active = checked.into_active(env, path.clone(), bytes, Timestamp::now());
+    active.meta.approvals = approvals;
+    let active = Arc::new(active);
     state.install(active);
     inner.metrics.bundle_activations.with_label_values(&[env]).inc();
     tracing::info!(environment = env, version, digest = %digest, "bundle activated");

@@ -53,6 +53,28 @@ pub struct ActiveMeta {
     /// override of the parent check); reported only when set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overwrites: Option<String>,
+    /// The bundle of another environment whose rules this one carries
+    /// (`tailor promote`); reported only when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub promoted_from: Option<tailor_bundle::PromotedFrom>,
+    /// The approvals that completed its signatures (two-person rule), from
+    /// the sidecar file next to the bundle; reported only when there are any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub approvals: Vec<ApprovalRecord>,
+}
+
+/// One approval of a pending bundle: the key that signed, the name the
+/// trust file gives it, who said they approved, when, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ApprovalRecord {
+    pub keyid: String,
+    /// The key's name in the trust file.
+    pub key_name: String,
+    /// Who approved, as the approver gave it (e.g. their name).
+    pub approver: String,
+    pub at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Environment name -> active bundle. Swapped whole (copy on write); uploads
@@ -89,6 +111,8 @@ pub(crate) struct Inner {
     pub upload_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Follower mode: the source and the state of its polls.
     pub follow: Option<crate::follow::Follower>,
+    /// How long a pending bundle (two-person rule) waits for approvals.
+    pub pending_ttl: Duration,
 }
 
 /// The outcome of checking a bearer token.

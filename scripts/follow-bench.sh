@@ -4,8 +4,10 @@
 #  1. propagation: PUBLISHES publishes to the writer, each timed from the
 #     moment `tailor publish` returns until every follower serves it;
 #  2. decisions per second through nginx with 1, 2, …, MAX followers
-#     (oha, `cargo install oha --locked`), with the count of non-2xx answers.
+#     (oha, `cargo install oha --locked`), with the count of non-2xx answers,
+#     after a baseline straight to one follower (no nginx) in the same run.
 #   scripts/follow-bench.sh [MAX FOLLOWERS] [POLL INTERVAL] [OHA DURATION] [CONNECTIONS] [PUBLISHES]
+# TAILOR=path/to/tailor runs that (release) binary instead of building one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 max=${1:-3}
@@ -16,8 +18,8 @@ publishes=${5:-5}
 command -v oha >/dev/null || { echo "oha missing: cargo install oha --locked"; exit 1; }
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$nginx" ] || { echo "nginx missing: bash scripts/install-deps"; exit 1; }
-cargo build --release -p tailor-cli >/dev/null
-T=$PWD/target/release/tailor
+if [ -n "${TAILOR:-}" ]; then T=$(realpath "$TAILOR")
+else cargo build --release -p tailor-cli >/dev/null; T=$PWD/target/release/tailor; fi
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -74,8 +76,19 @@ PY
 
 lb_port=$(free_port)
 mkdir -p "$work/nginx/logs"
-echo "oha -z $duration -c $conns POST /v1/decide through nginx (1 worker process):"
+oha_run() { # URL LABEL
+  oha -z "$duration" -c "$conns" --no-tui --output-format json -m POST -H 'content-type: application/json' \
+    -D "$work/body.json" "$1/v1/decide" > "$work/oha.json"
+  python3 - "$work/oha.json" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+s, p = d["summary"], d["latencyPercentiles"]
+print(f"  {sys.argv[2]:<10} {s['requestsPerSec']:>10.0f} {p['p50'] * 1000:>8.3f} {p['p99'] * 1000:>8.3f}  {d.get('statusCodeDistribution', {})}")
+PY
+}
+echo "oha -z $duration -c $conns POST /v1/decide, straight to one follower, then through nginx (1 worker process):"
 printf '  %-10s %10s %8s %8s  %s\n' followers req/s 'p50 ms' 'p99 ms' 'status codes'
+oha_run "http://127.0.0.1:${follower_ports[0]}" "1, direct"
 for k in $(seq "$max"); do
   servers=""
   for p in "${follower_ports[@]:0:$k}"; do servers+="server 127.0.0.1:$p max_fails=0; "; done
@@ -90,15 +103,8 @@ http {
     proxy_next_upstream error timeout http_502 http_503 non_idempotent; proxy_next_upstream_tries 0; } }
 }
 EOF
-  if [ -f "$work/nginx/nginx.pid" ]; then "$nginx" -c "$work/nginx/nginx.conf" -p "$work/nginx" -s reload; sleep 0.5
+  if [ -f "$work/nginx/nginx.pid" ]; then "$nginx" -c "$work/nginx/nginx.conf" -p "$work/nginx" -s reload 2>/dev/null; sleep 0.5
   else "$nginx" -c "$work/nginx/nginx.conf" -p "$work/nginx"; fi
   until curl -s -o /dev/null "http://127.0.0.1:$lb_port/healthz"; do sleep 0.05; done
-  oha -z "$duration" -c "$conns" --no-tui --output-format json -m POST -H 'content-type: application/json' \
-    -D "$work/body.json" "http://127.0.0.1:$lb_port/v1/decide" > "$work/oha-$k.json"
-  python3 - "$work/oha-$k.json" "$k" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-s, p = d["summary"], d["latencyPercentiles"]
-print(f"  {sys.argv[2]:<10} {s['requestsPerSec']:>10.0f} {p['p50'] * 1000:>8.3f} {p['p99'] * 1000:>8.3f}  {d.get('statusCodeDistribution', {})}")
-PY
+  oha_run "http://127.0.0.1:$lb_port" "$k"
 done

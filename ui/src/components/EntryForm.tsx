@@ -16,6 +16,7 @@ import { useDeleteEntry, useSaveEntry } from "../queries";
 import { DeleteDialog } from "./DeleteDialog";
 import { cleanDoc, DocPane } from "./DocPane";
 import { ItemHistory } from "./ItemHistory";
+import { Options } from "./Options";
 import { SaveError } from "./SaveError";
 import { SideFormActions, SideFormTitle, useSavedDraft } from "./SideForm";
 
@@ -129,11 +130,7 @@ export function EntryForm({ data, entry, defaults, findings = [], onClose, onRel
         <label htmlFor="entry-segment">Segment</label>
         <select id="entry-segment" value={segment} onChange={(ev) => setSegment(ev.target.value)} data-testid="entry-segment">
           <option value="">— choose —</option>
-          {data.segments.map((s) => (
-            <option key={s.segment.name} value={s.segment.name}>
-              {s.segment.name}
-            </option>
-          ))}
+          <Options values={data.segments.map((s) => s.segment.name)} />
         </select>
         <label htmlFor="entry-stage">Stage</label>
         <select
@@ -146,11 +143,7 @@ export function EntryForm({ data, entry, defaults, findings = [], onClose, onRel
           data-testid="entry-stage"
         >
           <option value="">— choose —</option>
-          {data.stages.map((s) => (
-            <option key={s.item.name} value={s.item.name}>
-              {s.item.name}
-            </option>
-          ))}
+          <Options values={data.stages.map((s) => s.item.name)} />
         </select>
         <label htmlFor="entry-placement">Placement</label>
         <span className="row">
@@ -170,11 +163,7 @@ export function EntryForm({ data, entry, defaults, findings = [], onClose, onRel
             data-testid="entry-placement"
           >
             <option value="">{stage ? (placementOptions.length ? "— choose —" : "no page type of this stage") : "choose a stage first"}</option>
-            {placementOptions.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.id}
-              </option>
-            ))}
+            <Options values={placementOptions.map((p) => p.id)} />
             {placement && !placementOptions.some((p) => p.id === placement) && <option value={placement}>{placement} (not on a page of this stage)</option>}
           </select>
           {kind && <span className="badge" data-testid="entry-placement-kind">{KIND_LABELS[kind]}</span>}
@@ -192,11 +181,7 @@ export function EntryForm({ data, entry, defaults, findings = [], onClose, onRel
           {mode === "single" ? (
             <select value={content} onChange={(ev) => setContent(ev.target.value)} disabled={!kind} data-testid="entry-content" aria-label="Content" className="block">
               <option value="">{kind ? (contentOptions.length ? "— choose —" : `no ${KIND_LABELS[kind].toLowerCase()} content yet`) : "choose a placement first"}</option>
-              {contentOptions.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.id}
-                </option>
-              ))}
+              <Options values={contentOptions.map((c) => c.id)} />
             </select>
           ) : (
             <div className="variants" data-testid="entry-variants">
@@ -268,11 +253,7 @@ export function EntryForm({ data, entry, defaults, findings = [], onClose, onRel
         <label htmlFor="entry-goal">Goal</label>
         <select id="entry-goal" value={goal} onChange={(ev) => setGoal(ev.target.value)} data-testid="entry-goal">
           <option value="">(none)</option>
-          {GOALS.map((g) => (
-            <option key={g} value={g}>
-              {g.replace(/_/g, " ")}
-            </option>
-          ))}
+          <Options values={GOALS} label={(g) => g.replace(/_/g, " ")} />
         </select>
         <label htmlFor="entry-owner">Owner</label>
         <input id="entry-owner" value={owner} onChange={(ev) => setOwner(ev.target.value)} placeholder="who answers for this entry" data-testid="entry-owner" />
@@ -283,11 +264,7 @@ export function EntryForm({ data, entry, defaults, findings = [], onClose, onRel
         </span>
         <label htmlFor="entry-status">Status</label>
         <select id="entry-status" value={status} onChange={(ev) => setStatus(ev.target.value as EntryStatus)} data-testid="entry-status">
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
+          <Options values={STATUSES} />
         </select>
       </div>
       <DocPane value={doc} onChange={setDoc} testIdPrefix="entry-doc" />

@@ -10,6 +10,7 @@ import { DocPane } from "../components/DocPane";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ItemHistory } from "../components/ItemHistory";
 import { ListTable } from "../components/ListTable";
+import { Options } from "../components/Options";
 import { SaveError } from "../components/SaveError";
 import { SideFormActions, SideFormTitle, useSavedDraft } from "../components/SideForm";
 import { EmptyState, Loading } from "../components/StatusViews";
@@ -79,33 +80,21 @@ export function ContentScreen({ target, onOpen }: { target?: OpenTarget; onOpen?
               <span className="muted small">Kind</span>
               <select value={kind} onChange={(e) => setKind(e.target.value)} data-testid="content-filter-kind">
                 <option value="">any</option>
-                {PLACEMENT_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {KIND_LABELS[k]}
-                  </option>
-                ))}
+                <Options values={PLACEMENT_KINDS} label={(k) => KIND_LABELS[k]} />
               </select>
             </label>
             <label className="filter">
               <span className="muted small">Owner</span>
               <select value={owner} onChange={(e) => setOwner(e.target.value)} data-testid="content-filter-owner">
                 <option value="">any</option>
-                {owners.map((o) => (
-                  <option key={o} value={o}>
-                    {o}
-                  </option>
-                ))}
+                <Options values={owners} />
               </select>
             </label>
             <label className="filter">
               <span className="muted small">Tag</span>
               <select value={tag} onChange={(e) => setTag(e.target.value)} data-testid="content-filter-tag">
                 <option value="">any</option>
-                {tags.map((t) => (
-                  <option key={t} value={t}>
-                    {t}
-                  </option>
-                ))}
+                <Options values={tags} />
               </select>
             </label>
           </div>
@@ -224,11 +213,7 @@ export function ContentForm({ data, item, onClose, onReload, onOpen }: { data: P
           }}
           data-testid="content-kind"
         >
-          {PLACEMENT_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {KIND_LABELS[k]}
-            </option>
-          ))}
+          <Options values={PLACEMENT_KINDS} label={(k) => KIND_LABELS[k]} />
         </select>
         <label htmlFor="content-id">Id</label>
         <input id="content-id" value={d.id} disabled={!isNew} onChange={(e) => setD({ ...d, id: e.target.value })} placeholder="e.g. hero_restock" spellCheck={false} data-testid="content-id" />
@@ -258,11 +243,7 @@ export function ContentForm({ data, item, onClose, onReload, onOpen }: { data: P
           <>
             <label htmlFor="content-strategy">Strategy</label>
             <select id="content-strategy" value={f("strategy")} onChange={(e) => setF("strategy")(e.target.value)} data-testid="content-strategy">
-              {PRODUCT_STRATEGIES.map((s) => (
-                <option key={s} value={s}>
-                  {s.replace(/_/g, " ")}
-                </option>
-              ))}
+              <Options values={PRODUCT_STRATEGIES} label={(s) => s.replace(/_/g, " ")} />
             </select>
             <Field label="Size" testId="content-size" type="number" value={f("size")} onChange={setF("size")} />
             <Field label="Min size" testId="content-min-size" type="number" value={f("min_size")} onChange={setF("min_size")} placeholder="fewer → placement default" />
@@ -281,11 +262,7 @@ export function ContentForm({ data, item, onClose, onReload, onOpen }: { data: P
           <>
             <label htmlFor="content-sort-strategy">Order by</label>
             <select id="content-sort-strategy" value={f("strategy")} onChange={(e) => setF("strategy")(e.target.value)} data-testid="content-sort-strategy">
-              {SORT_STRATEGIES.map((s) => (
-                <option key={s} value={s}>
-                  {s.replace(/_/g, " ")}
-                </option>
-              ))}
+              <Options values={SORT_STRATEGIES} label={(s) => s.replace(/_/g, " ")} />
             </select>
           </>
         )}

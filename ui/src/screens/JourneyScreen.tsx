@@ -9,6 +9,7 @@ import { DeleteDialog } from "../components/DeleteDialog";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ItemHistory } from "../components/ItemHistory";
 import { ListTable } from "../components/ListTable";
+import { Options } from "../components/Options";
 import { PageWireframe } from "../components/PageWireframe";
 import { SaveError } from "../components/SaveError";
 import { SideFormActions, SideFormTitle, useSavedDraft } from "../components/SideForm";
@@ -267,11 +268,7 @@ function PageTypeForm({ data, page, onClose, onReload }: { data: PlanData; page:
         <label htmlFor="page-type-stage">Stage</label>
         <select id="page-type-stage" value={stage} onChange={(e) => setStage(e.target.value)} data-testid="page-type-stage">
           <option value="">— choose —</option>
-          {data.stages.map((s) => (
-            <option key={s.item.name} value={s.item.name}>
-              {s.item.name}
-            </option>
-          ))}
+          <Options values={data.stages.map((s) => s.item.name)} />
         </select>
         <label htmlFor="page-type-max-blocks">Max personalized blocks</label>
         <span className="row">
@@ -299,11 +296,7 @@ function PageTypeForm({ data, page, onClose, onReload }: { data: PlanData; page:
               </td>
               <td>
                 <select value={r.kind} onChange={(e) => setRow(r.key, { kind: e.target.value as PlacementKind, default: "" })} aria-label="Placement kind" data-testid="placement-kind">
-                  {PLACEMENT_KINDS.map((k) => (
-                    <option key={k} value={k}>
-                      {KIND_LABELS[k]}
-                    </option>
-                  ))}
+                  <Options values={PLACEMENT_KINDS} label={(k) => KIND_LABELS[k]} />
                 </select>
               </td>
               <td>

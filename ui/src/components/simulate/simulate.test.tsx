@@ -667,7 +667,8 @@ describe("Problems tab", () => {
     );
     expect(screen.getByTestId("preview-attr-id")).toHaveValue("example-shopper");
     expect(screen.getByTestId("preview-shopper")).toHaveValue("");
-    expect(calls("preview_decide").at(-1)?.shopper).toEqual({ ...witness, id: "example-shopper" });
+    const decided = calls("preview_decide");
+    expect(decided[decided.length - 1]?.shopper).toEqual({ ...witness, id: "example-shopper" });
   });
 
   it("shows no preview button where nothing can open the preview", async () => {

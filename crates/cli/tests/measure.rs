@@ -52,7 +52,14 @@ fn outcomes_posted_by_decision_id_all_join_and_the_served_rules_estimate_to_the_
         let blocks: Vec<(String, String, Option<String>)> = if i % 2 == 0 {
             let d = post(&format!("{}/v1/decide", svc.url), &json!({"shopper": s, "page": "home", "at": AT}));
             let id = d["decision_id"].as_str().unwrap().to_owned();
-            d["blocks"].as_array().unwrap().iter().map(|b| (id.clone(), b["placement"].as_str().unwrap().to_owned(), b["content"].as_str().map(str::to_owned))).collect()
+            d["blocks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| {
+                    (id.clone(), b["placement"].as_str().unwrap().to_owned(), b["content"].as_str().map(str::to_owned))
+                })
+                .collect()
         } else {
             let mut context = s.as_object().unwrap().clone();
             let id = context.remove("id").unwrap();
@@ -62,7 +69,11 @@ fn outcomes_posted_by_decision_id_all_join_and_the_served_rules_estimate_to_the_
                 .iter()
                 .map(|key| {
                     let f = post(&format!("{}/ofrep/v1/evaluate/flags/{key}", svc.url), &json!({ "context": context }));
-                    (f["metadata"]["decision_id"].as_str().unwrap().to_owned(), key.to_string(), f["variant"].as_str().map(str::to_owned))
+                    (
+                        f["metadata"]["decision_id"].as_str().unwrap().to_owned(),
+                        key.to_string(),
+                        f["variant"].as_str().map(str::to_owned),
+                    )
                 })
                 .collect()
         };
@@ -89,7 +100,8 @@ fn outcomes_posted_by_decision_id_all_join_and_the_served_rules_estimate_to_the_
     let dir = env.path("data").join("decisions");
     // Decision lines reach the file within the writer's 10 ms drain.
     wait_until(Duration::from_secs(10), "every decision logged", || lines(&logs(&dir, "decisions-")) == 240 * 3);
-    let mut args = vec!["estimate".to_owned(), env.ws(), "--format".into(), "json".into(), "--reward".into(), "click".into()];
+    let mut args =
+        vec!["estimate".to_owned(), env.ws(), "--format".into(), "json".into(), "--reward".into(), "click".into()];
     args.push("--events".into());
     args.extend(logs(&dir, "decisions-").iter().map(|p| p.display().to_string()));
     args.push("--outcomes".into());

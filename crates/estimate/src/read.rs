@@ -334,59 +334,59 @@ pub fn events_from_decision_log(
     let mut by_key: HashMap<(String, Timestamp), Vec<(Outcome, bool)>> = HashMap::new();
     let mut names: BTreeSet<String> = BTreeSet::new();
     for outcomes in outcome_files {
-    for (row, line, text) in json_lines(outcomes)? {
-        let bad = |c: Option<&str>, m: String| row_err(outcomes, row, line, c, m);
-        let obj: Map<String, Json> = serde_json::from_str(&text).map_err(|x| bad(None, x.to_string()))?;
-        let decision_id = match obj.get("decision_id") {
-            None | Some(Json::Null) => None,
-            Some(Json::String(s)) if !s.is_empty() => Some(s.clone()),
-            Some(_) => return Err(bad(Some("decision_id"), "not a decision id (a non-empty string)".into())),
-        };
-        let key = match decision_id {
-            Some(id) => Err(id),
-            None => {
-                let shopper = match obj.get("shopper") {
-                    Some(Json::String(s)) if !s.is_empty() => s.clone(),
-                    Some(Json::Number(n)) => n.to_string(),
-                    _ => return Err(bad(Some("shopper"), "missing decision_id, or shopper id and time".into())),
-                };
-                let time = obj
-                    .get("time")
-                    .and_then(Json::as_str)
-                    .and_then(parse_time)
-                    .ok_or_else(|| bad(Some("time"), "missing or not an RFC 3339 time".into()))?;
-                Ok((shopper, time))
-            }
-        };
-        let placement = match obj.get("placement") {
-            None | Some(Json::Null) => None,
-            Some(Json::String(s)) => Some(s.clone()),
-            Some(_) => return Err(bad(Some("placement"), "not a string".into())),
-        };
-        let attributes = match obj.get("attributes") {
-            None | Some(Json::Null) => None,
-            Some(Json::Object(m)) => Some(m.clone()),
-            Some(_) => return Err(bad(Some("attributes"), "not an object".into())),
-        };
-        let mut rewards = BTreeMap::new();
-        for (k, v) in &obj {
-            if matches!(k.as_str(), "shopper" | "time" | "placement" | "attributes" | "decision_id") {
-                continue;
-            }
-            let x = match v {
-                Json::Bool(b) => f64::from(u8::from(*b)),
-                Json::Number(n) => n.as_f64().filter(|x| x.is_finite()).ok_or_else(|| bad(Some(k), "not a finite number".into()))?,
-                _ => return Err(bad(Some(k), format!("reward must be a number or true/false, found {v}"))),
+        for (row, line, text) in json_lines(outcomes)? {
+            let bad = |c: Option<&str>, m: String| row_err(outcomes, row, line, c, m);
+            let obj: Map<String, Json> = serde_json::from_str(&text).map_err(|x| bad(None, x.to_string()))?;
+            let decision_id = match obj.get("decision_id") {
+                None | Some(Json::Null) => None,
+                Some(Json::String(s)) if !s.is_empty() => Some(s.clone()),
+                Some(_) => return Err(bad(Some("decision_id"), "not a decision id (a non-empty string)".into())),
             };
-            names.insert(k.clone());
-            rewards.insert(k.clone(), x);
+            let key = match decision_id {
+                Some(id) => Err(id),
+                None => {
+                    let shopper = match obj.get("shopper") {
+                        Some(Json::String(s)) if !s.is_empty() => s.clone(),
+                        Some(Json::Number(n)) => n.to_string(),
+                        _ => return Err(bad(Some("shopper"), "missing decision_id, or shopper id and time".into())),
+                    };
+                    let time = obj
+                        .get("time")
+                        .and_then(Json::as_str)
+                        .and_then(parse_time)
+                        .ok_or_else(|| bad(Some("time"), "missing or not an RFC 3339 time".into()))?;
+                    Ok((shopper, time))
+                }
+            };
+            let placement = match obj.get("placement") {
+                None | Some(Json::Null) => None,
+                Some(Json::String(s)) => Some(s.clone()),
+                Some(_) => return Err(bad(Some("placement"), "not a string".into())),
+            };
+            let attributes = match obj.get("attributes") {
+                None | Some(Json::Null) => None,
+                Some(Json::Object(m)) => Some(m.clone()),
+                Some(_) => return Err(bad(Some("attributes"), "not an object".into())),
+            };
+            let mut rewards = BTreeMap::new();
+            for (k, v) in &obj {
+                if matches!(k.as_str(), "shopper" | "time" | "placement" | "attributes" | "decision_id") {
+                    continue;
+                }
+                let x = match v {
+                    Json::Bool(b) => f64::from(u8::from(*b)),
+                    Json::Number(n) => n.as_f64().filter(|x| x.is_finite()).ok_or_else(|| bad(Some(k), "not a finite number".into()))?,
+                    _ => return Err(bad(Some(k), format!("reward must be a number or true/false, found {v}"))),
+                };
+                names.insert(k.clone());
+                rewards.insert(k.clone(), x);
+            }
+            let outcome = ((placement, rewards, attributes), false);
+            match key {
+                Err(id) => by_id.entry(id).or_default().push(outcome),
+                Ok(key) => by_key.entry(key).or_default().push(outcome),
+            }
         }
-        let outcome = ((placement, rewards, attributes), false);
-        match key {
-            Err(id) => by_id.entry(id).or_default().push(outcome),
-            Ok(key) => by_key.entry(key).or_default().push(outcome),
-        }
-    }
     }
     let mut known: HashMap<String, Map<String, Json>> = HashMap::new();
     if let Some(p) = shoppers {
@@ -415,19 +415,17 @@ pub fn events_from_decision_log(
             let mut matched = false;
             let with_id = l.decision_id.as_ref().and_then(|id| by_id.get_mut(id)).into_iter().flatten();
             let with_key = by_key.get_mut(&(l.shopper.clone(), l.time)).into_iter().flatten();
-            {
-                for ((pl, rw, at), used) in with_id.chain(with_key) {
-                    if pl.as_ref().is_some_and(|p| *p != l.placement) {
-                        continue;
-                    }
-                    *used = true;
-                    matched = true;
-                    for (k, v) in rw.iter() {
-                        *rewards.entry(k.clone()).or_default() += v;
-                    }
-                    if at.is_some() {
-                        attrs.clone_from(at);
-                    }
+            for ((pl, rw, at), used) in with_id.chain(with_key) {
+                if pl.as_ref().is_some_and(|p| *p != l.placement) {
+                    continue;
+                }
+                *used = true;
+                matched = true;
+                for (k, v) in rw.iter() {
+                    *rewards.entry(k.clone()).or_default() += v;
+                }
+                if at.is_some() {
+                    attrs.clone_from(at);
                 }
             }
             report.with_outcomes += u64::from(matched);

@@ -22,7 +22,7 @@ use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
-use tailor_engine::plan::{BodyDecision, Block, ContextError, DecideError, Decision, Plan, decide_context_body};
+use tailor_engine::plan::{Block, BodyDecision, ContextError, DecideError, Decision, Plan, decide_context_body};
 
 use crate::decision_log::Logged;
 use crate::error::ApiError;
@@ -132,11 +132,22 @@ struct Ids {
 impl Ids {
     fn new(decided_at: Timestamp) -> Self {
         let decision_id = uuid::Uuid::now_v7();
-        Self { decision_id, decision_id_text: decision_id.to_string(), decided_at, decided_at_text: decided_at.to_string() }
+        Self {
+            decision_id,
+            decision_id_text: decision_id.to_string(),
+            decided_at,
+            decided_at_text: decided_at.to_string(),
+        }
     }
 }
 
-fn evaluation<'a>(flags: &'a Flags, d: &'a Decision, b: &'a Block, ids: &'a Ids, cacheable: Option<bool>) -> Evaluation<'a> {
+fn evaluation<'a>(
+    flags: &'a Flags,
+    d: &'a Decision,
+    b: &'a Block,
+    ids: &'a Ids,
+    cacheable: Option<bool>,
+) -> Evaluation<'a> {
     let (kind, fields) = match b.content.as_deref().and_then(|c| flags.contents.get(c)) {
         Some((kind, fields)) => (Some(kind.as_str()), fields),
         None => (None, &*EMPTY_OBJECT),
@@ -208,7 +219,8 @@ impl From<ApiError> for OfrepError {
             "malformed" => "PARSE_ERROR",
             _ => "GENERAL",
         };
-        let status = if e.status == StatusCode::SERVICE_UNAVAILABLE { StatusCode::INTERNAL_SERVER_ERROR } else { e.status };
+        let status =
+            if e.status == StatusCode::SERVICE_UNAVAILABLE { StatusCode::INTERNAL_SERVER_ERROR } else { e.status };
         Self::new(status, code, e.message)
     }
 }
@@ -216,12 +228,20 @@ impl From<ApiError> for OfrepError {
 fn context_error(e: ContextError, single: bool) -> OfrepError {
     let bad = StatusCode::BAD_REQUEST;
     match e {
-        ContextError::Malformed(e) => OfrepError::new(bad, "PARSE_ERROR", format!("the body is not an evaluation request {{\"context\": {{…}}}}: {e}")),
-        ContextError::Reserved { .. } | ContextError::MissingPage => OfrepError::new(bad, "INVALID_CONTEXT", e.to_string()),
+        ContextError::Malformed(e) => OfrepError::new(
+            bad,
+            "PARSE_ERROR",
+            format!("the body is not an evaluation request {{\"context\": {{…}}}}: {e}"),
+        ),
+        ContextError::Reserved { .. } | ContextError::MissingPage => {
+            OfrepError::new(bad, "INVALID_CONTEXT", e.to_string())
+        }
         ContextError::Decide(DecideError::MissingShopperId) => {
             OfrepError::new(bad, "TARGETING_KEY_MISSING", "the context has no targetingKey (the shopper id)")
         }
-        ContextError::Decide(e @ DecideError::UnknownPage { .. }) if single => OfrepError::new(StatusCode::NOT_FOUND, "FLAG_NOT_FOUND", e.to_string()),
+        ContextError::Decide(e @ DecideError::UnknownPage { .. }) if single => {
+            OfrepError::new(StatusCode::NOT_FOUND, "FLAG_NOT_FOUND", e.to_string())
+        }
         ContextError::Decide(e) => OfrepError::new(bad, "INVALID_CONTEXT", e.to_string()),
     }
 }
@@ -269,7 +289,11 @@ async fn evaluate(
     if single && let Some(page) = page {
         // An unknown page is FLAG_NOT_FOUND even before the context is read.
         if active.plan.page_index(page).is_none() {
-            return Err(OfrepError::new(StatusCode::NOT_FOUND, "FLAG_NOT_FOUND", format!("no page type \"{page}\" in the active bundle")));
+            return Err(OfrepError::new(
+                StatusCode::NOT_FOUND,
+                "FLAG_NOT_FOUND",
+                format!("no page type \"{page}\" in the active bundle"),
+            ));
         }
     }
     let now = Timestamp::now();
@@ -306,11 +330,21 @@ pub(crate) async fn evaluate_flag(
     let started = Instant::now();
     let result = async {
         let page = key.split_once('.').map(|(page, _)| page).ok_or_else(|| {
-            OfrepError::new(StatusCode::NOT_FOUND, "FLAG_NOT_FOUND", format!("\"{key}\" is not a placement (flags are page.placement, e.g. home.hero)"))
+            OfrepError::new(
+                StatusCode::NOT_FOUND,
+                "FLAG_NOT_FOUND",
+                format!("\"{key}\" is not a placement (flags are page.placement, e.g. home.hero)"),
+            )
         })?;
         let m = evaluate(&state, query, &headers, body, Some(page), true).await?;
         let flags = &m.active.flags;
-        let not_found = || OfrepError::new(StatusCode::NOT_FOUND, "FLAG_NOT_FOUND", format!("page \"{page}\" has no placement \"{key}\""));
+        let not_found = || {
+            OfrepError::new(
+                StatusCode::NOT_FOUND,
+                "FLAG_NOT_FOUND",
+                format!("page \"{page}\" has no placement \"{key}\""),
+            )
+        };
         let &(_, index) = flags.placements.get(&key).ok_or_else(not_found)?;
         let d = &m.made.decision;
         let block = d.blocks.get(index).filter(|b| b.placement == key).ok_or_else(not_found)?;
@@ -375,12 +409,19 @@ pub(crate) async fn evaluate_flags(
 /// page and blocks), which fixes every flag's value, variant, reason and
 /// metadata but the per-request ids.
 fn etag(d: &Decision) -> Result<String, OfrepError> {
-    let bytes = serde_json::to_vec(d).map_err(|e| OfrepError::new(StatusCode::INTERNAL_SERVER_ERROR, "GENERAL", e.to_string()))?;
+    let bytes = serde_json::to_vec(d)
+        .map_err(|e| OfrepError::new(StatusCode::INTERNAL_SERVER_ERROR, "GENERAL", e.to_string()))?;
     Ok(format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes)))
 }
 
 /// Logs, counts and answers.
-fn finish(state: &AppState, endpoint: &str, started: Instant, result: Result<(Made, Decision, Vec<u8>), OfrepError>, key: Option<&str>) -> Response {
+fn finish(
+    state: &AppState,
+    endpoint: &str,
+    started: Instant,
+    result: Result<(Made, Decision, Vec<u8>), OfrepError>,
+    key: Option<&str>,
+) -> Response {
     let metrics = &state.inner.metrics;
     match result {
         Ok((m, shown, body)) => {

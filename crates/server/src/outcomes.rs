@@ -87,11 +87,11 @@ pub(crate) fn parse_batch(body: &[u8], received: Timestamp) -> Result<(Vec<u8>, 
     let mut out = Vec::with_capacity(body.len() + 64);
     let mut bad = Vec::new();
     let mut count = 0;
-    let mut take = |line: usize, value: Result<Json, String>, out: &mut Vec<u8>| {
-        match value.and_then(|v| check(v, received, out)) {
-            Ok(()) => count += 1,
-            Err(message) => bad.push(BadLine { line, message }),
-        }
+    let mut take = |line: usize, value: Result<Json, String>, out: &mut Vec<u8>| match value
+        .and_then(|v| check(v, received, out))
+    {
+        Ok(()) => count += 1,
+        Err(message) => bad.push(BadLine { line, message }),
     };
     if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         match serde_json::from_slice::<Vec<Json>>(body) {
@@ -129,11 +129,17 @@ pub(crate) async fn post_outcomes(State(state): State<AppState>, headers: Header
             inner.metrics.outcomes.with_label_values(&["refused"]).inc_by(bad.len() as u64);
             let message = match bad.as_slice() {
                 [one] => format!("line {}: {}", one.line, one.message),
-                many => format!("{} lines are invalid (the first: line {}: {}); nothing was recorded", many.len(), many[0].line, many[0].message),
+                many => format!(
+                    "{} lines are invalid (the first: line {}: {}); nothing was recorded",
+                    many.len(),
+                    many[0].line,
+                    many[0].message
+                ),
             };
             let listed: Vec<Json> =
                 bad.iter().take(MAX_REPORTED).map(|b| json!({"line": b.line, "message": b.message})).collect();
-            ApiError::new(StatusCode::BAD_REQUEST, "invalid_outcomes", message).with_detail("lines", Json::Array(listed))
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_outcomes", message)
+                .with_detail("lines", Json::Array(listed))
         })?;
         inner.log.record_outcomes(lines).await.map_err(|e| {
             let status = match e {

@@ -16,7 +16,9 @@ async fn with_v1() -> (tempfile::TempDir, Keys, Running, String) {
     with_v1_config(|_| {}).await
 }
 
-async fn with_v1_config(adjust: impl FnOnce(&mut tailor_server::ServerConfig)) -> (tempfile::TempDir, Keys, Running, String) {
+async fn with_v1_config(
+    adjust: impl FnOnce(&mut tailor_server::ServerConfig),
+) -> (tempfile::TempDir, Keys, Running, String) {
     let tmp = tempfile::tempdir().unwrap();
     let k = keys();
     let mut c = config(tmp.path(), &k.trust);
@@ -28,7 +30,12 @@ async fn with_v1_config(adjust: impl FnOnce(&mut tailor_server::ServerConfig)) -
     (tmp, k, s, digest)
 }
 
-async fn post(s: &Running, path: &str, body: impl Into<reqwest::Body>, headers: &[(&str, &str)]) -> (u16, Option<String>, Value) {
+async fn post(
+    s: &Running,
+    path: &str,
+    body: impl Into<reqwest::Body>,
+    headers: &[(&str, &str)],
+) -> (u16, Option<String>, Value) {
     let mut req = client().post(s.url(path)).body(body);
     if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
         req = req.header("content-type", "application/json");
@@ -40,11 +47,16 @@ async fn post(s: &Running, path: &str, body: impl Into<reqwest::Body>, headers: 
     let status = resp.status().as_u16();
     let etag = resp.headers().get("etag").map(|v| v.to_str().unwrap().to_owned());
     let text = resp.text().await.unwrap();
-    (status, etag, if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) })
+    (
+        status,
+        etag,
+        if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) },
+    )
 }
 
 async fn flag(s: &Running, key: &str, context: Value) -> (u16, Value) {
-    let (status, _, body) = post(s, &format!("/ofrep/v1/evaluate/flags/{key}"), json!({ "context": context }).to_string(), &[]).await;
+    let (status, _, body) =
+        post(s, &format!("/ofrep/v1/evaluate/flags/{key}"), json!({ "context": context }).to_string(), &[]).await;
     (status, body)
 }
 
@@ -86,10 +98,7 @@ async fn a_flag_is_its_placement_in_the_same_whole_page_decision_as_decide() {
     // 60 returning shoppers: the hero's 10% holdout and its winners, and the promo's default.
     assert_eq!(reasons.into_iter().collect::<Vec<_>>(), ["DEFAULT", "SPLIT", "TARGETING_MATCH"]);
     let (_, f) = flag(&s, "home.hero", json!({"targetingKey": "n-1", "visitor_type": "new"})).await;
-    assert_eq!(
-        f["value"],
-        json!({"id": "hero_a", "kind": "banner", "fields": {"headline": "Hero a"}, "products": []})
-    );
+    assert_eq!(f["value"], json!({"id": "hero_a", "kind": "banner", "fields": {"headline": "Hero a"}, "products": []}));
     assert_eq!(f["metadata"]["fallback_reason"], "no_candidate");
     assert!(f["metadata"].get("entry").is_none(), "absent metadata is left out: {f}");
 }
@@ -124,8 +133,14 @@ async fn every_ofrep_error_code_comes_from_the_request_that_should_produce_it() 
     let (status, _, f) = post(&s, "/ofrep/v1/evaluate/flags/home.hero", "{not json", &[]).await;
     assert_eq!((status, f["errorCode"].as_str()), (400, Some("PARSE_ERROR")), "{f}");
     let metrics = client().get(s.url("/metrics")).send().await.unwrap().text().await.unwrap();
-    assert!(metrics.contains(r#"tailor_ofrep_requests_total{endpoint="single",outcome="FLAG_NOT_FOUND"} 3"#), "{metrics}");
-    assert!(metrics.contains(r#"tailor_ofrep_requests_total{endpoint="single",outcome="INVALID_CONTEXT"} 4"#), "{metrics}");
+    assert!(
+        metrics.contains(r#"tailor_ofrep_requests_total{endpoint="single",outcome="FLAG_NOT_FOUND"} 3"#),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(r#"tailor_ofrep_requests_total{endpoint="single",outcome="INVALID_CONTEXT"} 4"#),
+        "{metrics}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -202,7 +217,11 @@ async fn with_a_decide_token_decisions_ofrep_and_outcomes_need_it() {
     let ofrep = json!({"context": returning("s")}).to_string();
     let outcome = r#"{"decision_id": "d", "click": true}"#;
     let decide_body = json!({"shopper": {"id": "s"}, "page": "home"}).to_string();
-    for (path, body) in [("/v1/decide", &decide_body), ("/ofrep/v1/evaluate/flags/home.hero", &ofrep), ("/v1/outcomes", &outcome.to_owned())] {
+    for (path, body) in [
+        ("/v1/decide", &decide_body),
+        ("/ofrep/v1/evaluate/flags/home.hero", &ofrep),
+        ("/v1/outcomes", &outcome.to_owned()),
+    ] {
         let (status, _, r) = post(&s, path, body.clone(), &[]).await;
         assert_eq!(status, 401, "{path}: {r}");
         let (status, _, _) = post(&s, path, body.clone(), &[("authorization", "Bearer wrong")]).await;
@@ -228,7 +247,13 @@ async fn cors_lets_the_configured_origin_call_ofrep_and_read_the_etag() {
         .unwrap();
     assert!(preflight.status().is_success());
     assert_eq!(preflight.headers()["access-control-allow-origin"], "http://127.0.0.1:9999");
-    let (status, _, _) = post(&s, "/ofrep/v1/evaluate/flags", json!({"context": {"targetingKey": "s", "page": "home"}}).to_string(), &[("origin", "http://127.0.0.1:9999")]).await;
+    let (status, _, _) = post(
+        &s,
+        "/ofrep/v1/evaluate/flags",
+        json!({"context": {"targetingKey": "s", "page": "home"}}).to_string(),
+        &[("origin", "http://127.0.0.1:9999")],
+    )
+    .await;
     assert_eq!(status, 200);
     let resp = client()
         .post(s.url("/ofrep/v1/evaluate/flags"))
@@ -259,7 +284,8 @@ async fn outcomes_are_appended_whole_or_refused_whole_with_line_numbers() {
     )
     .await;
     assert_eq!((status, r), (200, json!({"accepted": 2})));
-    let (status, _, r) = post(&s, "/v1/outcomes", json!([{"decision_id": "d-3", "click": false}]).to_string(), &[]).await;
+    let (status, _, r) =
+        post(&s, "/v1/outcomes", json!([{"decision_id": "d-3", "click": false}]).to_string(), &[]).await;
     assert_eq!((status, r), (200, json!({"accepted": 1})));
     let (status, _, r) = post(
         &s,
@@ -269,7 +295,8 @@ async fn outcomes_are_appended_whole_or_refused_whole_with_line_numbers() {
     )
     .await;
     assert_eq!((status, r["error"]["code"].as_str()), (400, Some("invalid_outcomes")), "{r}");
-    let numbers: Vec<u64> = r["error"]["lines"].as_array().unwrap().iter().map(|l| l["line"].as_u64().unwrap()).collect();
+    let numbers: Vec<u64> =
+        r["error"]["lines"].as_array().unwrap().iter().map(|l| l["line"].as_u64().unwrap()).collect();
     assert_eq!(numbers, [2, 3], "{r}");
     let (status, _, _) = post(&s, "/v1/outcomes", vec![b'x'; 2 * 1024 * 1024], &[]).await;
     assert_eq!(status, 413, "the decide body limit applies");

@@ -54,7 +54,7 @@ pub struct ResolveArgs {
     pub value: Option<String>,
 }
 
-fn source(ws: &Workspace, env: &str, from: Option<String>, trust: Option<&Path>, timeout: u64) -> Result<(PullSource, String)> {
+pub(crate) fn source(ws: &Workspace, env: &str, from: Option<String>, trust: Option<&Path>, timeout: u64) -> Result<(PullSource, String)> {
     let saved = ws.environments()?.into_iter().find(|e| e.name == env);
     let url = match from.or_else(|| saved.as_ref().and_then(|e| e.urls.first().cloned())) {
         Some(u) => u,

@@ -19,6 +19,7 @@ use tailor_store::types::ImportOptions;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod approve_cmd;
 mod bundle_cmd;
 mod collab_cmd;
 mod estimate_cmd;
@@ -119,6 +120,10 @@ enum Command {
     Rollback(publish_cmd::RollbackArgs),
     /// Merge what an environment serves into the workspace (three-way, verified).
     Pull(collab_cmd::PullArgs),
+    /// Put exactly what one environment serves (e.g. staging) live in another.
+    Promote(approve_cmd::PromoteArgs),
+    /// Review a bundle waiting for approval and add your signature (or list them).
+    Approve(approve_cmd::ApproveArgs),
     /// The merge conflicts a pull left open.
     Conflicts { workspace: PathBuf },
     /// Resolve a merge conflict (or all of them).
@@ -447,6 +452,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve_cmd::run_serve(args)?,
         Command::Publish(args) => return publish_cmd::run_publish(args, f == Format::Json, None),
         Command::Pull(args) => return collab_cmd::run_pull(args, f == Format::Json),
+        Command::Promote(args) => return approve_cmd::run_promote(args, f == Format::Json),
+        Command::Approve(args) => return approve_cmd::run_approve(args, f == Format::Json),
         Command::Conflicts { workspace } => return collab_cmd::run_conflicts(&workspace, f == Format::Json),
         Command::Resolve(args) => return collab_cmd::run_resolve(args, f == Format::Json),
         Command::Rollback(args) => {

@@ -48,6 +48,11 @@ pub struct PublishArgs {
     /// behind it (recorded in the bundle and in History as an overwrite).
     #[arg(long)]
     pub overwrite: bool,
+    /// Submit the bundle for approval instead of activating it (an
+    /// environment whose trust threshold is 2 or more gets it this way
+    /// anyway: the service refuses a direct upload with fewer signatures).
+    #[arg(long)]
+    pub request_approval: bool,
 }
 
 #[derive(Args)]
@@ -97,11 +102,12 @@ fn options(args: &PublishArgs) -> PublishOptions {
             .collect(),
         require_approval: args.require_approval,
         overwrite: args.overwrite,
+        request_approval: args.request_approval,
         ..PublishOptions::default()
     }
 }
 
-fn standing_line(s: &tailor_publish::Standing) -> String {
+pub(crate) fn standing_line(s: &tailor_publish::Standing) -> String {
     use tailor_publish::Standing;
     match s {
         Standing::UpToDate => "up to date with the environment".into(),
@@ -116,7 +122,16 @@ fn standing_line(s: &tailor_publish::Standing) -> String {
     }
 }
 
-fn show(step: Step) {
+/// A pending bundle in one sentence: what waits for whom, until when.
+pub(crate) fn pending_line(p: &tailor_publish::PendingStatus) -> String {
+    format!(
+        "submitted for approval: {} of {} signature(s); {} keeps serving what it served until it is approved \
+         (`tailor approve {} --env {} --digest {} --key NAME`, before {})",
+        p.signatures, p.threshold, p.environment, p.url, p.environment, p.digest, p.expires_at
+    )
+}
+
+pub(crate) fn show_step(step: Step) {
     let line = match step {
         Step::Checking => "checking rules and lint…".to_string(),
         Step::Signing => "signing…".to_string(),
@@ -160,7 +175,7 @@ pub fn run_publish(args: PublishArgs, json: bool, rollback_to: Option<u64>) -> R
     let opts = options(&args);
     let mut progress = |s: Step| {
         if !json {
-            show(s)
+            show_step(s)
         }
     };
     let outcome = match rollback_to {
@@ -169,6 +184,8 @@ pub fn run_publish(args: PublishArgs, json: bool, rollback_to: Option<u64>) -> R
     };
     if json {
         println!("{}", serde_json::to_string_pretty(&outcome)?);
+    } else if let Some(pending) = &outcome.pending {
+        println!("version {} for {} ({}) {}", outcome.version, outcome.environment, outcome.digest, pending_line(pending));
     } else {
         println!(
             "{} version {} to {} ({}){}",

@@ -75,8 +75,13 @@ pub struct PullReport {
 /// The active envelope of an environment, exactly as the service holds it
 /// (`None` when it has none). Not verified here: [`pull`] does that.
 pub fn fetch_envelope(url: &str, environment: &str, timeout: Duration) -> Result<Option<Vec<u8>>> {
-    let full = endpoint(url, environment, "/envelope");
-    let mut resp = agent(timeout).get(&full).call().map_err(|e| PublishError::Unreachable {
+    get_optional(url, &endpoint(url, environment, "/envelope"), timeout)
+}
+
+/// GET `full` (an endpoint of the service at `url`): its body on 200, `None`
+/// on 404, the service's refusal otherwise.
+pub(crate) fn get_optional(url: &str, full: &str, timeout: Duration) -> Result<Option<Vec<u8>>> {
+    let mut resp = agent(timeout).get(full).call().map_err(|e| PublishError::Unreachable {
         url: url.to_owned(),
         attempts: 1,
         last: e.to_string(),
@@ -87,7 +92,7 @@ pub fn fetch_envelope(url: &str, environment: &str, timeout: Duration) -> Result
         .with_config()
         .limit(256 * 1024 * 1024)
         .read_to_vec()
-        .map_err(|e| PublishError::Protocol(format!("reading the envelope: {e}")))?;
+        .map_err(|e| PublishError::Protocol(format!("reading {full}: {e}")))?;
     match status {
         200 => Ok(Some(body)),
         404 => Ok(None),
@@ -154,11 +159,7 @@ pub fn pull(ws: &mut Workspace, source: &PullSource) -> Result<PullReport> {
         return Err(PublishError::OpenConflicts(open));
     }
     let env = &source.environment;
-    let bytes = fetch_envelope(&source.url, env, source.timeout)?
-        .ok_or_else(|| PublishError::NothingActive { environment: env.clone(), url: source.url.clone() })?;
-    let verified = tailor_bundle::verify(&bytes, &source.trust, env, jiff::Timestamp::now()).map_err(|e| {
-        PublishError::Untrusted { url: source.url.clone(), code: e.code().to_owned(), message: e.to_string() }
-    })?;
+    let (bytes, verified) = crate::approval::fetch_verified(&source.url, env, &source.trust, source.timeout)?;
     let payload = &verified.payload;
     let theirs = Base {
         environment: env.clone(),

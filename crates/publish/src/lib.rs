@@ -5,6 +5,7 @@
 //! record it in the workspace. Rollback republishes an old payload as a new
 //! version. The app and the CLI both call [`publish`] and [`rollback`].
 
+mod approval;
 mod collab;
 mod diff;
 
@@ -17,6 +18,10 @@ use tailor_sim::lint::{Finding, Severity};
 use tailor_store::{Base, BaseSource, PublishKind, PublishedBundle, Workspace};
 use ts_rs::TS;
 
+pub use approval::{
+    ApproveOutcome, PendingApproval, PendingReview, PendingStatus, PendingSummary, PromoteOutcome, PromoteReview,
+    Promotion, approve, list_pending, open_pending, promote, promote_preview,
+};
 pub use collab::{PullReport, PullSource, Standing, fetch_envelope, init_from, pull, standing, trust_for};
 pub use diff::{SectionDiff, SpecDiff, diff};
 
@@ -49,6 +54,11 @@ pub struct PublishOptions {
     /// Replace the active bundle although this workspace is behind it (an
     /// emergency): recorded in the bundle (`overwrites`) and in History.
     pub overwrite: bool,
+    /// Submit the bundle for approval (`PUT …/pending`) instead of
+    /// activating it: what an environment whose trust threshold is 2 or more
+    /// needs. A direct upload refused with `threshold_not_met` is submitted
+    /// for approval without this too.
+    pub request_approval: bool,
 }
 
 impl Default for PublishOptions {
@@ -62,6 +72,7 @@ impl Default for PublishOptions {
             approvals: Vec::new(),
             require_approval: false,
             overwrite: false,
+            request_approval: false,
         }
     }
 }
@@ -128,6 +139,15 @@ pub struct PublishOutcome {
     pub overwrites: Option<String>,
     pub attempts: u32,
     pub diff: SpecDiff,
+    /// Set when the bundle was submitted for approval instead of activated:
+    /// the environment keeps serving what it served.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<PendingStatus>,
+    /// The source bundle of a promotion.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promoted_from: Option<Promotion>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -363,7 +383,7 @@ pub fn publish(
     }
     ws.plan()?; // the rules must compile
     let rules = ws.snapshot()?;
-    release(ws, target, key, opts, rules, PublishKind::Publish, None, progress)
+    release(ws, target, key, opts, rules, PublishKind::Publish, None, None, progress)
 }
 
 /// Republishes the rules of an earlier version as a new version.
@@ -385,7 +405,7 @@ pub fn rollback(
             version: to_version,
         })?;
     let rules = payload_of(&old.envelope)?.rules;
-    release(ws, target, key, opts, rules, PublishKind::Rollback, Some(to_version), progress)
+    release(ws, target, key, opts, rules, PublishKind::Rollback, Some(to_version), None, progress)
 }
 
 /// The parent a new bundle names and the digest it overwrites, if any:
@@ -425,6 +445,7 @@ fn release(
     rules: Snapshot,
     kind: PublishKind,
     rollback_of: Option<u64>,
+    promoted_from: Option<tailor_bundle::PromotedFrom>,
     progress: &mut dyn FnMut(Step),
 ) -> Result<PublishOutcome> {
     if opts.require_approval && opts.approvals.is_empty() {
@@ -462,15 +483,42 @@ fn release(
         overwrites,
         author: ws.author().to_owned(),
         approvals: opts.approvals.clone(),
+        promoted_from,
         rules,
     };
     let built = tailor_bundle::build(&payload, &[key])?;
     let body = serde_json::to_vec(&built.envelope).map_err(|e| PublishError::Protocol(e.to_string()))?;
+    let promotion = payload.promoted_from.clone().map(Promotion::from);
+    let pending_outcome = |pending: PendingStatus, attempts: u32, changes: SpecDiff| PublishOutcome {
+        environment: target.environment.clone(),
+        version: payload.version,
+        digest: built.digest.clone(),
+        unchanged: false,
+        overwrites: payload.overwrites.clone(),
+        attempts,
+        diff: changes,
+        pending: Some(pending),
+        promoted_from: promotion.clone(),
+    };
+    if opts.request_approval {
+        // Nothing changes in the workspace: the environment serves what it
+        // served until the approvals arrive (a pull then brings it in).
+        let (pending, n) = approval::submit(target, &body, opts, progress)?;
+        progress(Step::Done);
+        return Ok(pending_outcome(pending, n, changes));
+    }
     let mut attempts = 0;
     let mut unchanged = true;
-    for url in target.urls() {
+    for (i, url) in target.urls().enumerate() {
         let one = Target { url: url.to_owned(), ..target.clone() };
         let (n, same) = match upload(&one, &body, opts, progress) {
+            // The environment needs more signatures than the author's: the
+            // bundle waits for approvals instead.
+            Err(PublishError::Rejected { code, .. }) if code == "threshold_not_met" && i == 0 => {
+                let (pending, n) = approval::submit(&one, &body, opts, progress)?;
+                progress(Step::Done);
+                return Ok(pending_outcome(pending, n, changes.clone()));
+            }
             // Someone published between our read and our upload: the
             // service's check caught it, say so as a publish that is behind.
             Err(PublishError::Rejected { code, .. }) if code == "stale_parent" => {
@@ -527,15 +575,31 @@ fn release(
         overwrites: payload.overwrites,
         attempts,
         diff: changes,
+        pending: None,
+        promoted_from: promotion,
     })
 }
 
 /// PUT with retries on transport errors, timeouts and 5xx; a 4xx is final.
 /// Returns the attempts it took and whether the service already had it.
 fn upload(target: &Target, body: &[u8], opts: &PublishOptions, progress: &mut dyn FnMut(Step)) -> Result<(u32, bool)> {
-    let url = endpoint(&target.url, &target.environment, "");
+    let (text, attempts) = send(target, "", body, opts, progress)?;
+    Ok((attempts, text.contains("\"unchanged\"")))
+}
+
+/// PUT `body` to the environment's endpoint + `suffix` with the publish
+/// token, retrying as [`with_retries`] does; the answer's body and the
+/// attempts it took.
+fn send(
+    target: &Target,
+    suffix: &str,
+    body: &[u8],
+    opts: &PublishOptions,
+    progress: &mut dyn FnMut(Step),
+) -> Result<(String, u32)> {
+    let url = endpoint(&target.url, &target.environment, suffix);
     let agent = agent(opts.timeout);
-    let (unchanged, attempts) = with_retries(target, opts, progress, |attempt, of, progress| {
+    with_retries(target, opts, progress, |attempt, of, progress| {
         progress(Step::Uploading { attempt, of });
         let mut req = agent.put(&url).header("Content-Type", "application/json");
         if let Some(token) = &target.token {
@@ -546,7 +610,7 @@ fn upload(target: &Target, body: &[u8], opts: &PublishOptions, progress: &mut dy
                 let status = resp.status().as_u16();
                 let text = resp.body_mut().read_to_string().unwrap_or_default();
                 if (200..300).contains(&status) {
-                    Attempt::Done(text.contains("\"unchanged\""))
+                    Attempt::Done(text)
                 } else if retryable(status) {
                     Attempt::Retry(format!("HTTP {status}: {}", text.chars().take(200).collect::<String>()))
                 } else {
@@ -555,6 +619,5 @@ fn upload(target: &Target, body: &[u8], opts: &PublishOptions, progress: &mut dy
             }
             Err(e) => Attempt::Retry(e.to_string()),
         }
-    })?;
-    Ok((attempts, unchanged))
+    })
 }

@@ -93,11 +93,7 @@ pub fn keys() -> Keys {
     let mut trust = TrustFile::default();
     trust.trust("production", "release", &release.verifying_key());
     trust.trust("staging", "release", &release.verifying_key());
-    Keys {
-        release,
-        stranger,
-        trust,
-    }
+    Keys { release, stranger, trust }
 }
 
 pub fn config(data_dir: &Path, trust: &TrustFile) -> ServerConfig {
@@ -129,24 +125,12 @@ impl Running {
                 .await
                 .expect("serve");
         });
-        Running {
-            addr,
-            base: format!("http://{addr}"),
-            data_dir,
-            stop: Some(tx),
-            task: Some(task),
-        }
+        Running { addr, base: format!("http://{addr}"), data_dir, stop: Some(tx), task: Some(task) }
     }
 
     /// A service running elsewhere (a child process).
     pub fn external(addr: SocketAddr, data_dir: &Path) -> Running {
-        Running {
-            addr,
-            base: format!("http://{addr}"),
-            data_dir: data_dir.into(),
-            stop: None,
-            task: None,
-        }
+        Running { addr, base: format!("http://{addr}"), data_dir: data_dir.into(), stop: None, task: None }
     }
 
     /// Graceful shutdown; returns once the decision log is flushed.
@@ -165,10 +149,7 @@ impl Running {
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap()
+    reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap()
 }
 
 /// Status and JSON body (Null when the body is not JSON).
@@ -192,11 +173,8 @@ pub async fn publish_with(s: &Running, env: &str, body: Vec<u8>, token: Option<&
 
 pub async fn decide(s: &Running, query: &str, shopper: Value) -> (u16, Value) {
     let body = json!({"shopper": shopper, "page": "home"});
-    let resp = client()
-        .post(s.url(&format!("/v1/decide{query}")))
-        .body(serde_json::to_vec(&body).unwrap())
-        .send()
-        .await;
+    let resp =
+        client().post(s.url(&format!("/v1/decide{query}"))).body(serde_json::to_vec(&body).unwrap()).send().await;
     read(resp.unwrap()).await
 }
 

@@ -63,8 +63,13 @@ fn a_publish_to_the_writer_reaches_every_follower_and_nginx_routes_around_one_wi
     let followers: Vec<Service> = (0..3).map(|i| env.follower(&format!("f{i}"), &writer.url)).collect();
     // A follower of a source that is not there: never ready, never a bundle.
     let stranded = env.follower("stranded", &format!("http://127.0.0.1:{}", free_port()));
+    // A fourth follower, started only after v2 is published, already has
+    // its place behind nginx: until then nothing listens there.
+    let late_port = free_port();
+    let late_url = format!("http://127.0.0.1:{late_port}");
     let mut upstreams: Vec<&str> = followers.iter().map(|f| f.url.as_str()).collect();
     upstreams.push(&stranded.url);
+    upstreams.push(&late_url);
     let lb = Nginx::balance(&env.path("nginx"), &upstreams);
 
     for f in &followers {
@@ -104,7 +109,8 @@ fn a_publish_to_the_writer_reaches_every_follower_and_nginx_routes_around_one_wi
     assert!(!ready(&stranded.url));
     assert_eq!(metric(&stranded.url, r#"tailor_follow_source_up{env="production"}"#).as_deref(), Some("0"));
 
-    // Decisions through nginx: always the new digest, never the stranded 503.
+    // Decisions through nginx: always the new digest, never the stranded
+    // follower's 503 nor the refused connection of the one not started yet.
     for _ in 0..40 {
         assert_eq!(decide(&lb.url)["bundle_digest"], v1.as_str());
     }
@@ -115,11 +121,12 @@ fn a_publish_to_the_writer_reaches_every_follower_and_nginx_routes_around_one_wi
     wait_until(POLL * 2, "every follower serves v2", || {
         followers.iter().all(|f| active_digest(&f.url).as_deref() == Some(v2.as_str()))
     });
-    let late = env.follower("late", &writer.url);
+    let late = env.follower_on("late", &writer.url, late_port);
     let became = wait_until(POLL * 2, "the late follower becomes ready", || ready(&late.url));
     assert_eq!(active_digest(&late.url).as_deref(), Some(v2.as_str()), "ready means it has the current bundle");
     eprintln!("a follower started after the publish was ready {became:?} after it listened");
-    for _ in 0..20 {
+    // Through nginx, the late follower included now: v2 from every one.
+    for _ in 0..25 {
         assert_eq!(decide(&lb.url)["bundle_digest"], v2.as_str());
     }
 }
@@ -176,24 +183,32 @@ fn a_static_source_works_and_every_bad_envelope_there_is_refused_while_the_last_
     let v2 = build(2, "alice");
     env.ok(&["bundle", "build", &env.ws(), "--env", "production", "--key", "alice", "--version", "2", "-o", envelope.to_str().unwrap()]);
     let web = Nginx::files(&env.path("nginx"), &root);
-    let f = env.follower("f", &web.url);
-    wait_until(SLACK, "the follower takes v2 from nginx", || ready(&f.url));
-    let (_, active) = get_any(&format!("{}/v1/bundles/production/active", f.url));
+    let followers = [env.follower("f", &web.url), env.follower("g", &web.url)];
+    wait_until(SLACK, "the followers take v2 from nginx", || followers.iter().all(|f| ready(&f.url)));
+    let (_, active) = get_any(&format!("{}/v1/bundles/production/active", followers[0].url));
     assert_eq!(active["version"], 2);
     let good = active["digest"].as_str().unwrap().to_owned();
+    assert_eq!(active_digest(&followers[1].url).as_deref(), Some(good.as_str()));
 
+    // Every follower refuses it, with the reason in its metrics, its log
+    // and its poll status, and keeps serving the previous bundle.
     let place = |bytes: &[u8], reason: &str| {
-        let before: u64 = metric(&f.url, &format!(r#"tailor_bundle_rejects_total{{reason="{reason}"}}"#)).and_then(|v| v.parse().ok()).unwrap_or(0);
+        let rejects = |f: &Service| -> u64 {
+            metric(&f.url, &format!(r#"tailor_bundle_rejects_total{{reason="{reason}"}}"#)).and_then(|v| v.parse().ok()).unwrap_or(0)
+        };
+        let refusals = |f: &Service| f.log_text().lines().filter(|l| l.contains("followed bundle refused") && l.contains(reason)).count();
+        let before: Vec<(u64, usize)> = followers.iter().map(|f| (rejects(f), refusals(f))).collect();
         let tmp = root.join("tmp-envelope");
         fs::write(&tmp, bytes).unwrap();
         fs::rename(&tmp, &envelope).unwrap();
-        wait_until(SLACK, &format!("refused as {reason}"), || {
-            metric(&f.url, &format!(r#"tailor_bundle_rejects_total{{reason="{reason}"}}"#)).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) > before
-        });
-        assert_eq!(active_digest(&f.url).as_deref(), Some(good.as_str()), "the previous bundle keeps serving after {reason}");
-        assert_eq!(decide(&f.url)["bundle_digest"], good.as_str());
-        let (_, active) = get_any(&format!("{}/v1/bundles/production/active", f.url));
-        assert!(active["poll"]["last_error"].as_str().unwrap_or_default().starts_with(reason), "{active}");
+        for (f, (metric_before, log_before)) in followers.iter().zip(before) {
+            wait_until(SLACK, &format!("{} refuses it as {reason} in its metrics", f.url), || rejects(f) > metric_before);
+            wait_until(SLACK, &format!("{} logs the refusal as {reason}", f.url), || refusals(f) > log_before);
+            assert_eq!(active_digest(&f.url).as_deref(), Some(good.as_str()), "the previous bundle keeps serving after {reason}");
+            assert_eq!(decide(&f.url)["bundle_digest"], good.as_str());
+            let (_, active) = get_any(&format!("{}/v1/bundles/production/active", f.url));
+            assert!(active["poll"]["last_error"].as_str().unwrap_or_default().starts_with(reason), "{active}");
+        }
     };
 
     // Tampered: the payload of a v3 under v2's signatures.
@@ -221,7 +236,7 @@ fn a_static_source_works_and_every_bad_envelope_there_is_refused_while_the_last_
     // And a good v6 is taken again.
     fs::write(&envelope, build(6, "alice")).unwrap();
     wait_until(SLACK, "v6 is taken", || {
-        get_any(&format!("{}/v1/bundles/production/active", f.url)).1["version"] == 6
+        followers.iter().all(|f| get_any(&format!("{}/v1/bundles/production/active", f.url)).1["version"] == 6)
     });
     drop(web);
 }

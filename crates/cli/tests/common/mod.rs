@@ -73,16 +73,20 @@ impl Env {
         let listen = format!("127.0.0.1:{port}");
         let mut args = vec!["serve", "--data-dir", &data_dir, "--trust", &trust, "--listen", &listen];
         args.extend(extra);
+        // Its log (stderr), appended to across restarts on the same data.
+        let log = self.path(&format!("{data}.log"));
+        let file = std::fs::OpenOptions::new().create(true).append(true).open(&log).unwrap();
         let mut child = self
             .cmd(&args)
+            .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(file)
             .spawn()
             .unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         assert!(line.contains("listening"), "serve said: {line}");
-        Service { child, url: format!("http://127.0.0.1:{port}") }
+        Service { child, url: format!("http://127.0.0.1:{port}"), log }
     }
 
     pub fn publish(&self, urls: &[&str], extra: &[&str]) -> Output {
@@ -99,6 +103,15 @@ impl Env {
 pub struct Service {
     pub child: Child,
     pub url: String,
+    /// The file its log lines (stderr) go to.
+    pub log: PathBuf,
+}
+
+impl Service {
+    /// Its log so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
 }
 
 impl Drop for Service {

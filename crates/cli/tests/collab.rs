@@ -259,6 +259,10 @@ fn a_pulled_envelope_that_does_not_verify_or_is_not_trusted_changes_nothing() {
     assert_eq!(env.ok(&["export", &b]), before, "the rules did not change");
     assert_eq!(env.ok(&["history", &b, "--format", "json"]), history, "nothing was logged");
     assert_eq!(json(&env.ok(&["conflicts", &b, "--format", "json"])), serde_json::json!([]));
+    // Nor did its base move: B is still behind version 2.
+    let out = env.publish_ws(&b, &svc.url, &[]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("version 2"), "{}", stderr(&out));
 }
 
 #[test]

@@ -211,10 +211,26 @@ proptest! {
                 continue;
             }
             if conflicted.contains(key) {
-                // A conflict keeps mine until it is resolved.
-                let c = merged.summary.conflicts.iter().find(|c| format!("{}/{}", c.section, c.key) == *key).unwrap();
-                if c.field.is_none() {
+                // A conflict keeps mine until it is resolved: the whole
+                // entity, or each field in conflict, while the entity's
+                // other fields merge as below (nothing of it is dropped).
+                let fields: Vec<Option<&str>> = merged.summary.conflicts.iter()
+                    .filter(|c| format!("{}/{}", c.section, c.key) == *key)
+                    .map(|c| c.field.as_deref())
+                    .collect();
+                if fields.contains(&None) {
                     prop_assert_eq!(er.get(key), vm, "{}", key);
+                } else {
+                    let empty = serde_json::Map::new();
+                    let obj = |v: Option<&Value>| v.and_then(Value::as_object).cloned().unwrap_or_default();
+                    let (fb, ft, fm) = (obj(vb), obj(vt), obj(vm));
+                    let r = er.get(key).and_then(Value::as_object);
+                    prop_assert!(r.is_some(), "{}: an entity with a field in conflict is in the result", key);
+                    let r = r.unwrap_or(&empty);
+                    for f in fb.keys().chain(ft.keys()).chain(fm.keys()) {
+                        let want = if fields.contains(&Some(f.as_str())) || fb.get(f) == ft.get(f) { fm.get(f) } else { ft.get(f) };
+                        prop_assert_eq!(r.get(f), want, "{} field {}", key, f);
+                    }
                 }
                 continue;
             }

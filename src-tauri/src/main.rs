@@ -121,6 +121,12 @@ fn main() {
             publish::conflict_edit,
             publish::bases_list,
             publish::workspace_init_from,
+            publish::promote_preview,
+            publish::promote_run,
+            publish::pending_list,
+            publish::pending_open,
+            publish::pending_approve,
+            publish::published_provenance,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Tailor");

@@ -33,10 +33,20 @@ fn token(environment: &str) -> Option<String> {
 #[ts(export)]
 pub struct EnvironmentStatus {
     environment: Environment,
+    /// Signatures the environment needs, from its saved trust file (none
+    /// saved: unknown). 2 or more: publishing asks for approval.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    threshold: Option<u32>,
     token_available: bool,
     /// Where the token comes from: "OS keyring (Secret Service)" (or the
     /// platform's keyring) or "TAILOR_PUBLISH_TOKEN".
     token_source: Option<String>,
+}
+
+/// The trust file saved with an environment, if it has one that loads.
+fn saved_trust(env: &Environment) -> Option<tailor_bundle::TrustFile> {
+    env.trust_file.as_deref().and_then(|f| tailor_bundle::TrustFile::load(f).ok())
 }
 
 #[tauri::command]
@@ -47,7 +57,9 @@ pub fn environment_list(app: AppHandle) -> CmdResult<Vec<EnvironmentStatus>> {
         .into_iter()
         .map(|environment| {
             let source = tokens.get(&environment.name).map(|t| t.source.to_string());
-            EnvironmentStatus { environment, token_available: source.is_some(), token_source: source }
+            let threshold = saved_trust(&environment)
+                .and_then(|t| t.environments.get(&environment.name).map(|e| e.threshold));
+            EnvironmentStatus { environment, threshold, token_available: source.is_some(), token_source: source }
         })
         .collect())
 }
@@ -161,6 +173,7 @@ pub async fn publish_preview(app: AppHandle, environment: String) -> CmdResult<P
         .map_err(publish_error)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run(
     app: &AppHandle,
     environment: &str,
@@ -169,6 +182,7 @@ fn run(
     approved_by: Option<String>,
     rollback_to: Option<u64>,
     overwrite: bool,
+    request_approval: bool,
 ) -> CmdResult<PublishOutcome> {
     let (target, env) = target(app, environment)?;
     let key = keystore()?
@@ -183,6 +197,7 @@ fn run(
             .collect(),
         require_approval: env.require_approval,
         overwrite,
+        request_approval,
         ..PublishOptions::default()
     };
     let handle = app.clone();
@@ -208,15 +223,17 @@ pub async fn publish_run(
     accept_warnings: bool,
     approved_by: Option<String>,
     overwrite: Option<bool>,
+    request_approval: Option<bool>,
 ) -> CmdResult<PublishOutcome> {
-    run(&app, &environment, &key, accept_warnings, approved_by, None, overwrite.unwrap_or(false))
+    let (overwrite, request_approval) = (overwrite.unwrap_or(false), request_approval.unwrap_or(false));
+    run(&app, &environment, &key, accept_warnings, approved_by, None, overwrite, request_approval)
 }
 
 #[tauri::command]
 pub async fn rollback_run(app: AppHandle, environment: String, version: u64, key: String) -> CmdResult<PublishOutcome> {
     // A rollback republishes rules that were already reviewed: warnings about
     // today's workspace do not apply to them.
-    run(&app, &environment, &key, true, None, Some(version), false)
+    run(&app, &environment, &key, true, None, Some(version), false, false)
 }
 
 #[tauri::command]
@@ -295,4 +312,139 @@ pub async fn workspace_init_from(
     let path = crate::commands::absolute(&path);
     let (ws, _) = tailor_publish::init_from(std::path::Path::new(&path), &source, trust_file).map_err(publish_error)?;
     crate::commands::install(&app, ws)
+}
+
+// ------------------------------------------------------------------ promotion and approvals
+
+const REVIEW_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The review of promoting what `from` serves to `to` (both saved environments).
+#[tauri::command]
+pub async fn promote_preview(app: AppHandle, from: String, to: String) -> CmdResult<tailor_publish::PromoteReview> {
+    let source = pull_source(&app, &from)?;
+    let (target, _) = target(&app, &to)?;
+    let said = trust_said(&app, &from)?;
+    with_ws(&app, |ws| Ok(tailor_publish::promote_preview(ws, &source, &target, &said)))?.map_err(publish_error)
+}
+
+/// Promotes what `from` serves to `to`, signed with `key` (submitted for
+/// approval when `request_approval`, or when `to` needs more signatures).
+#[tauri::command]
+pub async fn promote_run(
+    app: AppHandle,
+    from: String,
+    to: String,
+    key: String,
+    accept_warnings: bool,
+    request_approval: Option<bool>,
+) -> CmdResult<tailor_publish::PromoteOutcome> {
+    let source = pull_source(&app, &from)?;
+    let (target, _) = target(&app, &to)?;
+    let key = keystore()?
+        .load(&key)
+        .map_err(|e| err(ErrorKind::NotFound, format!("signing key {key}: {e}")))?;
+    let opts = PublishOptions { accept_warnings, request_approval: request_approval.unwrap_or(false), ..PublishOptions::default() };
+    let handle = app.clone();
+    let mut progress = move |s: Step| {
+        let _ = handle.emit("publish-progress", s);
+    };
+    let outcome = with_ws(&app, |ws| Ok(tailor_publish::promote(ws, &source, &target, &key, &opts, &mut progress)))?
+        .map_err(publish_error)?;
+    changed(&app);
+    Ok(outcome)
+}
+
+/// What the trust of an environment is (for the review's "verified against").
+fn trust_said(app: &AppHandle, environment: &str) -> CmdResult<String> {
+    let saved = with_ws(app, |ws| ws.environments())?.into_iter().find(|e| e.name == environment).and_then(|e| e.trust_file);
+    Ok(tailor_publish::trust_for(environment, None, saved.as_deref()).map_err(publish_error)?.1)
+}
+
+/// A decision service and the trust to verify its bundles with: the saved
+/// environment's, unless a URL or trust file is given.
+fn service(
+    app: &AppHandle,
+    environment: &str,
+    url: Option<String>,
+    trust_file: Option<String>,
+) -> CmdResult<(String, tailor_bundle::TrustFile, String)> {
+    let saved = with_ws(app, |ws| ws.environments())
+        .ok()
+        .and_then(|envs| envs.into_iter().find(|e| e.name == environment));
+    let url = url
+        .filter(|u| !u.trim().is_empty())
+        .or_else(|| saved.as_ref().and_then(|e| e.urls.first().cloned()))
+        .ok_or_else(|| err(ErrorKind::Invalid, format!("no URL for {environment}: enter the service's URL or add the environment")))?;
+    let explicit = trust_file.filter(|t| !t.trim().is_empty());
+    let (trust, said) = tailor_publish::trust_for(
+        environment,
+        explicit.as_deref().map(std::path::Path::new),
+        saved.as_ref().and_then(|e| e.trust_file.as_deref()),
+    )
+    .map_err(publish_error)?;
+    Ok((url.trim().to_owned(), trust, said))
+}
+
+/// The bundles waiting for approval on `environment`.
+#[tauri::command]
+pub async fn pending_list(app: AppHandle, environment: String, url: Option<String>) -> CmdResult<Vec<tailor_publish::PendingSummary>> {
+    let (url, _, _) = service(&app, &environment, url, None)?;
+    tailor_publish::list_pending(&url, &environment, REVIEW_TIMEOUT).map_err(publish_error)
+}
+
+/// Opens a pending bundle: verified, the diff against what the environment
+/// serves, lint, and the impact on this workspace's sample shoppers.
+#[tauri::command]
+pub async fn pending_open(
+    app: AppHandle,
+    environment: String,
+    digest: String,
+    url: Option<String>,
+    trust_file: Option<String>,
+) -> CmdResult<tailor_publish::PendingReview> {
+    let (url, trust, said) = service(&app, &environment, url, trust_file)?;
+    let digest = digest.trim().to_owned();
+    with_ws(&app, |ws| {
+        Ok(tailor_publish::open_pending(&url, &environment, &digest, &trust, &said, Some(ws), REVIEW_TIMEOUT))
+    })?
+    .map_err(publish_error)
+}
+
+/// Signs a pending bundle with `key` and sends the approval.
+#[tauri::command]
+pub async fn pending_approve(
+    app: AppHandle,
+    environment: String,
+    digest: String,
+    key: String,
+    note: Option<String>,
+    url: Option<String>,
+    trust_file: Option<String>,
+) -> CmdResult<tailor_publish::ApproveOutcome> {
+    let (url, trust, _) = service(&app, &environment, url, trust_file)?;
+    let signing = keystore()?
+        .load(&key)
+        .map_err(|e| err(ErrorKind::NotFound, format!("signing key {key}: {e}")))?;
+    let approver = with_ws(&app, |ws| Ok(ws.author().to_owned())).unwrap_or_else(|_| key.clone());
+    let note = note.filter(|n| !n.trim().is_empty());
+    tailor_publish::approve(
+        &url,
+        &environment,
+        digest.trim(),
+        &trust,
+        &signing,
+        &approver,
+        note.as_deref(),
+        token(&environment).as_deref(),
+        REVIEW_TIMEOUT,
+    )
+    .map_err(publish_error)
+}
+
+/// Who authored, signed and promoted each published version (History).
+#[tauri::command]
+pub fn published_provenance(app: AppHandle) -> CmdResult<Vec<tailor_publish::Provenance>> {
+    let envs = with_ws(&app, |ws| ws.environments())?;
+    let trust = |name: &str| envs.iter().find(|e| e.name == name).and_then(saved_trust);
+    with_ws(&app, |ws| Ok(tailor_publish::provenance(ws, &trust)))?.map_err(publish_error)
 }

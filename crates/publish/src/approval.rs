@@ -585,3 +585,66 @@ pub fn approve(
         status: a.status,
     })
 }
+
+/// Where one published version came from, for History: who built it, the
+/// keys that signed it (the author's and any approvers'), and the
+/// environment it was promoted from.
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Provenance {
+    pub environment: String,
+    #[ts(type = "number")]
+    pub version: u64,
+    pub digest: String,
+    pub author: String,
+    /// The signing keys, by their names in the environment's trust file
+    /// (else the start of their keyid), in signing order.
+    pub signed_by: Vec<String>,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promoted_from: Option<Promotion>,
+}
+
+/// The provenance of every bundle the workspace published or pulled, from
+/// the envelopes it stored. `trust` gives each environment's trust file
+/// (for key names), when there is one.
+pub fn provenance(ws: &Workspace, trust: &dyn Fn(&str) -> Option<TrustFile>) -> Result<Vec<Provenance>> {
+    let mut out: Vec<Provenance> = Vec::new();
+    for row in ws.published(None, true)? {
+        if out
+            .iter()
+            .any(|p| p.environment == row.environment && p.digest == row.digest)
+        {
+            continue;
+        }
+        let Ok(envelope) = serde_json::from_str::<Envelope>(&row.envelope) else {
+            continue;
+        };
+        let Ok(payload) = tailor_bundle::payload_of_envelope(row.envelope.as_bytes()) else {
+            continue;
+        };
+        let names = trust(&row.environment);
+        let signed_by = envelope
+            .signatures
+            .iter()
+            .map(|s| {
+                names
+                    .as_ref()
+                    .and_then(|t| t.key_name(&row.environment, &s.keyid))
+                    .map_or_else(
+                        || format!("key {}", s.keyid.as_str().chars().take(8).collect::<String>()),
+                        str::to_owned,
+                    )
+            })
+            .collect();
+        out.push(Provenance {
+            environment: row.environment,
+            version: row.version,
+            digest: row.digest,
+            author: payload.author,
+            signed_by,
+            promoted_from: payload.promoted_from.map(Promotion::from),
+        });
+    }
+    Ok(out)
+}

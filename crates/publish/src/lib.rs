@@ -20,7 +20,7 @@ use ts_rs::TS;
 
 pub use approval::{
     ApproveOutcome, PendingApproval, PendingReview, PendingStatus, PendingSummary, PromoteOutcome, PromoteReview,
-    Promotion, approve, list_pending, open_pending, promote, promote_preview,
+    Promotion, Provenance, approve, list_pending, open_pending, promote, promote_preview, provenance,
 };
 pub use collab::{PullReport, PullSource, Standing, fetch_envelope, init_from, pull, standing, trust_for};
 pub use diff::{SectionDiff, SpecDiff, diff};

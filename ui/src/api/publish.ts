@@ -34,7 +34,7 @@ export const PUBLISH_PROGRESS = "publish-progress";
 /** Where the upload token comes from when the OS keyring has none for the environment (never the workspace). */
 export const TOKEN_VARIABLE = "TAILOR_PUBLISH_TOKEN";
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+export async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {
@@ -52,8 +52,14 @@ export const publishApi = {
   tokenSave: (environment: string, token: string) => call<null>("token_save", { environment, token }),
   tokenDelete: (environment: string) => call<boolean>("token_delete", { environment }),
   publishPreview: (environment: string) => call<PublishPreview>("publish_preview", { environment }),
-  publishRun: (environment: string, key: string, acceptWarnings: boolean, approvedBy: string | null, overwrite = false) =>
-    call<PublishOutcome>("publish_run", { environment, key, acceptWarnings, approvedBy, overwrite }),
+  publishRun: (
+    environment: string,
+    key: string,
+    acceptWarnings: boolean,
+    approvedBy: string | null,
+    overwrite = false,
+    requestApproval?: boolean,
+  ) => call<PublishOutcome>("publish_run", { environment, key, acceptWarnings, approvedBy, overwrite, requestApproval }),
   publishedList: () => call<PublishedBundle[]>("published_list"),
   rollbackRun: (environment: string, version: number, key: string) =>
     call<PublishOutcome>("rollback_run", { environment, version, key }),
@@ -315,6 +321,9 @@ export const publishKeys = {
   preview: (environment: string) => ["publish", "preview", environment] as const,
   published: ["publish", "published"] as const,
   conflicts: ["publish", "conflicts"] as const,
+  provenance: ["publish", "provenance"] as const,
+  promote: (from: string, to: string) => ["publish", "promote", from, to] as const,
+  pending: (environment: string, url: string) => ["publish", "pending", environment, url] as const,
 };
 
 export const useEnvironments = () =>
@@ -388,7 +397,7 @@ export function useDeleteToken() {
 }
 
 /** Keeps the latest `onStep` without re-creating the mutation. */
-function useStepRef(onStep: (step: Step) => void) {
+export function useStepRef(onStep: (step: Step) => void) {
   const ref = useRef(onStep);
   useEffect(() => {
     ref.current = onStep;
@@ -403,13 +412,18 @@ export interface PublishVars {
   approvedBy: string | null;
   /** Emergency only: replace an active bundle this workspace is behind. */
   overwrite?: boolean;
+  /** Submit for approval instead of activating (the environment needs more signatures). */
+  requestApproval?: boolean;
 }
 
 export function usePublishRun(onStep: (step: Step) => void) {
   const qc = useQueryClient();
   const forward = useStepRef(onStep);
   return useMutation<PublishOutcome, ErrorReport, PublishVars>({
-    mutationFn: (v) => withProgress(forward, () => publishApi.publishRun(v.environment, v.key, v.acceptWarnings, v.approvedBy, v.overwrite ?? false)),
+    mutationFn: (v) =>
+      withProgress(forward, () =>
+        publishApi.publishRun(v.environment, v.key, v.acceptWarnings, v.approvedBy, v.overwrite ?? false, v.requestApproval),
+      ),
     onSettled: () => qc.invalidateQueries({ queryKey: publishKeys.all }),
   });
 }

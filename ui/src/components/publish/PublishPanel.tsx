@@ -65,8 +65,9 @@ export function PublishPanel() {
     setConfirming(false);
     setOverwriting(false);
     dispatch({ type: "reset" });
+    const requestApproval = (status.threshold ?? 1) >= 2 ? true : undefined;
     run.mutate(
-      { environment: envName, key, acceptWarnings: ack, approvedBy: approvedBy.trim() || null, overwrite },
+      { environment: envName, key, acceptWarnings: ack, approvedBy: approvedBy.trim() || null, overwrite, requestApproval },
       {
         onSuccess: () => {
           dispatch({ type: "step", step: { step: "done" } });
@@ -133,7 +134,7 @@ export function PublishPanel() {
               approvedBy={approvedBy}
               onApprovedBy={setApprovedBy}
               busy={run.isPending || preview.isFetching || pull.isPending}
-              onPublish={() => (isProductionLike(envName) ? setConfirming(true) : start())}
+              onPublish={() => (isProductionLike(envName) && (status.threshold ?? 1) < 2 ? setConfirming(true) : start())}
               onPull={startPull}
               pulling={pull.isPending}
               onOverwrite={() => setOverwriting(true)}
@@ -234,6 +235,8 @@ function Review({
   onOverwrite: () => void;
 }) {
   const env = status.environment;
+  // Two-person rule: the trust file wants more signatures than the author's.
+  const needsApproval = (status.threshold ?? 1) >= 2;
   const errors = preview.findings.filter((f) => f.severity === "error").length;
   const warnings = preview.findings.filter((f) => f.severity === "warning").length;
   const blockers: string[] = [];
@@ -322,9 +325,15 @@ function Review({
           data-testid="publish-approved-by"
         />
       </div>
+      {needsApproval && (
+        <p className="muted small" data-testid="publish-needs-approval">
+          {env.name} needs {status.threshold} signatures: your signature submits the bundle for approval, and {env.name}{" "}
+          keeps serving its active version until someone else approves it.
+        </p>
+      )}
       <div className="publish-actions">
-        <button type="button" className="btn-primary" disabled={busy || blockers.length > 0} onClick={onPublish} data-testid="publish-run" aria-describedby={blockers.length > 0 ? "publish-blockers" : undefined}>
-          Publish version {preview.next_version}
+        <button type="button" className="btn-primary" disabled={busy || blockers.length > 0} onClick={onPublish} data-testid="publish-run" data-request-approval={needsApproval} aria-describedby={blockers.length > 0 ? "publish-blockers" : undefined}>
+          {needsApproval ? `Request approval for version ${preview.next_version}` : `Publish version ${preview.next_version}`}
         </button>
         {keyName && <span className="muted small">signed with {keyName}</span>}
       </div>

@@ -1,5 +1,6 @@
 import type { ErrorReport } from "../../bindings/ErrorReport";
 import type { PublishOutcome } from "../../bindings/PublishOutcome";
+import { signaturesLine } from "../../api/approvals";
 import { ErrorBanner } from "../ErrorBanner";
 
 /** The final word on a publish or rollback: what is live now, or why not. */
@@ -29,6 +30,7 @@ export function PublishResult({
       </ErrorBanner>
     );
   if (!outcome) return null;
+  if (outcome.pending) return <PendingResult outcome={outcome} testId={`${kind}-pending`} onDismiss={onDismiss} />;
   const title = outcome.unchanged
     ? `Version ${outcome.version} was already active on ${outcome.environment}.`
     : kind === "publish"
@@ -49,6 +51,34 @@ export function PublishResult({
       </div>
       {onDismiss && (
         <button type="button" className="btn-link" onClick={onDismiss} data-testid={`${kind}-result-dismiss`}>
+          Dismiss
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** A bundle submitted for approval: nothing changed on the service yet. */
+export function PendingResult({ outcome, testId, onDismiss }: { outcome: PublishOutcome; testId: string; onDismiss?: () => void }) {
+  const p = outcome.pending;
+  if (!p) return null;
+  return (
+    <div className="banner banner-warn" role="status" data-testid={testId} data-version={outcome.version} data-digest={outcome.digest}>
+      <strong>
+        Version {outcome.version} is waiting for approval on {outcome.environment} ({signaturesLine(p.signatures, p.threshold)}).
+      </strong>
+      <div>
+        {outcome.environment} keeps serving what it served until someone else approves it (Approvals, on their Publish
+        screen, or <span className="mono">tailor approve</span>), before {p.expires_at}.
+      </div>
+      <div>
+        Digest{" "}
+        <span className="mono" data-testid={`${testId}-digest`}>
+          {outcome.digest}
+        </span>
+      </div>
+      {onDismiss && (
+        <button type="button" className="btn-link" onClick={onDismiss}>
           Dismiss
         </button>
       )}

@@ -10,6 +10,8 @@ import {
   useSelectedKey,
   useSigningKeys,
 } from "../../api/publish";
+import { useProvenance } from "../../api/approvals";
+import type { Provenance } from "../../bindings/Provenance";
 import type { PublishedBundle } from "../../bindings/PublishedBundle";
 import { formatTime } from "../../format";
 import { ConfirmDialog } from "../ConfirmDialog";
@@ -21,6 +23,7 @@ import { PublishResult } from "./PublishResult";
 /** Bundles published from this workspace (one row per replica), with rollback. */
 export function PublishedBundles() {
   const published = usePublishedList();
+  const provenance = useProvenance();
   const envs = useEnvironments();
   const keys = useSigningKeys();
   const [key] = useSelectedKey(keys.data);
@@ -130,7 +133,7 @@ export function PublishedBundles() {
                   </td>
                   <td className="mono">{r.environment}</td>
                   <td>
-                    <KindBadges row={r} />
+                    <KindBadges row={r} provenance={provenance.data?.find((p) => p.environment === r.environment && p.digest === r.digest)} />
                   </td>
                   <td className="mono small" title={r.digest}>
                     {shortDigest(r.digest)}
@@ -184,8 +187,8 @@ export function PublishedBundles() {
   );
 }
 
-/** Publish, rollback or pull (with what the merge did), and overwrites. */
-function KindBadges({ row: r }: { row: PublishedBundle }) {
+/** Publish, rollback or pull (with what the merge did), overwrites, promotions and approvals. */
+function KindBadges({ row: r, provenance: p }: { row: PublishedBundle; provenance?: Provenance }) {
   return (
     <span data-testid="published-kind" data-kind={r.kind} data-overwrite={r.overwrites !== undefined}>
       {r.kind === "rollback" ? (
@@ -202,7 +205,18 @@ function KindBadges({ row: r }: { row: PublishedBundle }) {
           overwrite of {shortDigest(r.overwrites)}
         </span>
       )}
+      {p?.promoted_from && (
+        <span className="badge kind-promote" title={p.promoted_from.digest} data-testid="published-promoted">
+          promoted from {p.promoted_from.environment} v{p.promoted_from.version}
+        </span>
+      )}
+      {p && p.signed_by.length > 1 && (
+        <span className="badge kind-approved" title={`signed by ${p.signed_by.join(", ")}`} data-testid="published-approved">
+          approved: {p.signed_by.slice(1).join(", ")}
+        </span>
+      )}
       {r.kind === "pull" && r.merge_summary && <div className="small muted">{r.merge_summary}</div>}
+      {p && p.author !== r.author && <div className="small muted">authored by {p.author}</div>}
     </span>
   );
 }

@@ -241,6 +241,29 @@ fn a_static_source_works_and_every_bad_envelope_there_is_refused_while_the_last_
     drop(web);
 }
 
+/// The versions of the whole bundle files in a follower's folder, and the
+/// names of the temp files (`.tmp-…`, a write cut short) beside them.
+fn bundle_files(dir: &std::path::Path) -> (Vec<u64>, Vec<String>) {
+    let (mut versions, mut temps) = (Vec::new(), Vec::new());
+    for entry in fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.starts_with(".tmp-") {
+            temps.push(name);
+        } else if name.ends_with(".dsse.json") {
+            let bytes = fs::read(dir.join(&name)).unwrap();
+            let payload = tailor_bundle::payload_of_envelope(&bytes).unwrap_or_else(|e| panic!("{name} is not whole: {e}"));
+            versions.push(payload.version);
+        }
+    }
+    (versions, temps)
+}
+
+/// A follower polls its source as soon as it starts. Each round publishes a
+/// new version, then starts the follower (so that its first poll fetches
+/// that version) and kills it with SIGKILL after a delay that grows from 0:
+/// before, during and after the download, the checks and the write. What it
+/// leaves behind is whole bundle files only, and on restart it serves one
+/// that was published, deletes any temp file and catches up.
 #[test]
 fn a_follower_killed_mid_download_or_mid_persist_restarts_on_its_last_good_bundle() {
     let env = Env::new();
@@ -249,27 +272,40 @@ fn a_follower_killed_mid_download_or_mid_persist_restarts_on_its_last_good_bundl
     let port = free_port();
     let mut f = env.follower_on("f", &writer.url, port);
     wait_until(SLACK, "the follower serves v1", || ready(&f.url));
-    for round in 0..8u64 {
+    let dir = env.path("f/bundles/production");
+    // Microseconds after it listens (the first poll takes a few ms here,
+    // hence the fine steps); `None`: once it serves the new version.
+    let mut delays: Vec<Option<u64>> = (0..=24).map(|i| Some(i * 500)).collect();
+    delays.extend([Some(20_000), Some(50_000), None]);
+    let (mut before_write, mut after_write, mut cut_writes) = (0, 0, 0);
+    for (round, delay) in delays.into_iter().enumerate() {
         env.add_segment(&format!("round_{round}"));
         digests.push(env.publish_to(&writer.url));
-        // Somewhere in its next poll: before, during or after the download and the write.
-        std::thread::sleep(Duration::from_millis(60 * round));
-        let _ = f.child.kill();
-        let _ = f.child.wait();
-        drop(f);
+        let version = digests.len() as u64;
+        drop(f); // an idle follower, killed
+        let killed = env.follower_on("f", &writer.url, port);
+        match delay {
+            Some(us) => std::thread::sleep(Duration::from_micros(us)),
+            None => _ = wait_until(SLACK, "it takes the new version", || active_digest(&killed.url).as_deref() == digests.last().map(String::as_str)),
+        }
+        drop(killed); // SIGKILL
+        let (versions, temps) = bundle_files(&dir);
+        if versions.contains(&version) {
+            after_write += 1;
+        } else {
+            before_write += 1;
+        }
+        cut_writes += usize::from(!temps.is_empty());
+
         f = env.follower_on("f", &writer.url, port);
         let served = active_digest(&f.url).expect("it restarts on a bundle of its own");
         assert!(digests.contains(&served), "round {round}: {served} is one that was published");
-        let dir = env.path("f/bundles/production");
-        for entry in fs::read_dir(&dir).unwrap() {
-            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-            if name.ends_with(".dsse.json") {
-                let bytes = fs::read(dir.join(&name)).unwrap();
-                assert!(tailor_bundle::payload_of_envelope(&bytes).is_ok(), "round {round}: {name} is whole");
-            }
-        }
         wait_until(SLACK, "it catches up", || active_digest(&f.url).as_deref() == digests.last().map(String::as_str));
+        let (_, temps) = bundle_files(&dir);
+        assert!(temps.is_empty(), "round {round}: a restart deletes what a cut write left: {temps:?}");
     }
+    eprintln!("killed before its new bundle was on disk in {before_write} rounds, after in {after_write}, with a temp file left in {cut_writes}");
+    assert!(before_write > 0 && after_write > 0, "the kills fell on both sides of the write");
 }
 
 /// Decisions through nginx from `threads` keep-alive clients until `stop`:

@@ -142,7 +142,7 @@ pub struct PendingReview {
     /// shoppers (when a workspace with shoppers was given).
     #[ts(optional)]
     pub impact: Option<ImpactReport>,
-    /// Why there is no impact simulation, when there is none.
+    /// Why there is no impact simulation, or what it left out.
     #[ts(optional)]
     pub impact_note: Option<String>,
 }
@@ -245,18 +245,32 @@ fn same_schema(a: &tailor_model::Schema, b: &tailor_model::Schema) -> bool {
             .all(|(x, y)| x.name == y.name && x.ty == y.ty)
 }
 
-/// The workspace's sample shoppers when they can be read with `plan`'s
-/// attributes (same names and types, in order); else none, and why.
+/// The workspace's sample shoppers read with `plan`'s attributes: the
+/// workspace's own table when the attributes are the same, else each
+/// shopper's stored values typed again (attributes the bundle does not know
+/// are ignored; a shopper whose value does not fit the bundle's type is left
+/// out, and the note says how many).
 fn shoppers_for(ws: &mut Workspace, plan: &Plan) -> Result<(std::sync::Arc<ShopperTable>, Option<String>)> {
     let (schema, table) = ws.shopper_table()?;
     if same_schema(&schema, plan.schema()) {
-        Ok((table, None))
-    } else {
-        Ok((
-            std::sync::Arc::new(ShopperTable::new(Vec::new())),
-            Some("this workspace's attributes differ from the bundle's: its sample shoppers cannot be read with them (pull first)".into()),
-        ))
+        return Ok((table, None));
     }
+    let rows = ws.shopper_page(0, table.len() as u64)?.rows;
+    let mut left_out = 0;
+    let shoppers: Vec<_> = rows
+        .iter()
+        .filter_map(|r| {
+            let typed = tailor_engine::shopper_from_json(&r.id, &r.values, plan.schema()).ok();
+            left_out += usize::from(typed.is_none());
+            typed
+        })
+        .collect();
+    let note = (left_out > 0).then(|| {
+        format!(
+            "{left_out} sample shopper(s) have values that do not fit the bundle's attribute types and were left out"
+        )
+    });
+    Ok((std::sync::Arc::new(ShopperTable::new(shoppers)), note))
 }
 
 /// Lint of `rules` (not the workspace's draft), on the workspace's sample
@@ -494,10 +508,11 @@ pub fn open_pending(
                     .map_err(|_| PublishError::Protocol("an empty plan does not compile".into()))?,
             };
             let (table, note) = shoppers_for(ws, &draft)?;
-            if let Some(note) = note {
-                (None, Some(note))
-            } else if table.is_empty() {
-                (None, Some("this workspace has no sample shoppers".to_owned()))
+            if table.is_empty() {
+                (
+                    None,
+                    Some(note.unwrap_or_else(|| "this workspace has no sample shoppers".to_owned())),
+                )
             } else {
                 let opts = tailor_sim::SimOptions::for_snapshot(rules, jiff::Timestamp::now());
                 let cancel = AtomicBool::new(false);
@@ -510,7 +525,7 @@ pub fn open_pending(
                     &cancel,
                 )
                 .map_err(|e| PublishError::Protocol(format!("impact simulation: {e}")))?;
-                (Some(report), None)
+                (Some(report), note)
             }
         }
     };

@@ -27,6 +27,6 @@ diff: SpecDiff, findings: Array<Finding>,
  */
 impact?: ImpactReport, 
 /**
- * Why there is no impact simulation, when there is none.
+ * Why there is no impact simulation, or what it left out.
  */
 impact_note?: string, };

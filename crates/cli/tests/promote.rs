@@ -259,51 +259,25 @@ fn a_publish_needing_two_signatures_waits_for_a_second_key() {
         "--id-column",
         "id",
     ]);
-    let review = succeeded(env.run(&[
-        "approve",
-        &svc.url,
-        &bob_ws,
-        "--env",
-        "production",
-        "--digest",
-        &d2,
-        "--dry-run",
-        "--format",
-        "json",
-    ]));
+    let bob_approve = |extra: &[&str]| {
+        let mut args = vec!["approve", &svc.url, &bob_ws, "--env", "production", "--digest", &d2];
+        args.extend(extra);
+        env.run(&args)
+    };
+    let review = succeeded(bob_approve(&["--dry-run", "--format", "json"]));
     assert_eq!(review["pending"]["digest"], d2.as_str(), "{review}");
     assert!(review["diff"].to_string().contains("needs_review"), "{review}");
     assert_eq!(review["impact"]["shoppers"], 40, "{review}");
     assert_eq!(review["active"]["version"], 1, "{review}");
     assert!(review["findings"].is_array());
-    let text = String::from_utf8(
-        env.run(&[
-            "approve",
-            &svc.url,
-            &bob_ws,
-            "--env",
-            "production",
-            "--digest",
-            &d2,
-            "--dry-run",
-        ])
-        .stdout,
-    )
-    .unwrap();
+    let text = String::from_utf8(bob_approve(&["--dry-run"]).stdout).unwrap();
     assert!(
         text.contains("impact on 40 sample shopper(s)") && text.contains("1 of 2 signature(s)"),
         "{text}"
     );
 
     // Bob approves: version 2 is live with his approval recorded.
-    let done = succeeded(env.run(&[
-        "approve",
-        &svc.url,
-        &bob_ws,
-        "--env",
-        "production",
-        "--digest",
-        &d2,
+    let done = succeeded(bob_approve(&[
         "--key",
         "bob",
         "--note",

@@ -8,6 +8,7 @@ import { ErrorBanner } from "../ErrorBanner";
 import { EmptyState, Loading } from "../StatusViews";
 import { BundleDiff } from "./BundleDiff";
 import { PublishFindings } from "./PublishFindings";
+import { SignAction, lintBlockers } from "./SignAction";
 
 /**
  * Approvals (two-person rule): bundles other people submitted to an
@@ -224,12 +225,9 @@ function PendingReviewView({
   onApprove: () => void;
 }) {
   const p = r.pending;
-  const errors = r.findings.filter((f) => f.severity === "error").length;
-  const warnings = r.findings.filter((f) => f.severity === "warning").length;
   const blockers: string[] = [];
   if (p.status !== "pending") blockers.push(p.status === "expired" ? "It expired: the author has to publish again." : `It is ${p.status}.`);
-  if (errors > 0) blockers.push(`Its rules have ${errors} lint error${errors === 1 ? "" : "s"}.`);
-  if (warnings > 0 && !ack) blockers.push("Acknowledge the warnings to approve anyway.");
+  blockers.push(...lintBlockers(r.findings, ack, "Its rules have"));
   if (!keyName) blockers.push("Choose your signing key (Signing keys, above).");
   const signers = p.submitted_by.map((s) => s.key_name).join(", ");
   return (
@@ -298,19 +296,14 @@ function PendingReviewView({
         <label htmlFor="approvals-note">Note</label>
         <input id="approvals-note" value={note} onChange={(e) => onNote(e.target.value)} placeholder="why you approve (optional)" data-testid="approvals-note" />
       </div>
-      <div className="publish-actions">
-        <button type="button" className="btn-primary" disabled={busy || approved || blockers.length > 0} onClick={onApprove} data-testid="approvals-approve">
-          {busy ? "Approving…" : "Approve and sign"}
-        </button>
-        {keyName && <span className="muted small">signed with {keyName}</span>}
-      </div>
-      {blockers.length > 0 && (
-        <ul className="publish-blockers" data-testid="approvals-blockers">
-          {blockers.map((b) => (
-            <li key={b}>{b}</li>
-          ))}
-        </ul>
-      )}
+      <SignAction
+        label={busy ? "Approving…" : "Approve and sign"}
+        onClick={onApprove}
+        disabled={busy || approved}
+        keyName={keyName}
+        blockers={blockers}
+        testId="approvals-approve"
+      />
     </div>
   );
 }

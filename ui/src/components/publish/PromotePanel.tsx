@@ -17,6 +17,7 @@ import { BundleDiff } from "./BundleDiff";
 import { PublishFindings } from "./PublishFindings";
 import { PublishProgress } from "./PublishProgress";
 import { PublishResult } from "./PublishResult";
+import { SignAction, lintBlockers } from "./SignAction";
 
 /**
  * Promote: put exactly what one environment serves (staging, checked there)
@@ -165,13 +166,10 @@ function PromoteReviewView({
   busy: boolean;
   onPromote: () => void;
 }) {
-  const errors = r.findings.filter((f) => f.severity === "error").length;
-  const warnings = r.findings.filter((f) => f.severity === "warning").length;
   const behind = r.standing.state !== "up_to_date";
   const blockers: string[] = [];
   if (behind) blockers.push(`${to} has a version this workspace has not seen: pull it first (Publish, above).`);
-  if (errors > 0) blockers.push(`The promoted rules have ${errors} lint error${errors === 1 ? "" : "s"}.`);
-  if (warnings > 0 && !ack) blockers.push("Acknowledge the warnings to promote anyway.");
+  blockers.push(...lintBlockers(r.findings, ack, "The promoted rules have"));
   if (!keyName) blockers.push("Choose the signing key to sign with (Signing keys, above).");
   return (
     <div className="publish-review" data-testid="promote-review-result">
@@ -212,19 +210,14 @@ function PromoteReviewView({
       <BundleDiff diff={r.diff} testId="promote-diff" />
       <h3>Lint of the promoted rules</h3>
       <PublishFindings findings={r.findings} acknowledged={ack} onAcknowledge={onAck} />
-      <div className="publish-actions">
-        <button type="button" className="btn-primary" disabled={busy || blockers.length > 0} onClick={onPromote} data-testid="promote-run">
-          {needsApproval ? `Request approval for ${to} version ${r.next_version}` : `Promote to ${to} as version ${r.next_version}`}
-        </button>
-        {keyName && <span className="muted small">signed with {keyName}</span>}
-      </div>
-      {blockers.length > 0 && (
-        <ul className="publish-blockers" data-testid="promote-blockers">
-          {blockers.map((b) => (
-            <li key={b}>{b}</li>
-          ))}
-        </ul>
-      )}
+      <SignAction
+        label={needsApproval ? `Request approval for ${to} version ${r.next_version}` : `Promote to ${to} as version ${r.next_version}`}
+        onClick={onPromote}
+        disabled={busy}
+        keyName={keyName}
+        blockers={blockers}
+        testId="promote-run"
+      />
     </div>
   );
 }

@@ -144,7 +144,7 @@ describe("Promote", () => {
     fireEvent.click(await screen.findByTestId("promote-review"));
     expect(await screen.findByTestId("promote-local-differs")).toHaveTextContent("exactly what is promoted");
     expect(screen.getByTestId("promote-run")).toBeDisabled();
-    expect(screen.getByTestId("promote-blockers")).toHaveTextContent("pull it first");
+    expect(screen.getByTestId("promote-run-blockers")).toHaveTextContent("pull it first");
   });
 });
 

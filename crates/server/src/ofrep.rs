@@ -301,14 +301,16 @@ async fn evaluate(
     Ok(Made { active, made, ids: Ids::new(now) })
 }
 
-fn log(state: &AppState, m: Made, decision: Decision) {
+/// Logs what the answer showed (`m`'s decision, cut to the answered block
+/// for a single flag).
+fn log(state: &AppState, m: Made) {
     state.inner.log.record(Logged {
         time: m.made.at,
         decision_id: m.ids.decision_id,
         decided_at: m.ids.decided_at,
         environment: m.active.environment.clone(),
         shopper: m.made.shopper,
-        decision,
+        decision: m.made.decision,
     });
 }
 
@@ -336,7 +338,7 @@ pub(crate) async fn evaluate_flag(
                 format!("\"{key}\" is not a placement (flags are page.placement, e.g. home.hero)"),
             )
         })?;
-        let m = evaluate(&state, query, &headers, body, Some(page), true).await?;
+        let mut m = evaluate(&state, query, &headers, body, Some(page), true).await?;
         let flags = &m.active.flags;
         let not_found = || {
             OfrepError::new(
@@ -352,8 +354,9 @@ pub(crate) async fn evaluate_flag(
             .map_err(|e| OfrepError::new(StatusCode::INTERNAL_SERVER_ERROR, "GENERAL", e.to_string()))?;
         // Only the block this answer shows is logged: the storefront asks
         // for the page's other placements in requests of their own.
-        let shown = Decision { blocks: vec![block.clone()], trace: None, ..d.clone() };
-        Ok::<_, OfrepError>((m, shown, body))
+        let shown = m.made.decision.blocks.swap_remove(index);
+        m.made.decision.blocks = vec![shown];
+        Ok::<_, OfrepError>((m, body))
     }
     .await;
     finish(&state, "single", started, result, Some(&key))
@@ -388,14 +391,13 @@ pub(crate) async fn evaluate_flags(
         let flags = d.blocks.iter().map(|b| evaluation(&m.active.flags, d, b, &m.ids, None)).collect();
         let body = serde_json::to_vec(&Bulk { flags })
             .map_err(|e| OfrepError::new(StatusCode::INTERNAL_SERVER_ERROR, "GENERAL", e.to_string()))?;
-        let shown = m.made.decision.clone();
-        Ok(Ok((m, shown, body, etag)))
+        Ok(Ok((m, body, etag)))
     }
     .await;
     match result {
         Ok(Err(not_modified)) => not_modified,
-        Ok(Ok((m, shown, body, etag))) => {
-            let mut r = finish(&state, "bulk", started, Ok((m, shown, body)), None);
+        Ok(Ok((m, body, etag))) => {
+            let mut r = finish(&state, "bulk", started, Ok((m, body)), None);
             if let Ok(v) = HeaderValue::from_str(&format!("\"{etag}\"")) {
                 r.headers_mut().insert(ETAG, v);
             }
@@ -409,9 +411,21 @@ pub(crate) async fn evaluate_flags(
 /// page and blocks), which fixes every flag's value, variant, reason and
 /// metadata but the per-request ids.
 fn etag(d: &Decision) -> Result<String, OfrepError> {
-    let bytes = serde_json::to_vec(d)
+    /// Feeds serialized bytes straight into the hash.
+    struct Hashing(xxhash_rust::xxh3::Xxh3);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut h = Hashing(xxhash_rust::xxh3::Xxh3::new());
+    serde_json::to_writer(&mut h, d)
         .map_err(|e| OfrepError::new(StatusCode::INTERNAL_SERVER_ERROR, "GENERAL", e.to_string()))?;
-    Ok(format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes)))
+    Ok(format!("{:032x}", h.0.digest128()))
 }
 
 /// Logs, counts and answers.
@@ -419,16 +433,16 @@ fn finish(
     state: &AppState,
     endpoint: &str,
     started: Instant,
-    result: Result<(Made, Decision, Vec<u8>), OfrepError>,
+    result: Result<(Made, Vec<u8>), OfrepError>,
     key: Option<&str>,
 ) -> Response {
     let metrics = &state.inner.metrics;
     match result {
-        Ok((m, shown, body)) => {
+        Ok((m, body)) => {
             metrics.decide_latency.observe(started.elapsed().as_secs_f64());
             metrics.decisions.with_label_values(&[&*m.active.environment]).inc();
             metrics.ofrep_requests.with_label_values(&[endpoint, "ok"]).inc();
-            log(state, m, shown);
+            log(state, m);
             json_ok(body)
         }
         Err(e) => {

@@ -229,7 +229,18 @@ async fn submit(state: &AppState, env: &str, headers: &HeaderMap, body: Body) ->
         // Signed enough already: this is an ordinary upload.
         return activate_locked(state, env, checked, bytes, Vec::new()).await;
     }
-    check_against_active(env, &checked, state.active(env).as_deref())?;
+    let current = state.active(env);
+    if let Some(current) = current.as_deref()
+        && current.meta.digest == checked.digest()
+    {
+        // Approved and active already: nothing waits.
+        let m = &current.meta;
+        return Ok((
+            StatusCode::OK,
+            json!({"status": "unchanged", "environment": env, "version": m.version, "digest": m.digest}),
+        ));
+    }
+    check_against_active(env, &checked, current.as_deref())?;
     let now = Timestamp::now();
     if let Some(existing) = load(state, env, checked.digest())? {
         return Ok((StatusCode::ACCEPTED, existing.view(threshold, distinct, now, false)));

@@ -165,6 +165,9 @@ async fn a_pending_bundle_activates_with_a_second_key_and_not_before() {
     assert_eq!(one["status"], "activated");
     let (status, r) = approve(&s, "production", &d2, &env2, &t.bo, "").await;
     assert_eq!((status, code(&r)), (409, "not_pending"), "{r}");
+    // Submitting it again once it is active changes nothing.
+    let (status, r) = submit(&s, "production", &env2).await;
+    assert_eq!((status, r["status"].as_str()), (200, Some("unchanged")), "{r}");
     let (_, list) = get(&s, "/v1/bundles/production/pending").await;
     assert_eq!(list["pending"], json!([]));
 

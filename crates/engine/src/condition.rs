@@ -34,7 +34,7 @@ impl CompileError {
 /// A condition ready to evaluate against shoppers of one schema.
 #[derive(Clone, Debug)]
 pub struct CompiledCondition {
-    root: Node,
+    pub(crate) root: Node,
     /// Attribute names by slot, for explanations.
     names: Vec<AttributeName>,
     /// How many `within_last` nodes there are (each has a cutoff index).
@@ -43,7 +43,7 @@ pub struct CompiledCondition {
 
 /// A literal converted to its attribute's type.
 #[derive(Clone, Debug)]
-enum Scalar {
+pub(crate) enum Scalar {
     Number(f64),
     String(Box<str>),
     Bool(bool),
@@ -52,7 +52,7 @@ enum Scalar {
 
 /// The values of an `in` list, sorted for binary search.
 #[derive(Clone, Debug)]
-enum Set {
+pub(crate) enum Set {
     Numbers(Box<[f64]>),
     Strings(Box<[Box<str>]>),
     Bools { has_true: bool, has_false: bool },
@@ -60,7 +60,7 @@ enum Set {
 }
 
 #[derive(Clone, Debug)]
-enum Node {
+pub(crate) enum Node {
     True,
     And(Box<[Node]>),
     Or(Box<[Node]>),
@@ -144,9 +144,9 @@ impl CompiledCondition {
 /// A compiled condition evaluated on a fixed day.
 #[derive(Clone, Debug)]
 pub struct Evaluator<'a> {
-    condition: &'a CompiledCondition,
-    today: Date,
-    cutoffs: Vec<Date>,
+    pub(crate) condition: &'a CompiledCondition,
+    pub(crate) today: Date,
+    pub(crate) cutoffs: Vec<Date>,
 }
 
 impl Evaluator<'_> {
@@ -290,7 +290,7 @@ impl Set {
 }
 
 impl Node {
-    fn slot(&self) -> Option<usize> {
+    pub(crate) fn slot(&self) -> Option<usize> {
         match self {
             Node::True | Node::And(_) | Node::Or(_) | Node::Not(_) => None,
             Node::Compare { slot, .. }
@@ -410,7 +410,7 @@ fn sorted_strings(values: &[String]) -> Box<[Box<str>]> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use proptest::prelude::*;
     use serde_json::{Value as Json, json};
     use tailor_model::Attribute;
@@ -419,9 +419,9 @@ mod tests {
     use super::*;
     use crate::shopper::shopper_from_json;
 
-    const TODAY: Date = Date::constant(2026, 3, 15);
+    pub(crate) const TODAY: Date = Date::constant(2026, 3, 15);
 
-    fn schema() -> Schema {
+    pub(crate) fn schema() -> Schema {
         let mut visitor_type = Attribute::new("VisitorType", AttrType::Enum);
         visitor_type.values = vec!["Returning_Visitor".into(), "New_Visitor".into(), "Other".into()];
         Schema::new(vec![
@@ -694,10 +694,10 @@ mod tests {
     }
 
     // Small domains, so that generated conditions and shoppers often meet.
-    const TYPES: [&str; 3] = ["Returning_Visitor", "New_Visitor", "Other"];
-    const EMAILS: [&str; 3] = ["vip@a", "x@b", "vip"];
-    const CATEGORIES: [&str; 3] = ["running", "socks", "hats"];
-    const DATES: [&str; 4] = ["2026-03-15", "2026-03-01", "2026-02-01", "2026-03-20"];
+    pub(crate) const TYPES: [&str; 3] = ["Returning_Visitor", "New_Visitor", "Other"];
+    pub(crate) const EMAILS: [&str; 3] = ["vip@a", "x@b", "vip"];
+    pub(crate) const CATEGORIES: [&str; 3] = ["running", "socks", "hats"];
+    pub(crate) const DATES: [&str; 4] = ["2026-03-15", "2026-03-01", "2026-02-01", "2026-03-20"];
 
     fn pick(options: &'static [&'static str]) -> impl Strategy<Value = String> + Clone {
         prop::sample::select(options).prop_map(String::from)
@@ -764,7 +764,7 @@ mod tests {
         ]
     }
 
-    fn condition() -> impl Strategy<Value = Condition> {
+    pub(crate) fn condition() -> impl Strategy<Value = Condition> {
         prop_oneof![1 => Just(Condition::True), 10 => leaf()].prop_recursive(4, 32, 4, |inner| {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..4).prop_map(Condition::And),

@@ -4,6 +4,7 @@
 //! shoppers and hand them in; `decide` takes its instant explicitly.
 
 pub mod bucket;
+pub mod columnar;
 pub mod condition;
 pub mod plan;
 pub mod random;
@@ -12,6 +13,7 @@ pub mod shopper;
 pub mod value;
 
 pub use bucket::bucket;
+pub use columnar::{Bitmap, ColumnarTable};
 pub use condition::{CompileError, CompiledCondition, Evaluator, Failure};
 pub use plan::{Decision, DecisionRequest, PageRequest, Plan, PlanError, decide, decide_json};
 pub use reach::{Reach, reach};

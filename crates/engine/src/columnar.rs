@@ -1,0 +1,859 @@
+//! Columnar evaluation: the sample shoppers as typed columns, and compiled
+//! conditions evaluated over many shoppers at once into a bitmap.
+//!
+//! [`ColumnarTable`] holds one column per schema slot: numbers as `f64`,
+//! bools as a bitmap, strings and enums as `u32` ids into a dictionary, dates
+//! as an order-preserving `i32` key, string lists as offsets into a column of
+//! dictionary ids. Every column has a validity bitmap (the row holds a value
+//! of the column's type) and a presence bitmap (the row's value is not null;
+//! they differ only for a value of another type, which tables built with
+//! [`crate::shopper_from_json`] never hold).
+//!
+//! [`ColumnarTable::evaluate`] walks the compiled condition once per chunk of
+//! rows: each leaf is a tight loop over a column slice producing 64 rows per
+//! word, string tests become dictionary-id tests (the literal is looked up
+//! once; a literal no shopper has matches nobody), and `and`/`or`/`not` are
+//! word-wise operations. The result equals [`crate::Evaluator::matches`] for
+//! every shopper, nulls included (property-tested below); the row engine
+//! stays for single decisions and explanations.
+
+use std::ops::Range;
+
+use indexmap::IndexSet;
+use jiff::civil::Date;
+use tailor_model::condition::CmpOp;
+use tailor_model::{AttrType, Schema};
+
+use crate::condition::{CompiledCondition, Evaluator, Node, Scalar, Set};
+use crate::reach::Reach;
+use crate::shopper::ShopperTable;
+use crate::value::Value;
+
+/// Rows evaluated together: the per-node bitmaps of one chunk (2 KiB each)
+/// stay in the L1 cache while the condition tree is walked.
+const CHUNK: usize = 1 << 14;
+
+/// One bit per row, 64 rows per word; bits past `len` are zero.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Bitmap {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl Bitmap {
+    pub fn zeros(len: usize) -> Self {
+        Self { words: vec![0; len.div_ceil(64)], len }
+    }
+
+    /// How many rows the bitmap covers.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn words(&self) -> &[u64] {
+        &self.words
+    }
+
+    pub fn get(&self, row: usize) -> bool {
+        row < self.len && self.words[row / 64] >> (row % 64) & 1 == 1
+    }
+
+    /// How many rows are set.
+    pub fn count(&self) -> u64 {
+        self.words.iter().map(|w| u64::from(w.count_ones())).sum()
+    }
+
+    /// How many rows are set in both.
+    pub fn and_count(&self, other: &Bitmap) -> u64 {
+        self.words.iter().zip(&other.words).map(|(a, b)| u64::from((a & b).count_ones())).sum()
+    }
+
+    /// The set rows, in order.
+    pub fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(w, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let bit = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    w * 64 + bit
+                })
+            })
+        })
+    }
+}
+
+/// The strings of one column, each with its id (its position).
+type Dict = IndexSet<Box<str>>;
+
+#[derive(Clone, Debug)]
+enum Data {
+    Number(Vec<f64>),
+    /// Bit set: the row's value is `true`.
+    Bool(Vec<u64>),
+    Str {
+        ids: Vec<u32>,
+        dict: Dict,
+    },
+    /// [`date_key`] of each row's date.
+    Date(Vec<i32>),
+    /// Row `i`'s items are `items[offsets[i]..offsets[i + 1]]`; null rows
+    /// have no items.
+    List {
+        offsets: Vec<u32>,
+        items: Vec<u32>,
+        dict: Dict,
+    },
+}
+
+#[derive(Clone, Debug)]
+struct Column {
+    data: Data,
+    /// The row holds a value of the column's type.
+    valid: Vec<u64>,
+    /// The row's value is not null; `None` when equal to `valid`.
+    present: Option<Vec<u64>>,
+}
+
+/// The sample shoppers of one schema as typed columns, in table order.
+#[derive(Clone, Debug, Default)]
+pub struct ColumnarTable {
+    len: usize,
+    columns: Vec<Column>,
+}
+
+/// Orders dates like [`Date`]'s `Ord`: year, month, day packed into bits.
+fn date_key(d: Date) -> i32 {
+    (i32::from(d.year()) << 9) | (i32::from(d.month()) << 5) | i32::from(d.day())
+}
+
+fn set_bit(words: &mut [u64], row: usize) {
+    words[row / 64] |= 1 << (row % 64);
+}
+
+fn dict_id(dict: &mut Dict, s: &str) -> u32 {
+    let id = match dict.get_index_of(s) {
+        Some(id) => id,
+        None => dict.insert_full(s.into()).0,
+    };
+    u32::try_from(id).expect("fewer than 2^32 distinct strings in a column")
+}
+
+impl ColumnarTable {
+    /// Builds the columns of `schema`'s attributes from shoppers typed with
+    /// it (a value of another type than its attribute's counts as present
+    /// but matches no test of that type, as in the row engine).
+    pub fn new(schema: &Schema, shoppers: &ShopperTable) -> Self {
+        let len = shoppers.len();
+        let words = len.div_ceil(64);
+        let columns = schema
+            .attributes()
+            .iter()
+            .enumerate()
+            .map(|(slot, attr)| {
+                let mut valid = vec![0u64; words];
+                let mut present = vec![0u64; words];
+                let mut data = match attr.ty {
+                    AttrType::Number => Data::Number(Vec::with_capacity(len)),
+                    AttrType::Bool => Data::Bool(vec![0; words]),
+                    AttrType::String | AttrType::Enum => {
+                        Data::Str { ids: Vec::with_capacity(len), dict: Dict::default() }
+                    }
+                    AttrType::Date => Data::Date(Vec::with_capacity(len)),
+                    AttrType::StringList => {
+                        let mut offsets = Vec::with_capacity(len + 1);
+                        offsets.push(0);
+                        Data::List { offsets, items: Vec::new(), dict: Dict::default() }
+                    }
+                };
+                for (row, shopper) in shoppers.iter().enumerate() {
+                    let value = shopper.value(slot);
+                    if !matches!(value, Value::Null) {
+                        set_bit(&mut present, row);
+                    }
+                    let ok = match (&mut data, value) {
+                        (Data::Number(v), Value::Number(n)) => {
+                            v.push(*n);
+                            true
+                        }
+                        (Data::Number(v), _) => {
+                            v.push(0.0);
+                            false
+                        }
+                        (Data::Bool(bits), Value::Bool(b)) => {
+                            if *b {
+                                set_bit(bits, row);
+                            }
+                            true
+                        }
+                        (Data::Bool(_), _) => false,
+                        (Data::Str { ids, dict }, Value::String(s)) => {
+                            ids.push(dict_id(dict, s));
+                            true
+                        }
+                        (Data::Str { ids, .. }, _) => {
+                            ids.push(0);
+                            false
+                        }
+                        (Data::Date(v), Value::Date(d)) => {
+                            v.push(date_key(*d));
+                            true
+                        }
+                        (Data::Date(v), _) => {
+                            v.push(0);
+                            false
+                        }
+                        (Data::List { offsets, items, dict }, value) => {
+                            let ok = if let Value::List(list) = value {
+                                items.extend(list.iter().map(|s| dict_id(dict, s)));
+                                true
+                            } else {
+                                false
+                            };
+                            offsets.push(u32::try_from(items.len()).expect("fewer than 2^32 list items in a column"));
+                            ok
+                        }
+                    };
+                    if ok {
+                        set_bit(&mut valid, row);
+                    }
+                }
+                let present = (present != valid).then_some(present);
+                Column { data, valid, present }
+            })
+            .collect();
+        Self { len, columns }
+    }
+
+    /// How many shoppers (rows) the table holds.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Which shoppers match the condition on the given day.
+    pub fn evaluate(&self, condition: &CompiledCondition, today: Date) -> Bitmap {
+        self.evaluate_chunked(&condition.on(today), CHUNK)
+    }
+
+    /// Which shoppers match, for an evaluator already fixed to its day.
+    pub fn evaluate_with(&self, evaluator: &Evaluator<'_>) -> Bitmap {
+        self.evaluate_chunked(evaluator, CHUNK)
+    }
+
+    fn evaluate_chunked(&self, evaluator: &Evaluator<'_>, chunk: usize) -> Bitmap {
+        debug_assert!(chunk.is_multiple_of(64) && chunk > 0);
+        let mut out = Bitmap::zeros(self.len);
+        for (i, words) in out.words.chunks_mut(chunk / 64).enumerate() {
+            let start = i * chunk;
+            let rows = start..(start + chunk).min(self.len);
+            Chunk { table: self, evaluator, rows }.node(&evaluator.condition.root, words);
+        }
+        out
+    }
+
+    /// The words of [`ColumnarTable::evaluate`] for rows `rows` only (bit 0
+    /// of the first word is row `rows.start`, which must be a multiple of 64).
+    pub fn evaluate_rows(&self, evaluator: &Evaluator<'_>, rows: Range<usize>) -> Vec<u64> {
+        assert!(rows.start.is_multiple_of(64), "a row range starts on a word");
+        let rows = rows.start..rows.end.min(self.len);
+        let mut words = vec![0; rows.len().div_ceil(64)];
+        if !rows.is_empty() {
+            Chunk { table: self, evaluator, rows }.node(&evaluator.condition.root, &mut words);
+        }
+        words
+    }
+}
+
+/// Live reach through the columnar table: `columns` must be built from
+/// `shoppers` (the example ids come from there). Same answer as
+/// [`crate::reach`].
+pub fn reach(
+    condition: &CompiledCondition,
+    columns: &ColumnarTable,
+    shoppers: &ShopperTable,
+    today: Date,
+    max_examples: usize,
+) -> Reach {
+    debug_assert_eq!(columns.len(), shoppers.len(), "columns built from these shoppers");
+    let matches = columns.evaluate(condition, today);
+    let examples =
+        matches.ones().take(max_examples).filter_map(|row| shoppers.get(row)).map(|s| s.id.clone()).collect();
+    let (matched, total) = (matches.count(), columns.len() as u64);
+    let share = if total == 0 { 0.0 } else { matched as f64 / total as f64 };
+    Reach { matched, total, share, examples }
+}
+
+/// One chunk of rows being evaluated: `out` slices hold its words.
+struct Chunk<'a> {
+    table: &'a ColumnarTable,
+    evaluator: &'a Evaluator<'a>,
+    rows: Range<usize>,
+}
+
+/// Sets bit `j` of word `w` to `pred(values[64 w + j])`.
+#[inline(always)]
+fn fill<T: Copy>(out: &mut [u64], values: &[T], pred: impl Fn(T) -> bool) {
+    for (word, chunk) in out.iter_mut().zip(values.chunks(64)) {
+        let mut bits = 0u64;
+        for (j, v) in chunk.iter().enumerate() {
+            bits |= u64::from(pred(*v)) << j;
+        }
+        *word = bits;
+    }
+}
+
+/// Sets bit `j` of word `w` to `pred(rows.start + 64 w + j)`.
+#[inline(always)]
+fn fill_rows(out: &mut [u64], rows: Range<usize>, pred: impl Fn(usize) -> bool) {
+    for (w, word) in out.iter_mut().enumerate() {
+        let base = rows.start + w * 64;
+        let mut bits = 0u64;
+        for (j, row) in (base..(base + 64).min(rows.end)).enumerate() {
+            bits |= u64::from(pred(row)) << j;
+        }
+        *word = bits;
+    }
+}
+
+fn and_into(out: &mut [u64], other: &[u64]) {
+    out.iter_mut().zip(other).for_each(|(a, b)| *a &= b);
+}
+
+fn all_ones(words: &[u64], tail: u64) -> bool {
+    match words.split_last() {
+        Some((last, rest)) => rest.iter().all(|w| *w == u64::MAX) && *last == tail,
+        None => true,
+    }
+}
+
+/// What a comparison of a shopper's value `a` with the literal yields.
+#[allow(clippy::double_comparisons)]
+fn holds<T: PartialOrd>(op: CmpOp, a: T, b: T) -> bool {
+    match op {
+        CmpOp::Eq => a == b,
+        // Not `!=`: a NaN is unordered, and the row engine says false.
+        CmpOp::Ne => a < b || a > b,
+        CmpOp::Lt => a < b,
+        CmpOp::Le => a <= b,
+        CmpOp::Gt => a > b,
+        CmpOp::Ge => a >= b,
+    }
+}
+
+impl Chunk<'_> {
+    fn words(&self) -> Range<usize> {
+        self.rows.start / 64..self.rows.end.div_ceil(64)
+    }
+
+    /// The last word's bits that are rows.
+    fn tail(&self) -> u64 {
+        match self.rows.len() % 64 {
+            0 => u64::MAX,
+            n => (1 << n) - 1,
+        }
+    }
+
+    fn set_all(&self, out: &mut [u64], value: bool) {
+        out.fill(if value { u64::MAX } else { 0 });
+        if let Some(last) = out.last_mut() {
+            *last &= self.tail();
+        }
+    }
+
+    fn node(&self, node: &Node, out: &mut [u64]) {
+        match node {
+            Node::True => self.set_all(out, true),
+            Node::And(children) => {
+                self.set_all(out, true);
+                let mut tmp = vec![0; out.len()];
+                for child in children {
+                    if out.iter().all(|w| *w == 0) {
+                        break;
+                    }
+                    self.node(child, &mut tmp);
+                    and_into(out, &tmp);
+                }
+            }
+            Node::Or(children) => {
+                self.set_all(out, false);
+                let mut tmp = vec![0; out.len()];
+                for child in children {
+                    if all_ones(out, self.tail()) {
+                        break;
+                    }
+                    self.node(child, &mut tmp);
+                    out.iter_mut().zip(&tmp).for_each(|(a, b)| *a |= b);
+                }
+            }
+            Node::Not(child) => {
+                self.node(child, out);
+                out.iter_mut().for_each(|w| *w = !*w);
+                if let Some(last) = out.last_mut() {
+                    *last &= self.tail();
+                }
+            }
+            leaf => self.leaf(leaf, out),
+        }
+    }
+
+    fn leaf(&self, node: &Node, out: &mut [u64]) {
+        let Some(slot) = node.slot() else {
+            return self.set_all(out, false);
+        };
+        let Some(column) = self.table.columns.get(slot) else {
+            // A slot the table lacks is null for every shopper.
+            let null_test = matches!(node, Node::IsNull { negated: false, .. } | Node::IsEmpty { negated: false, .. });
+            return self.set_all(out, null_test);
+        };
+        let valid = &column.valid[self.words()];
+        if let Node::IsNull { negated, .. } = node {
+            let present = column.present.as_ref().map_or(valid, |p| &p[self.words()]);
+            let flip = if *negated { 0 } else { u64::MAX };
+            out.iter_mut().zip(present).for_each(|(w, p)| *w = p ^ flip);
+            if let Some(last) = out.last_mut() {
+                *last &= self.tail();
+            }
+            return;
+        }
+        let rows = self.rows.clone();
+        // Whether the test applies to the column's type; if not, no row
+        // matches (the row engine finds no value of the literal's type).
+        let applies = match &column.data {
+            Data::Number(v) => self.number(node, &v[rows], out),
+            Data::Bool(bits) => self.bool(node, &bits[self.words()], out),
+            Data::Str { ids, dict } => self.string(node, &ids[rows], dict, out),
+            Data::Date(v) => self.date(node, &v[rows], out),
+            Data::List { offsets, items, dict } => {
+                // Null and wrong-typed rows have no items, so item tests fail
+                // and `is_empty` holds for them without the validity bitmap.
+                if !self.list(node, &offsets[rows.start..=rows.end], items, dict, valid, out) {
+                    self.set_all(out, false);
+                }
+                return;
+            }
+        };
+        if applies {
+            and_into(out, valid);
+        } else {
+            self.set_all(out, false);
+        }
+    }
+
+    fn number(&self, node: &Node, v: &[f64], out: &mut [u64]) -> bool {
+        match node {
+            Node::Compare { op, value: Scalar::Number(x), .. } => {
+                let x = *x;
+                match op {
+                    CmpOp::Eq => fill(out, v, |a| holds(CmpOp::Eq, a, x)),
+                    CmpOp::Ne => fill(out, v, |a| holds(CmpOp::Ne, a, x)),
+                    CmpOp::Lt => fill(out, v, |a| a < x),
+                    CmpOp::Le => fill(out, v, |a| a <= x),
+                    CmpOp::Gt => fill(out, v, |a| a > x),
+                    CmpOp::Ge => fill(out, v, |a| a >= x),
+                }
+            }
+            Node::Between { low: Scalar::Number(lo), high: Scalar::Number(hi), .. } => {
+                let (lo, hi) = (*lo, *hi);
+                fill(out, v, |a| a >= lo && a <= hi);
+            }
+            Node::In { set: Set::Numbers(ns), negated, .. } => {
+                // The row engine searches by `total_cmp` after `+ 0.0`: equal
+                // bits, -0.0 folded into 0.0.
+                let bits: Vec<u64> = ns.iter().map(|n| n.to_bits()).collect();
+                let negated = *negated;
+                if bits.len() <= 16 {
+                    fill(out, v, |a| bits.contains(&(a + 0.0).to_bits()) != negated);
+                } else {
+                    fill(out, v, |a| ns.binary_search_by(|p| p.total_cmp(&(a + 0.0))).is_ok() != negated);
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn bool(&self, node: &Node, bits: &[u64], out: &mut [u64]) -> bool {
+        // The answer for a `false` and for a `true` value.
+        let (if_false, if_true) = match node {
+            Node::Compare { op, value: Scalar::Bool(b), .. } => (holds(*op, false, *b), holds(*op, true, *b)),
+            Node::Between { low: Scalar::Bool(lo), high: Scalar::Bool(hi), .. } => {
+                let within = |a: bool| a >= *lo && a <= *hi;
+                (within(false), within(true))
+            }
+            Node::In { set: Set::Bools { has_true, has_false }, negated, .. } => {
+                (*has_false != *negated, *has_true != *negated)
+            }
+            _ => return false,
+        };
+        let mask = |b: bool| if b { u64::MAX } else { 0 };
+        let (f, t) = (mask(if_false), mask(if_true));
+        out.iter_mut().zip(bits).for_each(|(w, b)| *w = (b & t) | (!b & f));
+        true
+    }
+
+    fn string(&self, node: &Node, ids: &[u32], dict: &Dict, out: &mut [u64]) -> bool {
+        // Equality is an id comparison; everything else a per-string table.
+        let table: Vec<bool> = match node {
+            Node::Compare { op: op @ (CmpOp::Eq | CmpOp::Ne), value: Scalar::String(s), .. } => {
+                match (dict.get_index_of(&**s), op) {
+                    (Some(id), CmpOp::Eq) => {
+                        let id = id as u32;
+                        fill(out, ids, |a| a == id);
+                    }
+                    (Some(id), _) => {
+                        let id = id as u32;
+                        fill(out, ids, |a| a != id);
+                    }
+                    // A literal no shopper has: equal to none, unequal to all.
+                    (None, CmpOp::Eq) => self.set_all(out, false),
+                    (None, _) => self.set_all(out, true),
+                }
+                return true;
+            }
+            Node::Compare { op, value: Scalar::String(s), .. } => dict.iter().map(|d| holds(*op, &**d, &**s)).collect(),
+            Node::Between { low: Scalar::String(lo), high: Scalar::String(hi), .. } => {
+                dict.iter().map(|d| **d >= **lo && **d <= **hi).collect()
+            }
+            Node::In { set: Set::Strings(ss), negated, .. } => {
+                dict.iter().map(|d| ss.binary_search(d).is_ok() != *negated).collect()
+            }
+            Node::StartsWith { prefix, .. } => dict.iter().map(|d| d.starts_with(&**prefix)).collect(),
+            _ => return false,
+        };
+        fill(out, ids, |a| table.get(a as usize).copied().unwrap_or(false));
+        true
+    }
+
+    fn date(&self, node: &Node, v: &[i32], out: &mut [u64]) -> bool {
+        match node {
+            Node::Compare { op, value: Scalar::Date(d), .. } => {
+                let x = date_key(*d);
+                match op {
+                    CmpOp::Eq => fill(out, v, |a| a == x),
+                    CmpOp::Ne => fill(out, v, |a| a != x),
+                    CmpOp::Lt => fill(out, v, |a| a < x),
+                    CmpOp::Le => fill(out, v, |a| a <= x),
+                    CmpOp::Gt => fill(out, v, |a| a > x),
+                    CmpOp::Ge => fill(out, v, |a| a >= x),
+                }
+            }
+            Node::Between { low: Scalar::Date(lo), high: Scalar::Date(hi), .. } => {
+                let (lo, hi) = (date_key(*lo), date_key(*hi));
+                fill(out, v, |a| a >= lo && a <= hi);
+            }
+            Node::In { set: Set::Dates(ds), negated, .. } => {
+                let keys: Vec<i32> = ds.iter().map(|d| date_key(*d)).collect();
+                let negated = *negated;
+                fill(out, v, |a| keys.binary_search(&a).is_ok() != negated);
+            }
+            Node::Before { date, .. } => {
+                let x = date_key(*date);
+                fill(out, v, |a| a < x);
+            }
+            Node::After { date, .. } => {
+                let x = date_key(*date);
+                fill(out, v, |a| a > x);
+            }
+            Node::WithinLast { cutoff, .. } => {
+                let from = date_key(self.evaluator.cutoffs.get(*cutoff).copied().unwrap_or(Date::MIN));
+                let to = date_key(self.evaluator.today);
+                fill(out, v, |a| from <= a && a <= to);
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// `offsets` covers the chunk's rows plus one. Returns whether the test
+    /// applies to lists.
+    fn list(&self, node: &Node, offsets: &[u32], items: &[u32], dict: &Dict, valid: &[u64], out: &mut [u64]) -> bool {
+        let base = self.rows.start;
+        let items_of = |row: usize| &items[offsets[row - base] as usize..offsets[row - base + 1] as usize];
+        match node {
+            Node::IsEmpty { negated, .. } => {
+                let negated = *negated;
+                fill_rows(out, self.rows.clone(), |row| (offsets[row - base] == offsets[row - base + 1]) != negated);
+            }
+            Node::Contains { value, .. } => match dict.get_index_of(&**value) {
+                Some(id) => {
+                    let id = id as u32;
+                    fill_rows(out, self.rows.clone(), |row| items_of(row).contains(&id));
+                }
+                None => self.set_all(out, false),
+            },
+            Node::ContainsAny { values, .. } => {
+                let ids: Vec<u32> = values.iter().filter_map(|v| dict.get_index_of(&**v)).map(|i| i as u32).collect();
+                match ids[..] {
+                    [] => self.set_all(out, false),
+                    [id] => fill_rows(out, self.rows.clone(), |row| items_of(row).contains(&id)),
+                    _ => {
+                        let mut wanted = vec![false; dict.len()];
+                        ids.iter().for_each(|id| wanted[*id as usize] = true);
+                        fill_rows(out, self.rows.clone(), |row| items_of(row).iter().any(|i| wanted[*i as usize]));
+                    }
+                }
+            }
+            Node::ContainsAll { values, .. } => {
+                let ids: Option<Vec<u32>> = values.iter().map(|v| dict.get_index_of(&**v).map(|i| i as u32)).collect();
+                match ids {
+                    // A value no shopper has: nobody's list holds them all.
+                    None => self.set_all(out, false),
+                    // Every list holds all of none; null rows are no lists.
+                    Some(ids) if ids.is_empty() => out.copy_from_slice(valid),
+                    Some(ids) => fill_rows(out, self.rows.clone(), |row| {
+                        let items = items_of(row);
+                        ids.iter().all(|id| items.contains(id))
+                    }),
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::{Value as Json, json};
+    use tailor_model::condition::parse;
+
+    use super::*;
+    use crate::condition::tests::{CATEGORIES, DATES, EMAILS, TODAY, TYPES, condition, schema};
+    use crate::shopper::{Shopper, shopper_from_json};
+
+    fn compile(text: &str) -> CompiledCondition {
+        CompiledCondition::compile(&parse(text).unwrap(), &schema()).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    fn table(rows: &[Json]) -> ShopperTable {
+        rows.iter()
+            .enumerate()
+            .map(|(i, row)| shopper_from_json(&format!("s{i}"), row.as_object().unwrap(), &schema()).unwrap())
+            .collect()
+    }
+
+    /// The row engine's answer for every shopper.
+    fn row_answers(c: &CompiledCondition, shoppers: &ShopperTable) -> Vec<bool> {
+        let eval = c.on(TODAY);
+        shoppers.iter().map(|s| eval.matches(s)).collect()
+    }
+
+    fn bits(b: &Bitmap) -> Vec<bool> {
+        (0..b.len()).map(|i| b.get(i)).collect()
+    }
+
+    #[track_caller]
+    fn agrees(text: &str, shoppers: &ShopperTable) -> Vec<bool> {
+        let c = compile(text);
+        let columns = ColumnarTable::new(&schema(), shoppers);
+        let got = bits(&columns.evaluate(&c, TODAY));
+        assert_eq!(got, row_answers(&c, shoppers), "{text}");
+        got
+    }
+
+    fn sample() -> ShopperTable {
+        table(&[
+            json!({ "VisitorType": "Returning_Visitor", "Revenue": true, "PageValues": 42.5, "email": "vip@shop",
+                    "last_order": "2026-03-01", "viewed": ["running", "socks"] }),
+            json!({}),
+            json!({ "VisitorType": "New_Visitor", "Revenue": false, "PageValues": -0.0, "email": "x@b",
+                    "last_order": "2026-03-20", "viewed": [] }),
+            json!({ "PageValues": 0, "viewed": ["hats", "hats"] }),
+        ])
+    }
+
+    #[test]
+    fn a_literal_no_shopper_has_matches_nobody_and_its_negation_every_present_value() {
+        let s = sample();
+        assert_eq!(agrees(r#"email = "nobody""#, &s), [false; 4]);
+        assert_eq!(agrees(r#"email != "nobody""#, &s), [true, false, true, false]);
+        assert_eq!(agrees(r#"not email = "nobody""#, &s), [true; 4]);
+        assert_eq!(agrees(r#"email in ["nobody", "x@b"]"#, &s), [false, false, true, false]);
+        assert_eq!(agrees(r#"email not_in ["nobody"]"#, &s), [true, false, true, false]);
+        assert_eq!(agrees(r#""nothing" in viewed"#, &s), [false; 4]);
+        assert_eq!(agrees(r#"viewed contains_all ["hats", "nothing"]"#, &s), [false; 4]);
+        assert_eq!(agrees(r#"viewed contains_any ["hats", "nothing"]"#, &s), [false, false, false, true]);
+    }
+
+    #[test]
+    fn nulls_follow_the_row_engine() {
+        let s = sample();
+        assert_eq!(agrees("PageValues > 1", &s), [true, false, false, false]);
+        assert_eq!(agrees("not PageValues > 1", &s), [false, true, true, true]);
+        assert_eq!(agrees("PageValues = 0", &s), [false, false, true, true]); // -0.0 = 0
+        assert_eq!(agrees("PageValues in [0]", &s), [false, false, true, true]);
+        assert_eq!(agrees("PageValues not_in [0]", &s), [true, false, false, false]);
+        assert_eq!(agrees("Revenue != true", &s), [false, false, true, false]);
+        assert_eq!(agrees("last_order is_null", &s), [false, true, false, true]);
+        assert_eq!(agrees("viewed is_empty", &s), [false, true, true, false]);
+        assert_eq!(agrees("viewed is_not_empty", &s), [true, false, false, true]);
+        assert_eq!(agrees("viewed contains_all []", &s), [true, false, true, true]);
+        assert_eq!(agrees("viewed contains_any []", &s), [false; 4]);
+        assert_eq!(agrees("last_order within_last 14 days", &s), [true, false, false, false]);
+        assert_eq!(agrees(r#"email starts_with "vip""#, &s), [true, false, false, false]);
+        assert_eq!(agrees("not ()", &s), [false; 4]);
+        assert_eq!(agrees("", &s), [true; 4]);
+    }
+
+    #[test]
+    fn values_of_another_type_are_present_but_match_no_test() {
+        // Tables built with the schema never hold these; the answer is still
+        // the row engine's.
+        let odd = Shopper {
+            id: "odd".into(),
+            values: vec![
+                Value::Number(1.0),
+                Value::String("true".into()),
+                Value::Number(f64::NAN),
+                Value::List(vec!["vip@a".into()]),
+                Value::Bool(true),
+                Value::String("running".into()),
+            ],
+        };
+        let short = Shopper { id: "short".into(), values: vec![Value::String("Other".into())] };
+        let s = ShopperTable::new(vec![odd, short]);
+        for text in [
+            r#"VisitorType = "Other""#,
+            "VisitorType is_null",
+            "Revenue is_not_null",
+            "Revenue = true",
+            "not Revenue = true",
+            "PageValues != 1",
+            "PageValues = 1",
+            "PageValues not_in [1]",
+            "PageValues is_null",
+            r#"email != "x""#,
+            "last_order is_not_null",
+            r#"last_order before "2026-01-01""#,
+            "viewed is_empty",
+            "viewed is_null",
+            r#""running" in viewed"#,
+        ] {
+            agrees(text, &s);
+        }
+    }
+
+    #[test]
+    fn a_slot_the_table_lacks_is_null_for_everyone() {
+        let shoppers = sample();
+        let narrow = Schema::new(schema().attributes()[..2].to_vec());
+        let columns = ColumnarTable::new(&narrow, &shoppers);
+        for text in ["viewed is_empty", "viewed is_null", "viewed is_not_null", "PageValues > 1", "not PageValues > 1"]
+        {
+            let c = compile(text);
+            let expected: Vec<bool> = {
+                let eval = c.on(TODAY);
+                shoppers
+                    .iter()
+                    .map(|s| eval.matches(&Shopper { id: s.id.clone(), values: s.values[..2].to_vec() }))
+                    .collect()
+            };
+            assert_eq!(bits(&columns.evaluate(&c, TODAY)), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn reach_equals_the_row_engines_reach() {
+        let shoppers: ShopperTable = (0..300)
+            .map(|i| {
+                let obj =
+                    json!({ "PageValues": i % 7, "viewed": if i % 3 == 0 { json!(["running"]) } else { json!(null) } });
+                shopper_from_json(&format!("s{i}"), obj.as_object().unwrap(), &schema()).unwrap()
+            })
+            .collect();
+        let columns = ColumnarTable::new(&schema(), &shoppers);
+        for text in [r#"PageValues > 3 and "running" in viewed"#, "PageValues > 100", ""] {
+            let c = compile(text);
+            assert_eq!(reach(&c, &columns, &shoppers, TODAY, 3), crate::reach(&c, &shoppers, TODAY, 3), "{text}");
+        }
+        let empty = ColumnarTable::new(&schema(), &ShopperTable::default());
+        assert_eq!(reach(&compile(""), &empty, &ShopperTable::default(), TODAY, 3).share, 0.0);
+    }
+
+    #[test]
+    fn bitmaps_count_and_list_their_rows() {
+        let shoppers: ShopperTable = (0..130).map(|i| Shopper { id: i.to_string(), values: vec![] }).collect();
+        let columns = ColumnarTable::new(&schema(), &shoppers);
+        let all = columns.evaluate(&compile("VisitorType is_null"), TODAY);
+        assert_eq!((all.count(), all.len(), all.words().len()), (130, 130, 3));
+        assert_eq!(all.words()[2], 0b11, "no bits past the last row");
+        assert_eq!(all.ones().collect::<Vec<_>>(), (0..130).collect::<Vec<_>>());
+        let none = columns.evaluate(&compile("not VisitorType is_null"), TODAY);
+        assert_eq!((none.count(), all.and_count(&none), none.ones().next()), (0, 0, None));
+        assert!(!all.get(130));
+    }
+
+    // ------------------------------------------------------------------
+    // The columnar bitmap against the row engine, on generated conditions
+    // and shoppers (nulls, short rows, values of another type, NaN, -0.0).
+
+    fn pick(options: &'static [&'static str]) -> impl Strategy<Value = Box<str>> + Clone {
+        prop::sample::select(options).prop_map(Box::from)
+    }
+
+    /// A value for each slot of the test schema: mostly its type, some
+    /// nulls, a few of another type.
+    fn value(slot: usize) -> BoxedStrategy<Value> {
+        let typed = match slot {
+            0 => pick(&TYPES).prop_map(Value::String).boxed(),
+            1 => any::<bool>().prop_map(Value::Bool).boxed(),
+            2 => prop_oneof![
+                8 => (-3i32..=3).prop_map(|n| Value::Number(f64::from(n) / 2.0)),
+                1 => Just(Value::Number(-0.0)),
+                1 => Just(Value::Number(f64::NAN)),
+            ]
+            .boxed(),
+            3 => pick(&EMAILS).prop_map(Value::String).boxed(),
+            4 => pick(&DATES).prop_map(|d| Value::Date(d.parse().unwrap())).boxed(),
+            _ => prop::collection::vec(pick(&CATEGORIES), 0..4).prop_map(Value::List).boxed(),
+        };
+        let other = if slot == 1 { Value::Number(0.5) } else { Value::Bool(true) };
+        prop_oneof![16 => typed, 3 => Just(Value::Null), 1 => Just(other)].boxed()
+    }
+
+    fn shopper() -> impl Strategy<Value = Shopper> {
+        let values: Vec<_> = (0..6).map(value).collect();
+        // Now and then a short row: the rest is null.
+        (values, prop::option::weighted(0.1, 0usize..6)).prop_map(|(mut values, keep)| {
+            values.truncate(keep.unwrap_or(6));
+            Shopper { id: String::new(), values }
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1500))]
+        #[test]
+        fn columnar_evaluation_agrees_with_the_row_engine(
+            c in condition(),
+            shoppers in prop::collection::vec(shopper(), 0..200),
+            split in 0usize..4,
+        ) {
+            let compiled = CompiledCondition::compile(&c, &schema()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let shoppers = ShopperTable::new(shoppers);
+            let columns = ColumnarTable::new(&schema(), &shoppers);
+            let expected = row_answers(&compiled, &shoppers);
+            let eval = compiled.on(TODAY);
+            // One chunk, and chunks of 64 and 128 rows.
+            for chunk in [CHUNK, 64, 128] {
+                let got = columns.evaluate_chunked(&eval, chunk);
+                prop_assert_eq!(&bits(&got), &expected, "{:?} in chunks of {}", c, chunk);
+                prop_assert_eq!(got.count(), expected.iter().filter(|m| **m).count() as u64);
+            }
+            // A row range from a word boundary.
+            let start = (split * 64).min(shoppers.len() / 64 * 64);
+            let words = columns.evaluate_rows(&eval, start..shoppers.len());
+            for (i, want) in expected[start..].iter().enumerate() {
+                prop_assert_eq!(words[i / 64] >> (i % 64) & 1 == 1, *want, "{:?} row {}", c, start + i);
+            }
+        }
+    }
+}

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use tailor_engine::{CompiledCondition, ShopperTable};
+use tailor_engine::{ColumnarTable, CompiledCondition, ShopperTable};
 use tailor_model::condition::Condition;
 use tailor_model::Schema;
 
@@ -16,6 +16,8 @@ pub(crate) struct ShopperCache {
     key: crate::workspace::CacheKey,
     schema: Arc<Schema>,
     table: Arc<ShopperTable>,
+    /// The same shoppers as typed columns, built on first use.
+    columns: Option<Arc<ColumnarTable>>,
 }
 
 type JsonMap = serde_json::Map<String, serde_json::Value>;
@@ -139,13 +141,28 @@ impl Workspace {
             key,
             schema: schema.clone(),
             table: table.clone(),
+            columns: None,
         });
         Ok((schema, table))
     }
 
+    /// The sample shoppers as [`Workspace::shopper_table`] has them, plus the
+    /// same shoppers as typed columns for evaluating conditions over all of
+    /// them at once. Both are cached until the workspace changes; the columns
+    /// are built on first use.
+    pub fn shopper_columns(&mut self) -> Result<(Arc<Schema>, Arc<ShopperTable>, Arc<ColumnarTable>)> {
+        let (schema, table) = self.shopper_table()?;
+        let cache = self.shopper_cache.as_mut().expect("shopper_table fills the cache");
+        let columns = cache
+            .columns
+            .get_or_insert_with(|| Arc::new(ColumnarTable::new(&schema, &table)))
+            .clone();
+        Ok((schema, table, columns))
+    }
+
     /// How many sample shoppers match a condition, with a few examples.
     pub fn reach(&mut self, condition: &Condition, examples: usize) -> Result<ReachReport> {
-        let (schema, table) = self.shopper_table()?;
+        let (schema, table, columns) = self.shopper_columns()?;
         let compiled = CompiledCondition::compile(condition, &schema).map_err(|e| {
             StoreError::Invalid {
                 kind: EntityKind::Segment,
@@ -155,7 +172,7 @@ impl Workspace {
             }
         })?;
         let today = jiff::ZonedDateTime::now().date();
-        let r = tailor_engine::reach(&compiled, &table, today, examples);
+        let r = tailor_engine::columnar::reach(&compiled, &columns, &table, today, examples);
         let examples = r
             .examples
             .iter()

@@ -583,3 +583,53 @@ fn reorder_and_revert_are_single_undoable_edits() {
     assert_eq!(get(&ws, "runner_recs"), 7);
     assert!(ws.undo_label().unwrap().unwrap().starts_with("Revert plan entry runner_recs"));
 }
+
+#[test]
+fn reach_through_the_columns_equals_the_row_engine_and_sees_new_shoppers() {
+    let (d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    let row = |i: usize| {
+        let mut o = serde_json::json!({ "id": format!("s-{i:03}") });
+        if i % 5 != 0 {
+            o["cart"] = serde_json::json!(i % 17);
+            o["device"] = serde_json::json!(["mobile", "desktop", "tablet"][i % 3]);
+            o["member"] = serde_json::json!(i % 2 == 0);
+            o["viewed"] = serde_json::json!(["running", "hiking", "yoga"][..i % 4].to_vec());
+            o["seen"] = serde_json::json!(format!("2026-01-{:02}", 1 + i % 28));
+        }
+        o.to_string() + "\n"
+    };
+    let f = write(d.path(), "s.jsonl", &(0..150).map(row).collect::<String>());
+    ws.import_shoppers(&f, &ImportOptions::default(), false).unwrap();
+    let conditions = [
+        r#"device = "mobile" and cart > 5"#,
+        r#"not device in ["tablet", "phone"] or "yoga" in viewed"#,
+        r#"member = true and seen after "2026-01-10" and viewed is_not_empty"#,
+        "cart is_null or viewed is_empty or member = true",
+        r#"device != "nobody""#,
+    ];
+    let check = |ws: &mut Workspace| {
+        let (schema, table) = ws.shopper_table().unwrap();
+        let today = jiff::ZonedDateTime::now().date();
+        conditions.map(|text| {
+            let cond = ws.parse_condition(text).unwrap();
+            let compiled = tailor_engine::CompiledCondition::compile(&cond, &schema).unwrap();
+            let by_rows = tailor_engine::reach(&compiled, &table, today, 3);
+            let r = ws.reach(&cond, 3).unwrap();
+            let examples: Vec<String> = r.examples.iter().map(|e| e.id.clone()).collect();
+            assert_eq!((r.matched, r.total, examples), (by_rows.matched, by_rows.total, by_rows.examples), "{text}");
+            r.matched
+        })
+    };
+    let before = check(&mut ws);
+    assert!(before.iter().all(|m| *m > 0 && *m < 150), "{before:?}");
+    // A new shopper who matches every condition is counted by the next reach.
+    let more = write(
+        d.path(),
+        "more.jsonl",
+        r#"{"id":"new","cart":9,"device":"mobile","member":true,"viewed":["yoga"],"seen":"2026-01-20"}"#,
+    );
+    ws.import_shoppers(&more, &ImportOptions::default(), false).unwrap();
+    let after = check(&mut ws);
+    assert_eq!(after, before.map(|m| m + 1));
+}

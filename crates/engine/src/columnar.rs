@@ -58,6 +58,10 @@ impl Bitmap {
         &self.words
     }
 
+    pub fn into_words(self) -> Vec<u64> {
+        self.words
+    }
+
     pub fn get(&self, row: usize) -> bool {
         row < self.len && self.words[row / 64] >> (row % 64) & 1 == 1
     }
@@ -88,7 +92,7 @@ impl Bitmap {
 }
 
 /// The strings of one column, each with its id (its position).
-type Dict = IndexSet<Box<str>>;
+type Dict = IndexSet<Box<str>, foldhash::fast::RandomState>;
 
 #[derive(Clone, Debug)]
 enum Data {
@@ -117,6 +121,77 @@ struct Column {
     valid: Vec<u64>,
     /// The row's value is not null; `None` when equal to `valid`.
     present: Option<Vec<u64>>,
+}
+
+impl Column {
+    fn empty(ty: AttrType, len: usize) -> Self {
+        let words = len.div_ceil(64);
+        let data = match ty {
+            AttrType::Number => Data::Number(Vec::with_capacity(len)),
+            AttrType::Bool => Data::Bool(vec![0; words]),
+            AttrType::String | AttrType::Enum => Data::Str { ids: Vec::with_capacity(len), dict: Dict::default() },
+            AttrType::Date => Data::Date(Vec::with_capacity(len)),
+            AttrType::StringList => {
+                let mut offsets = Vec::with_capacity(len + 1);
+                offsets.push(0);
+                Data::List { offsets, items: Vec::new(), dict: Dict::default() }
+            }
+        };
+        Self { data, valid: vec![0; words], present: Some(vec![0; words]) }
+    }
+
+    /// Appends row `row`'s value (rows are pushed in order).
+    fn push(&mut self, row: usize, value: &Value) {
+        if !matches!(value, Value::Null) {
+            set_bit(self.present.as_mut().expect("present while building"), row);
+        }
+        let ok = match (&mut self.data, value) {
+            (Data::Number(v), Value::Number(n)) => {
+                v.push(*n);
+                true
+            }
+            (Data::Number(v), _) => {
+                v.push(0.0);
+                false
+            }
+            (Data::Bool(bits), Value::Bool(b)) => {
+                if *b {
+                    set_bit(bits, row);
+                }
+                true
+            }
+            (Data::Bool(_), _) => false,
+            (Data::Str { ids, dict }, Value::String(s)) => {
+                ids.push(dict_id(dict, s));
+                true
+            }
+            (Data::Str { ids, .. }, _) => {
+                ids.push(0);
+                false
+            }
+            (Data::Date(v), Value::Date(d)) => {
+                v.push(date_key(*d));
+                true
+            }
+            (Data::Date(v), _) => {
+                v.push(0);
+                false
+            }
+            (Data::List { offsets, items, dict }, value) => {
+                let ok = if let Value::List(list) = value {
+                    items.extend(list.iter().map(|s| dict_id(dict, s)));
+                    true
+                } else {
+                    false
+                };
+                offsets.push(u32::try_from(items.len()).expect("fewer than 2^32 list items in a column"));
+                ok
+            }
+        };
+        if ok {
+            set_bit(&mut self.valid, row);
+        }
+    }
 }
 
 /// The sample shoppers of one schema as typed columns, in table order.
@@ -149,83 +224,18 @@ impl ColumnarTable {
     /// but matches no test of that type, as in the row engine).
     pub fn new(schema: &Schema, shoppers: &ShopperTable) -> Self {
         let len = shoppers.len();
-        let words = len.div_ceil(64);
-        let columns = schema
-            .attributes()
-            .iter()
-            .enumerate()
-            .map(|(slot, attr)| {
-                let mut valid = vec![0u64; words];
-                let mut present = vec![0u64; words];
-                let mut data = match attr.ty {
-                    AttrType::Number => Data::Number(Vec::with_capacity(len)),
-                    AttrType::Bool => Data::Bool(vec![0; words]),
-                    AttrType::String | AttrType::Enum => {
-                        Data::Str { ids: Vec::with_capacity(len), dict: Dict::default() }
-                    }
-                    AttrType::Date => Data::Date(Vec::with_capacity(len)),
-                    AttrType::StringList => {
-                        let mut offsets = Vec::with_capacity(len + 1);
-                        offsets.push(0);
-                        Data::List { offsets, items: Vec::new(), dict: Dict::default() }
-                    }
-                };
-                for (row, shopper) in shoppers.iter().enumerate() {
-                    let value = shopper.value(slot);
-                    if !matches!(value, Value::Null) {
-                        set_bit(&mut present, row);
-                    }
-                    let ok = match (&mut data, value) {
-                        (Data::Number(v), Value::Number(n)) => {
-                            v.push(*n);
-                            true
-                        }
-                        (Data::Number(v), _) => {
-                            v.push(0.0);
-                            false
-                        }
-                        (Data::Bool(bits), Value::Bool(b)) => {
-                            if *b {
-                                set_bit(bits, row);
-                            }
-                            true
-                        }
-                        (Data::Bool(_), _) => false,
-                        (Data::Str { ids, dict }, Value::String(s)) => {
-                            ids.push(dict_id(dict, s));
-                            true
-                        }
-                        (Data::Str { ids, .. }, _) => {
-                            ids.push(0);
-                            false
-                        }
-                        (Data::Date(v), Value::Date(d)) => {
-                            v.push(date_key(*d));
-                            true
-                        }
-                        (Data::Date(v), _) => {
-                            v.push(0);
-                            false
-                        }
-                        (Data::List { offsets, items, dict }, value) => {
-                            let ok = if let Value::List(list) = value {
-                                items.extend(list.iter().map(|s| dict_id(dict, s)));
-                                true
-                            } else {
-                                false
-                            };
-                            offsets.push(u32::try_from(items.len()).expect("fewer than 2^32 list items in a column"));
-                            ok
-                        }
-                    };
-                    if ok {
-                        set_bit(&mut valid, row);
-                    }
-                }
-                let present = (present != valid).then_some(present);
-                Column { data, valid, present }
-            })
-            .collect();
+        let mut columns: Vec<Column> = schema.attributes().iter().map(|attr| Column::empty(attr.ty, len)).collect();
+        // Row by row: each shopper's values are read once, in memory order.
+        for (row, shopper) in shoppers.iter().enumerate() {
+            for (slot, column) in columns.iter_mut().enumerate() {
+                column.push(row, shopper.value(slot));
+            }
+        }
+        for column in &mut columns {
+            if column.present.as_ref() == Some(&column.valid) {
+                column.present = None;
+            }
+        }
         Self { len, columns }
     }
 

@@ -2,9 +2,11 @@
 //! [`lint_workspace`] runs every rule; [`lint_segments`] only the segment
 //! rules. Rule ids, severities and meanings are listed in docs/simulation.md.
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use tailor_engine::{CompiledCondition, ShopperTable, reach};
+use tailor_engine::{Bitmap, ColumnarTable, CompiledCondition, ShopperTable};
 use tailor_model::condition::typecheck;
 use tailor_model::{Schema, Segment};
 use ts_rs::TS;
@@ -70,7 +72,23 @@ pub fn lint_segments(
     today: Date,
     options: &LintOptions,
 ) -> Vec<Finding> {
+    let columns = ColumnarTable::new(schema, shoppers);
+    let (mut out, _) = segment_rules(segments, schema, &columns, today, options);
+    sort(&mut out);
+    out
+}
+
+/// The segment rules, unsorted, with the sample shoppers as columns; also
+/// which shoppers each segment that compiles matches, by name.
+fn segment_rules<'s>(
+    segments: &'s [Segment],
+    schema: &Schema,
+    columns: &ColumnarTable,
+    today: Date,
+    options: &LintOptions,
+) -> (Vec<Finding>, BTreeMap<&'s str, Bitmap>) {
     let mut out = Vec::new();
+    let mut matches = BTreeMap::new();
     for s in segments {
         let item = format!("segment:{}", s.name);
         let mut push =
@@ -89,38 +107,40 @@ pub fn lint_segments(
             push(Severity::Error, "invalid_condition", msg);
             continue;
         }
-        if shoppers.len() == 0 {
-            continue;
-        }
         let Ok(compiled) = CompiledCondition::compile(&s.condition, schema) else {
             continue;
         };
-        let r = reach(&compiled, shoppers, today, 0);
-        if r.matched == 0 {
-            push(Severity::Warning, "matches_nobody", format!("matches none of the {} sample shoppers", r.total));
-        } else if r.matched == r.total {
+        let bits = columns.evaluate(&compiled, today);
+        let (matched, total) = (bits.count(), columns.len() as u64);
+        matches.insert(s.name.as_str(), bits);
+        if total == 0 {
+            continue;
+        }
+        let share = matched as f64 / total as f64;
+        if matched == 0 {
+            push(Severity::Warning, "matches_nobody", format!("matches none of the {total} sample shoppers"));
+        } else if matched == total {
             push(
                 Severity::Warning,
                 "matches_everybody",
-                format!("matches all {} sample shoppers: is a condition missing?", r.total),
+                format!("matches all {total} sample shoppers: is a condition missing?"),
             );
-        } else if r.share < options.tiny_share || r.matched < options.tiny_count {
+        } else if share < options.tiny_share || matched < options.tiny_count {
             push(
                 Severity::Warning,
                 "tiny_segment",
                 format!(
                     "matches {} of {} sample shoppers ({:.2}%), under {:.0}%{}",
-                    r.matched,
-                    r.total,
-                    r.share * 100.0,
+                    matched,
+                    total,
+                    share * 100.0,
                     options.tiny_share * 100.0,
                     if options.tiny_count > 0 { format!(" or {} shoppers", options.tiny_count) } else { String::new() }
                 ),
             );
         }
     }
-    sort(&mut out);
-    out
+    (out, matches)
 }
 
 fn sort(out: &mut [Finding]) {
@@ -129,4 +149,4 @@ fn sort(out: &mut [Finding]) {
 
 pub mod solver;
 mod workspace;
-pub use workspace::lint_workspace;
+pub use workspace::{lint_workspace, lint_workspace_with};

@@ -192,9 +192,9 @@ impl Workspace {
     pub fn lint(&mut self) -> Result<Vec<tailor_sim::lint::Finding>> {
         let today = jiff::ZonedDateTime::now().date();
         let snapshot = self.snapshot()?;
-        let (_, table) = self.shopper_table()?;
+        let (_, table, columns) = self.shopper_columns()?;
         match self.plan() {
-            Ok(plan) => Ok(tailor_sim::lint::lint_workspace(&snapshot, &plan, &table, today, &Default::default())),
+            Ok(plan) => Ok(tailor_sim::lint::lint_workspace_with(&snapshot, &plan, &columns, today, &Default::default())),
             // Only a file written before plans were checked can get here: say
             // so as an error next to what the segment rules find.
             Err(StoreError::Plan { message, .. }) => {

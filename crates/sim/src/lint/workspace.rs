@@ -6,14 +6,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
 use tailor_engine::plan::Plan;
-use tailor_engine::{CompiledCondition, ShopperTable, Value};
+use tailor_engine::{ColumnarTable, CompiledCondition, ShopperTable, Value};
 use tailor_model::condition::{CmpOp, Condition, Literal};
 use tailor_model::plan::{ContentBody, EntryStatus, PlanEntry};
 use tailor_model::spec::Snapshot;
 use tailor_model::{AttributeName, SegmentName};
 
 use super::solver::{Verdict, Witness, satisfy};
-use super::{Finding, LintOptions, Severity, lint_segments, sort};
+use super::{Finding, LintOptions, Severity, segment_rules, sort};
 
 /// The attribute the engine reads a shopper's consent from.
 const CONSENT: &str = "consent";
@@ -89,24 +89,24 @@ pub fn lint_workspace(
     today: Date,
     options: &LintOptions,
 ) -> Vec<Finding> {
-    let schema = plan.schema();
-    let mut out = lint_segments(&snapshot.segments, schema, shoppers, today, options);
-    let words = shoppers.len().div_ceil(64);
-    let have_shoppers = !shoppers.is_empty();
+    lint_workspace_with(snapshot, plan, &ColumnarTable::new(plan.schema(), shoppers), today, options)
+}
 
+/// [`lint_workspace`] with the sample shoppers already in columns (built
+/// with the plan's schema), as the store caches them.
+pub fn lint_workspace_with(
+    snapshot: &Snapshot,
+    plan: &Plan,
+    columns: &ColumnarTable,
+    today: Date,
+    options: &LintOptions,
+) -> Vec<Finding> {
+    let schema = plan.schema();
     // Match bitsets of every segment that compiles.
-    let mut matches: BTreeMap<&str, Bits> = BTreeMap::new();
-    for s in &snapshot.segments {
-        let Ok(c) = CompiledCondition::compile(&s.condition, schema) else { continue };
-        let eval = c.on(today);
-        let mut bits = Bits(vec![0; words]);
-        for (i, sh) in shoppers.iter().enumerate() {
-            if eval.matches(sh) {
-                bits.0[i / 64] |= 1 << (i % 64);
-            }
-        }
-        matches.insert(s.name.as_str(), bits);
-    }
+    let (mut out, bitmaps) = segment_rules(&snapshot.segments, schema, columns, today, options);
+    let matches: BTreeMap<&str, Bits> = bitmaps.into_iter().map(|(name, b)| (name, Bits(b.into_words()))).collect();
+    let words = columns.len().div_ceil(64);
+    let have_shoppers = !columns.is_empty();
 
     // near_duplicate_segments
     if have_shoppers {
@@ -181,7 +181,7 @@ pub fn lint_workspace(
                         (None, Some(_)) => format!("a shopper can match both `{a}` and `{b}`"),
                         (Some(_), Some(_)) => format!(
                             "a shopper can match both `{a}` and `{b}` (none of the {} sample shoppers does)",
-                            shoppers.len()
+                            columns.len()
                         ),
                         _ => continue,
                     }
@@ -408,6 +408,7 @@ pub fn lint_workspace(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lint::lint_segments;
     use crate::testkit;
 
     const TODAY: Date = Date::constant(2026, 11, 25);

@@ -16,7 +16,7 @@ use jiff::civil::Date;
 use serde_json::{Value as Json, json};
 use tailor_engine::plan::{Context, PageRef, PageRequest, Plan, decide};
 use tailor_engine::{Shopper, bucket, shopper_from_json};
-use tailor_model::condition::{CmpOp, Condition, Literal, parse};
+use tailor_model::condition::parse;
 use tailor_model::plan::{
     Campaign, Constraints, ContentBody, EntryContent, EntryStatus, PageType, Placement, PlacementKind,
     PlanEntry, Product, ProductSet, ProductStrategy, Schedule, SortStrategy, Variant,
@@ -356,6 +356,7 @@ fn compile_1000_entries(bencher: Bencher) {
 /// AST, linear scans and per-request time zone conversions.
 mod baseline {
     use super::*;
+    use crate::common::json_walk::eval;
 
     pub fn decide(
         s: &Snapshot,
@@ -455,62 +456,5 @@ mod baseline {
             out.push((format!("{}.{}", pt.name, pl.name), content, products));
         }
         out
-    }
-
-    fn lit_cmp(v: &Json, l: &Literal) -> Option<std::cmp::Ordering> {
-        match (v, l) {
-            (Json::Number(n), Literal::Number(m)) => n.as_f64()?.partial_cmp(m),
-            (Json::String(a), Literal::String(b)) => Some(a.as_str().cmp(b.as_str())),
-            (Json::Bool(a), Literal::Bool(b)) => Some(a.cmp(b)),
-            _ => None,
-        }
-    }
-
-    fn list<'a>(shopper: &'a serde_json::Map<String, Json>, attr: &str) -> Vec<&'a str> {
-        shopper.get(attr).and_then(Json::as_array).map(|a| a.iter().filter_map(Json::as_str).collect()).unwrap_or_default()
-    }
-
-    pub fn eval(c: &Condition, shopper: &serde_json::Map<String, Json>, today: Date) -> bool {
-        let get = |a: &tailor_model::AttributeName| shopper.get(a.as_str()).unwrap_or(&Json::Null);
-        match c {
-            Condition::True => true,
-            Condition::And(cs) => cs.iter().all(|c| eval(c, shopper, today)),
-            Condition::Or(cs) => cs.iter().any(|c| eval(c, shopper, today)),
-            Condition::Not(c) => !eval(c, shopper, today),
-            Condition::Compare { attr, op, value } => lit_cmp(get(attr), value).is_some_and(|o| match op {
-                CmpOp::Eq => o.is_eq(),
-                CmpOp::Ne => o.is_ne(),
-                CmpOp::Lt => o.is_lt(),
-                CmpOp::Le => o.is_le(),
-                CmpOp::Gt => o.is_gt(),
-                CmpOp::Ge => o.is_ge(),
-            }),
-            Condition::Between { attr, low, high } => {
-                lit_cmp(get(attr), low).is_some_and(|o| o.is_ge()) && lit_cmp(get(attr), high).is_some_and(|o| o.is_le())
-            }
-            Condition::In { attr, values } => values.iter().any(|l| lit_cmp(get(attr), l).is_some_and(|o| o.is_eq())),
-            Condition::NotIn { attr, values } => {
-                !get(attr).is_null() && !values.iter().any(|l| lit_cmp(get(attr), l).is_some_and(|o| o.is_eq()))
-            }
-            Condition::Contains { attr, value } => list(shopper, attr.as_str()).contains(&value.as_str()),
-            Condition::ContainsAny { attr, values } => {
-                let l = list(shopper, attr.as_str());
-                values.iter().any(|v| l.contains(&v.as_str()))
-            }
-            Condition::ContainsAll { attr, values } => {
-                let l = list(shopper, attr.as_str());
-                values.iter().all(|v| l.contains(&v.as_str()))
-            }
-            Condition::StartsWith { attr, value } => get(attr).as_str().is_some_and(|s| s.starts_with(value.as_str())),
-            Condition::IsNull { attr } => get(attr).is_null(),
-            Condition::IsNotNull { attr } => !get(attr).is_null(),
-            Condition::IsEmpty { attr } => list(shopper, attr.as_str()).is_empty(),
-            Condition::IsNotEmpty { attr } => !list(shopper, attr.as_str()).is_empty(),
-            Condition::Before { attr, date } => get(attr).as_str().and_then(|s| s.parse::<Date>().ok()).is_some_and(|d| d < *date),
-            Condition::After { attr, date } => get(attr).as_str().and_then(|s| s.parse::<Date>().ok()).is_some_and(|d| d > *date),
-            Condition::WithinLast { attr, days } => get(attr).as_str().and_then(|s| s.parse::<Date>().ok()).is_some_and(|d| {
-                d <= today && today.since(d).map(|sp| sp.get_days() <= *days as i32).unwrap_or(false)
-            }),
-        }
     }
 }

@@ -264,7 +264,7 @@ impl ColumnarTable {
         for (i, words) in out.words.chunks_mut(chunk / 64).enumerate() {
             let start = i * chunk;
             let rows = start..(start + chunk).min(self.len);
-            Chunk { table: self, evaluator, rows }.node(&evaluator.condition.root, words);
+            Chunk { table: self, evaluator, rows }.root(words);
         }
         out
     }
@@ -276,7 +276,7 @@ impl ColumnarTable {
         let rows = rows.start..rows.end.min(self.len);
         let mut words = vec![0; rows.len().div_ceil(64)];
         if !rows.is_empty() {
-            Chunk { table: self, evaluator, rows }.node(&evaluator.condition.root, &mut words);
+            Chunk { table: self, evaluator, rows }.root(&mut words);
         }
         words
     }
@@ -308,26 +308,39 @@ struct Chunk<'a> {
     rows: Range<usize>,
 }
 
-/// Sets bit `j` of word `w` to `pred(values[64 w + j])`.
+/// Sets bit `j` of word `w` to `pred(values[64 w + j])`, for every row:
+/// fixed 64-value blocks, so the compiler vectorises the comparisons.
 #[inline(always)]
 fn fill<T: Copy>(out: &mut [u64], values: &[T], pred: impl Fn(T) -> bool) {
-    for (word, chunk) in out.iter_mut().zip(values.chunks(64)) {
+    let blocks = values.chunks_exact(64);
+    let rest = blocks.remainder();
+    let mut words = out.iter_mut();
+    // `blocks` first: `zip` must not take a word when the blocks are done.
+    for (block, word) in blocks.zip(words.by_ref()) {
+        let block: &[T; 64] = block.try_into().expect("64 values");
         let mut bits = 0u64;
-        for (j, v) in chunk.iter().enumerate() {
+        for (j, v) in block.iter().enumerate() {
             bits |= u64::from(pred(*v)) << j;
         }
         *word = bits;
     }
+    if let Some(word) = words.next() {
+        *word = rest.iter().enumerate().fold(0, |bits, (j, v)| bits | u64::from(pred(*v)) << j);
+    }
 }
 
-/// Sets bit `j` of word `w` to `pred(rows.start + 64 w + j)`.
+/// Sets bit `j` of word `w` to `pred(rows.start + 64 w + j)` where `mask`
+/// has it set, and clears it elsewhere: for tests that cost more per row
+/// than a comparison, evaluated only for the rows still in question.
 #[inline(always)]
-fn fill_rows(out: &mut [u64], rows: Range<usize>, pred: impl Fn(usize) -> bool) {
-    for (w, word) in out.iter_mut().enumerate() {
+fn fill_rows(out: &mut [u64], rows: Range<usize>, mask: &[u64], pred: impl Fn(usize) -> bool) {
+    for (w, (word, wanted)) in out.iter_mut().zip(mask).enumerate() {
         let base = rows.start + w * 64;
-        let mut bits = 0u64;
-        for (j, row) in (base..(base + 64).min(rows.end)).enumerate() {
-            bits |= u64::from(pred(row)) << j;
+        let (mut rest, mut bits) = (*wanted, 0u64);
+        while rest != 0 {
+            let j = rest.trailing_zeros();
+            rest &= rest - 1;
+            bits |= u64::from(pred(base + j as usize)) << j;
         }
         *word = bits;
     }
@@ -337,11 +350,8 @@ fn and_into(out: &mut [u64], other: &[u64]) {
     out.iter_mut().zip(other).for_each(|(a, b)| *a &= b);
 }
 
-fn all_ones(words: &[u64], tail: u64) -> bool {
-    match words.split_last() {
-        Some((last, rest)) => rest.iter().all(|w| *w == u64::MAX) && *last == tail,
-        None => true,
-    }
+fn none(words: &[u64]) -> bool {
+    words.iter().all(|w| *w == 0)
 }
 
 /// What a comparison of a shopper's value `a` with the literal yields.
@@ -378,43 +388,57 @@ impl Chunk<'_> {
         }
     }
 
-    fn node(&self, node: &Node, out: &mut [u64]) {
+    /// The condition's answer for the chunk's rows into `out`.
+    fn root(&self, out: &mut [u64]) {
+        let mut all = vec![0; out.len()];
+        self.set_all(&mut all, true);
+        self.node(&self.evaluator.condition.root, &all, out);
+        and_into(out, &all);
+    }
+
+    /// Evaluates `node` into `out`, which must be right for the rows set in
+    /// `mask` (the rows whose answer still matters) and may hold anything
+    /// elsewhere: an `and` asks each child only about the rows the earlier
+    /// children kept, an `or` only about those none has matched yet.
+    fn node(&self, node: &Node, mask: &[u64], out: &mut [u64]) {
         match node {
             Node::True => self.set_all(out, true),
             Node::And(children) => {
-                self.set_all(out, true);
+                out.copy_from_slice(mask);
                 let mut tmp = vec![0; out.len()];
                 for child in children {
-                    if out.iter().all(|w| *w == 0) {
+                    if none(out) {
                         break;
                     }
-                    self.node(child, &mut tmp);
+                    self.node(child, out, &mut tmp);
                     and_into(out, &tmp);
                 }
             }
             Node::Or(children) => {
-                self.set_all(out, false);
+                out.fill(0);
+                let mut rest = mask.to_vec();
                 let mut tmp = vec![0; out.len()];
                 for child in children {
-                    if all_ones(out, self.tail()) {
+                    if none(&rest) {
                         break;
                     }
-                    self.node(child, &mut tmp);
-                    out.iter_mut().zip(&tmp).for_each(|(a, b)| *a |= b);
+                    self.node(child, &rest, &mut tmp);
+                    for ((o, r), t) in out.iter_mut().zip(&mut rest).zip(&tmp) {
+                        let hit = t & *r;
+                        *o |= hit;
+                        *r &= !hit;
+                    }
                 }
             }
             Node::Not(child) => {
-                self.node(child, out);
+                self.node(child, mask, out);
                 out.iter_mut().for_each(|w| *w = !*w);
-                if let Some(last) = out.last_mut() {
-                    *last &= self.tail();
-                }
             }
-            leaf => self.leaf(leaf, out),
+            leaf => self.leaf(leaf, mask, out),
         }
     }
 
-    fn leaf(&self, node: &Node, out: &mut [u64]) {
+    fn leaf(&self, node: &Node, mask: &[u64], out: &mut [u64]) {
         let Some(slot) = node.slot() else {
             return self.set_all(out, false);
         };
@@ -444,7 +468,7 @@ impl Chunk<'_> {
             Data::List { offsets, items, dict } => {
                 // Null and wrong-typed rows have no items, so item tests fail
                 // and `is_empty` holds for them without the validity bitmap.
-                if !self.list(node, &offsets[rows.start..=rows.end], items, dict, valid, out) {
+                if !self.list(node, &offsets[rows.start..=rows.end], items, dict, valid, mask, out) {
                     self.set_all(out, false);
                 }
                 return;
@@ -584,18 +608,30 @@ impl Chunk<'_> {
 
     /// `offsets` covers the chunk's rows plus one. Returns whether the test
     /// applies to lists.
-    fn list(&self, node: &Node, offsets: &[u32], items: &[u32], dict: &Dict, valid: &[u64], out: &mut [u64]) -> bool {
+    #[allow(clippy::too_many_arguments)]
+    fn list(
+        &self,
+        node: &Node,
+        offsets: &[u32],
+        items: &[u32],
+        dict: &Dict,
+        valid: &[u64],
+        mask: &[u64],
+        out: &mut [u64],
+    ) -> bool {
         let base = self.rows.start;
         let items_of = |row: usize| &items[offsets[row - base] as usize..offsets[row - base + 1] as usize];
         match node {
             Node::IsEmpty { negated, .. } => {
                 let negated = *negated;
-                fill_rows(out, self.rows.clone(), |row| (offsets[row - base] == offsets[row - base + 1]) != negated);
+                fill_rows(out, self.rows.clone(), mask, |row| {
+                    (offsets[row - base] == offsets[row - base + 1]) != negated
+                });
             }
             Node::Contains { value, .. } => match dict.get_index_of(&**value) {
                 Some(id) => {
                     let id = id as u32;
-                    fill_rows(out, self.rows.clone(), |row| items_of(row).contains(&id));
+                    fill_rows(out, self.rows.clone(), mask, |row| items_of(row).contains(&id));
                 }
                 None => self.set_all(out, false),
             },
@@ -603,11 +639,13 @@ impl Chunk<'_> {
                 let ids: Vec<u32> = values.iter().filter_map(|v| dict.get_index_of(&**v)).map(|i| i as u32).collect();
                 match ids[..] {
                     [] => self.set_all(out, false),
-                    [id] => fill_rows(out, self.rows.clone(), |row| items_of(row).contains(&id)),
+                    [id] => fill_rows(out, self.rows.clone(), mask, |row| items_of(row).contains(&id)),
                     _ => {
                         let mut wanted = vec![false; dict.len()];
                         ids.iter().for_each(|id| wanted[*id as usize] = true);
-                        fill_rows(out, self.rows.clone(), |row| items_of(row).iter().any(|i| wanted[*i as usize]));
+                        fill_rows(out, self.rows.clone(), mask, |row| {
+                            items_of(row).iter().any(|i| wanted[*i as usize])
+                        });
                     }
                 }
             }
@@ -618,7 +656,7 @@ impl Chunk<'_> {
                     None => self.set_all(out, false),
                     // Every list holds all of none; null rows are no lists.
                     Some(ids) if ids.is_empty() => out.copy_from_slice(valid),
-                    Some(ids) => fill_rows(out, self.rows.clone(), |row| {
+                    Some(ids) => fill_rows(out, self.rows.clone(), mask, |row| {
                         let items = items_of(row);
                         ids.iter().all(|id| items.contains(id))
                     }),

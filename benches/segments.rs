@@ -19,8 +19,8 @@ use tailor_model::{AttrType, Attribute, Schema};
 
 mod common;
 
-use common::{Rng, enum_attribute};
 use common::json_walk;
+use common::{Rng, enum_attribute};
 
 const SHOPPERS: usize = 100_000;
 const SEGMENTS: usize = 50;

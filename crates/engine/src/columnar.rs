@@ -26,7 +26,7 @@ use tailor_model::{AttrType, Schema};
 
 use crate::condition::{CompiledCondition, Evaluator, Node, Scalar, Set};
 use crate::reach::Reach;
-use crate::shopper::ShopperTable;
+use crate::shopper::{Shopper, ShopperTable};
 use crate::value::Value;
 
 /// Rows evaluated together: the per-node bitmaps of one chunk (2 KiB each)
@@ -69,6 +69,11 @@ impl Bitmap {
     /// How many rows are set.
     pub fn count(&self) -> u64 {
         self.words.iter().map(|w| u64::from(w.count_ones())).sum()
+    }
+
+    /// Sets the rows set in `other` too (both cover the same rows).
+    pub fn or_with(&mut self, other: &Bitmap) {
+        self.words.iter_mut().zip(&other.words).for_each(|(a, b)| *a |= b);
     }
 
     /// How many rows are set in both.
@@ -223,10 +228,19 @@ impl ColumnarTable {
     /// it (a value of another type than its attribute's counts as present
     /// but matches no test of that type, as in the row engine).
     pub fn new(schema: &Schema, shoppers: &ShopperTable) -> Self {
-        let len = shoppers.len();
+        Self::build(schema, shoppers.len(), shoppers.iter())
+    }
+
+    /// [`ColumnarTable::new`] for shoppers that are not in a table, such as
+    /// one chunk of a simulation's input.
+    pub fn from_rows(schema: &Schema, shoppers: &[&Shopper]) -> Self {
+        Self::build(schema, shoppers.len(), shoppers.iter().copied())
+    }
+
+    fn build<'s>(schema: &Schema, len: usize, shoppers: impl Iterator<Item = &'s Shopper>) -> Self {
         let mut columns: Vec<Column> = schema.attributes().iter().map(|attr| Column::empty(attr.ty, len)).collect();
         // Row by row: each shopper's values are read once, in memory order.
-        for (row, shopper) in shoppers.iter().enumerate() {
+        for (row, shopper) in shoppers.enumerate() {
             for (slot, column) in columns.iter_mut().enumerate() {
                 column.push(row, shopper.value(slot));
             }

@@ -239,7 +239,8 @@ pub fn impact(
             x.3.extend(y.3.into_iter().take(room));
         }
     };
-    let acc = run_chunks(shoppers, &schema, opts.threads, progress, cancel, new_acc, per_shopper, merge)?;
+    let per_shopper = |acc: &mut Acc, i: u64, s: &Shopper, _: &(), _: usize| per_shopper(acc, i, s);
+    let acc = run_chunks(shoppers, &schema, opts.threads, progress, cancel, new_acc, |_| (), per_shopper, merge)?;
     let mut cells = acc.cells.into_iter();
     let mut placements = Vec::new();
     for (name, _, _, pls) in &pages {

@@ -74,23 +74,27 @@ fn read_batch<'a>(stream: &mut ShopperStream<'a>, n: usize, offset: &mut u64) ->
     Ok(batch)
 }
 
-/// Runs `per_shopper(acc, input_position, shopper)` over the stream on a pool
-/// of `threads` (all cores when `None`).
+/// Runs `per_shopper(acc, input_position, shopper, chunk, k)` over the
+/// stream on a pool of `threads` (all cores when `None`), where `chunk` is
+/// what `prepare` made of the chunk's typed shoppers (the shopper is its
+/// `k`th), e.g. segment matches evaluated for the whole chunk at once.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn run_chunks<A, N, F, M>(
+pub(crate) fn run_chunks<A, C, N, P, F, M>(
     mut stream: ShopperStream<'_>,
     schema: &Schema,
     threads: Option<usize>,
     progress: &(dyn Fn(Progress) + Sync),
     cancel: &AtomicBool,
     new_acc: N,
+    prepare: P,
     per_shopper: F,
     merge: M,
 ) -> Result<A, SimError>
 where
     A: Send,
     N: Fn() -> A + Sync,
-    F: Fn(&mut A, u64, &Shopper) -> Result<(), SimError> + Sync,
+    P: Fn(&[&Shopper]) -> C + Sync,
+    F: Fn(&mut A, u64, &Shopper, &C, usize) -> Result<(), SimError> + Sync,
     M: Fn(&mut A, A) + Sync,
 {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -115,15 +119,35 @@ where
                     batch
                         .into_par_iter()
                         .map(|(start, chunk)| {
-                            let mut acc = new_acc();
+                            // Typed up to the first bad record, whose error
+                            // comes after the shoppers before it are done.
+                            let mut typed = Vec::with_capacity(chunk.len());
+                            let mut bad = None;
                             for (k, record) in chunk.into_iter().enumerate() {
                                 if k % CANCEL_EVERY == 0 && cancel.load(Ordering::Relaxed) {
                                     return Err(SimError::Cancelled);
                                 }
-                                let shopper = record.typed(schema)?;
-                                per_shopper(&mut acc, start + k as u64, &shopper)?;
+                                match record.typed(schema) {
+                                    Ok(shopper) => typed.push(shopper),
+                                    Err(e) => {
+                                        bad = Some(e);
+                                        break;
+                                    }
+                                }
                             }
-                            Ok(acc)
+                            let shoppers: Vec<&Shopper> = typed.iter().map(|s| &**s).collect();
+                            let context = prepare(&shoppers);
+                            let mut acc = new_acc();
+                            for (k, shopper) in shoppers.iter().enumerate() {
+                                if k % CANCEL_EVERY == 0 && cancel.load(Ordering::Relaxed) {
+                                    return Err(SimError::Cancelled);
+                                }
+                                per_shopper(&mut acc, start + k as u64, shopper, &context, k)?;
+                            }
+                            match bad {
+                                Some(e) => Err(e.into()),
+                                None => Ok(acc),
+                            }
                         })
                         .collect::<Vec<Result<A, SimError>>>()
                 },

@@ -15,7 +15,7 @@ use jiff::tz::Offset;
 use jiff::{Span, Timestamp};
 use serde::{Deserialize, Serialize};
 use tailor_engine::plan::{Context, Decision, FallbackReason, PageRef, PageRequest, Plan, decide};
-use tailor_engine::{CompiledCondition, Shopper, Value};
+use tailor_engine::{Bitmap, ColumnarTable, CompiledCondition, Shopper, Value};
 use tailor_model::Segment;
 use tailor_model::spec::Snapshot;
 use ts_rs::TS;
@@ -439,14 +439,35 @@ impl<'p> Setup<'p> {
         }
     }
 
-    /// Everything one shopper contributes.
-    fn shopper(&self, acc: &mut Acc, index: u64, s: &Shopper) -> Result<(), SimError> {
+    /// Which shoppers of a chunk match each segment on any simulated day,
+    /// evaluated over the whole chunk at once (columnar).
+    fn segment_matches(&self, shoppers: &[&Shopper]) -> Vec<Bitmap> {
+        if self.segments.is_empty() {
+            return Vec::new();
+        }
+        let columns = ColumnarTable::from_rows(self.plan.schema(), shoppers);
+        self.segments
+            .iter()
+            .map(|c| {
+                let mut on_any_day = self.dates.iter().map(|d| columns.evaluate(c, *d));
+                let first = on_any_day.next().unwrap_or_else(|| Bitmap::zeros(shoppers.len()));
+                on_any_day.fold(first, |mut all, day| {
+                    all.or_with(&day);
+                    all
+                })
+            })
+            .collect()
+    }
+
+    /// Everything one shopper contributes; `segments` are the chunk's
+    /// [segment matches](Self::segment_matches), the shopper its `k`th row.
+    fn shopper(&self, acc: &mut Acc, index: u64, s: &Shopper, segments: &[Bitmap], k: usize) -> Result<(), SimError> {
         let limit = self.limit;
         acc.shoppers += 1;
         // Segment matches (condition only) and their overlap.
         let mut matched: Vec<usize> = Vec::new();
-        for (i, c) in self.segments.iter().enumerate() {
-            if self.dates.iter().any(|d| c.matches(s, *d)) {
+        for (i, bits) in segments.iter().enumerate() {
+            if bits.get(k) {
                 matched.push(i);
                 acc.seg_matched[i] += 1;
                 push_example(&mut acc.seg_examples[i], &s.id, limit);
@@ -884,7 +905,8 @@ pub fn simulate(
         progress,
         cancel,
         || setup.new_acc(),
-        |acc, i, s| setup.shopper(acc, i, s),
+        |shoppers| setup.segment_matches(shoppers),
+        |acc, i, s, matches, k| setup.shopper(acc, i, s, matches, k),
         |a, b| a.merge(b, opts.drilldown_limit),
     )?;
     Ok(setup.finish(acc, started.elapsed().as_millis() as u64))

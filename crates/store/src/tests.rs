@@ -590,10 +590,10 @@ fn reach_through_the_columns_equals_the_row_engine_and_sees_new_shoppers() {
     let mut ws = Workspace::create(&path).unwrap();
     let row = |i: usize| {
         let mut o = serde_json::json!({ "id": format!("s-{i:03}") });
-        if i % 5 != 0 {
+        if !i.is_multiple_of(5) {
             o["cart"] = serde_json::json!(i % 17);
             o["device"] = serde_json::json!(["mobile", "desktop", "tablet"][i % 3]);
-            o["member"] = serde_json::json!(i % 2 == 0);
+            o["member"] = serde_json::json!(i.is_multiple_of(2));
             o["viewed"] = serde_json::json!(["running", "hiking", "yoga"][..i % 4].to_vec());
             o["seen"] = serde_json::json!(format!("2026-01-{:02}", 1 + i % 28));
         }

@@ -222,6 +222,18 @@ fn columnar(bencher: Bencher) {
     bencher.counter(ItemsCount::new(SHOPPERS)).bench(|| black_box(columnar_total()));
 }
 
+/// The columnar table, all segments together: a test several segments share
+/// (`member = true`, `device = "mobile"`, ...) is evaluated once per chunk.
+#[divan::bench]
+fn columnar_together(bencher: Bencher) {
+    LazyLock::force(&COLUMNS);
+    let evaluators: Vec<_> = COMPILED.iter().map(|c| c.on(TODAY)).collect();
+    assert_eq!(COLUMNS.evaluate_all(&evaluators).iter().map(|b| b.count()).sum::<u64>(), columnar_total());
+    bencher
+        .counter(ItemsCount::new(SHOPPERS))
+        .bench(|| black_box(COLUMNS.evaluate_all(&evaluators).iter().map(|b| b.count()).sum::<u64>()));
+}
+
 /// The row engine: every segment's evaluator for each shopper in turn.
 #[divan::bench(sample_count = 20)]
 fn row_engine(bencher: Bencher) {

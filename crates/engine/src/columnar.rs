@@ -17,6 +17,8 @@
 //! every shopper, nulls included (property-tested below); the row engine
 //! stays for single decisions and explanations.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
 
 use indexmap::IndexSet;
@@ -278,7 +280,29 @@ impl ColumnarTable {
         for (i, words) in out.words.chunks_mut(chunk / 64).enumerate() {
             let start = i * chunk;
             let rows = start..(start + chunk).min(self.len);
-            Chunk { table: self, evaluator, rows }.root(words);
+            Chunk { table: self, evaluator, rows, shared: None }.root(words);
+        }
+        out
+    }
+
+    /// Which shoppers match each condition, like [`ColumnarTable::evaluate_with`]
+    /// for each: a test that appears in several of them (same attribute,
+    /// test and literal, such as `member = true` in many segments) is
+    /// evaluated once per chunk of rows.
+    pub fn evaluate_all(&self, evaluators: &[Evaluator<'_>]) -> Vec<Bitmap> {
+        self.evaluate_all_chunked(evaluators, CHUNK)
+    }
+
+    fn evaluate_all_chunked(&self, evaluators: &[Evaluator<'_>], chunk: usize) -> Vec<Bitmap> {
+        let shared = Shared::new(evaluators);
+        let mut out: Vec<Bitmap> = evaluators.iter().map(|_| Bitmap::zeros(self.len)).collect();
+        for start in (0..self.len).step_by(chunk) {
+            let rows = start..(start + chunk).min(self.len);
+            shared.done.borrow_mut().iter_mut().for_each(|d| *d = None);
+            for (evaluator, bitmap) in evaluators.iter().zip(&mut out) {
+                let words = &mut bitmap.words[start / 64..rows.end.div_ceil(64)];
+                Chunk { table: self, evaluator, rows: rows.clone(), shared: Some(&shared) }.root(words);
+            }
         }
         out
     }
@@ -290,7 +314,7 @@ impl ColumnarTable {
         let rows = rows.start..rows.end.min(self.len);
         let mut words = vec![0; rows.len().div_ceil(64)];
         if !rows.is_empty() {
-            Chunk { table: self, evaluator, rows }.root(&mut words);
+            Chunk { table: self, evaluator, rows, shared: None }.root(&mut words);
         }
         words
     }
@@ -320,6 +344,44 @@ struct Chunk<'a> {
     table: &'a ColumnarTable,
     evaluator: &'a Evaluator<'a>,
     rows: Range<usize>,
+    shared: Option<&'a Shared>,
+}
+
+/// Tests that appear in several of the conditions evaluated together, each
+/// evaluated once per chunk for all rows and then reused.
+struct Shared {
+    /// Index into `done` of each shared leaf node.
+    index: HashMap<*const Node, usize>,
+    /// The current chunk's words of each shared test, once evaluated.
+    done: RefCell<Vec<Option<Vec<u64>>>>,
+}
+
+impl Shared {
+    fn new(evaluators: &[Evaluator<'_>]) -> Self {
+        // A leaf's identity: its attribute, test and literal, plus the day
+        // window for `within_last` (whose cutoff index is per condition).
+        let mut by_key: HashMap<String, Vec<*const Node>> = HashMap::new();
+        for evaluator in evaluators {
+            evaluator.condition.root.visit(&mut |node| {
+                let key = match node {
+                    Node::True | Node::And(_) | Node::Or(_) | Node::Not(_) => return,
+                    Node::WithinLast { slot, cutoff, .. } => {
+                        let from = evaluator.cutoffs.get(*cutoff).copied().unwrap_or(Date::MIN);
+                        format!("within {slot} {from} {}", evaluator.today)
+                    }
+                    leaf => format!("{leaf:?}"),
+                };
+                by_key.entry(key).or_default().push(node);
+            });
+        }
+        let mut index = HashMap::new();
+        let shared = by_key.into_values().filter(|nodes| nodes.len() > 1);
+        for (i, nodes) in shared.enumerate() {
+            index.extend(nodes.into_iter().map(|n| (n, i)));
+        }
+        let done = RefCell::new(vec![None; index.values().max().map_or(0, |m| m + 1)]);
+        Self { index, done }
+    }
 }
 
 /// Sets bit `j` of word `w` to `pred(values[64 w + j])`, for every row:
@@ -453,6 +515,23 @@ impl Chunk<'_> {
     }
 
     fn leaf(&self, node: &Node, mask: &[u64], out: &mut [u64]) {
+        let Some(i) = self.shared.and_then(|s| s.index.get(&(node as *const Node))) else {
+            return self.test(node, mask, out);
+        };
+        let shared = self.shared.expect("a shared test");
+        let mut done = shared.done.borrow_mut();
+        let words = done[*i].get_or_insert_with(|| {
+            // For every row, so that any condition can use it.
+            let mut all = vec![0; out.len()];
+            self.set_all(&mut all, true);
+            let mut words = vec![0; out.len()];
+            self.test(node, &all, &mut words);
+            words
+        });
+        out.copy_from_slice(words);
+    }
+
+    fn test(&self, node: &Node, mask: &[u64], out: &mut [u64]) {
         let Some(slot) = node.slot() else {
             return self.set_all(out, false);
         };
@@ -915,6 +994,30 @@ mod tests {
             let words = columns.evaluate_rows(&eval, start..shoppers.len());
             for (i, want) in expected[start..].iter().enumerate() {
                 prop_assert_eq!(words[i / 64] >> (i % 64) & 1 == 1, *want, "{:?} row {}", c, start + i);
+            }
+        }
+
+        #[test]
+        fn conditions_evaluated_together_agree_with_each_alone(
+            cs in prop::collection::vec(condition(), 1..6),
+            shoppers in prop::collection::vec(shopper(), 0..200),
+        ) {
+            let compiled: Vec<CompiledCondition> = cs
+                .iter()
+                .map(|c| CompiledCondition::compile(c, &schema()))
+                .collect::<Result<_, _>>()
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let shoppers = ShopperTable::new(shoppers);
+            let columns = ColumnarTable::new(&schema(), &shoppers);
+            // Two days, so that `within_last` windows differ between conditions.
+            let days = [TODAY, TODAY + jiff::Span::new().days(9)];
+            let evaluators: Vec<_> = compiled.iter().zip(days.iter().cycle()).map(|(c, d)| c.on(*d)).collect();
+            for chunk in [CHUNK, 64] {
+                let together = columns.evaluate_all_chunked(&evaluators, chunk);
+                for (e, got) in evaluators.iter().zip(&together) {
+                    let expected: Vec<bool> = shoppers.iter().map(|s| e.matches(s)).collect();
+                    prop_assert_eq!(&bits(got), &expected, "{:?}", cs);
+                }
             }
         }
     }

@@ -308,7 +308,7 @@ impl Node {
         }
     }
 
-    fn visit(&self, f: &mut impl FnMut(&Node)) {
+    pub(crate) fn visit(&self, f: &mut impl FnMut(&Node)) {
         f(self);
         match self {
             Node::And(cs) | Node::Or(cs) => cs.iter().for_each(|c| c.visit(f)),

@@ -88,8 +88,14 @@ fn segment_rules<'s>(
     options: &LintOptions,
 ) -> (Vec<Finding>, BTreeMap<&'s str, Bitmap>) {
     let mut out = Vec::new();
+    // Every segment that compiles, evaluated together (shared tests once).
+    let compiled: Vec<Option<CompiledCondition>> =
+        segments.iter().map(|s| CompiledCondition::compile(&s.condition, schema).ok()).collect();
+    let evaluators: Vec<_> = compiled.iter().flatten().map(|c| c.on(today)).collect();
+    let mut bitmaps = columns.evaluate_all(&evaluators).into_iter();
     let mut matches = BTreeMap::new();
-    for s in segments {
+    for (s, compiled) in segments.iter().zip(&compiled) {
+        let bits = compiled.as_ref().and_then(|_| bitmaps.next());
         let item = format!("segment:{}", s.name);
         let mut push =
             |severity, rule: &str, message: String| out.push(Finding::new(severity, rule, item.clone(), message));
@@ -107,10 +113,9 @@ fn segment_rules<'s>(
             push(Severity::Error, "invalid_condition", msg);
             continue;
         }
-        let Ok(compiled) = CompiledCondition::compile(&s.condition, schema) else {
+        let Some(bits) = bits else {
             continue;
         };
-        let bits = columns.evaluate(&compiled, today);
         let (matched, total) = (bits.count(), columns.len() as u64);
         matches.insert(s.name.as_str(), bits);
         if total == 0 {

@@ -446,17 +446,14 @@ impl<'p> Setup<'p> {
             return Vec::new();
         }
         let columns = ColumnarTable::from_rows(self.plan.schema(), shoppers);
-        self.segments
-            .iter()
-            .map(|c| {
-                let mut on_any_day = self.dates.iter().map(|d| columns.evaluate(c, *d));
-                let first = on_any_day.next().unwrap_or_else(|| Bitmap::zeros(shoppers.len()));
-                on_any_day.fold(first, |mut all, day| {
-                    all.or_with(&day);
-                    all
-                })
-            })
-            .collect()
+        let mut any_day: Vec<Bitmap> = vec![Bitmap::zeros(shoppers.len()); self.segments.len()];
+        for day in &self.dates {
+            let evaluators: Vec<_> = self.segments.iter().map(|c| c.on(*day)).collect();
+            for (all, on_day) in any_day.iter_mut().zip(columns.evaluate_all(&evaluators)) {
+                all.or_with(&on_day);
+            }
+        }
+        any_day
     }
 
     /// Everything one shopper contributes; `segments` are the chunk's

@@ -32,8 +32,8 @@ use crate::state::{Active, AppState};
 /// What OFREP answers need of a bundle, built once when it is loaded.
 #[derive(Debug, Default)]
 pub(crate) struct Flags {
-    /// Flag key (`page.placement`) → (page, position of its block).
-    placements: HashMap<String, (Arc<str>, usize)>,
+    /// Flag key (`page.placement`) → position of its block in the page.
+    placements: HashMap<String, usize>,
     /// Content id → its kind and fields, as a flag value shows them.
     contents: HashMap<String, (String, Json)>,
 }
@@ -43,9 +43,8 @@ impl Flags {
         let mut placements = HashMap::new();
         let mut contents = HashMap::new();
         for page in plan.page_types() {
-            let name: Arc<str> = Arc::from(page.name);
             for (i, p) in page.placements.iter().enumerate() {
-                placements.insert(p.id.to_owned(), (name.clone(), i));
+                placements.insert(p.id.to_owned(), i);
             }
         }
         for content in plan.contents() {
@@ -347,7 +346,7 @@ pub(crate) async fn evaluate_flag(
                 format!("page \"{page}\" has no placement \"{key}\""),
             )
         };
-        let &(_, index) = flags.placements.get(&key).ok_or_else(not_found)?;
+        let &index = flags.placements.get(&key).ok_or_else(not_found)?;
         let d = &m.made.decision;
         let block = d.blocks.get(index).filter(|b| b.placement == key).ok_or_else(not_found)?;
         let body = serde_json::to_vec(&evaluation(flags, d, block, &m.ids, Some(false)))
@@ -374,37 +373,37 @@ pub(crate) async fn evaluate_flags(
     let started = Instant::now();
     let result = async {
         let m = evaluate(&state, query, &headers, body, None, false).await?;
-        let d = &m.made.decision;
-        let etag = etag(d)?;
+        let etag = etag(&m.made.decision)?;
+        // Nothing to send when the client's copy is still the answer.
         if crate::routes::if_none_match(&headers, &etag) {
-            state.inner.metrics.ofrep_requests.with_label_values(&["bulk", "not_modified"]).inc();
-            let mut r = StatusCode::NOT_MODIFIED.into_response();
-            if let Ok(v) = HeaderValue::from_str(&format!("\"{etag}\"")) {
-                r.headers_mut().insert(ETAG, v);
-            }
-            return Ok(Err(r));
+            return Ok((m, None, etag));
         }
         #[derive(Serialize)]
         struct Bulk<'a> {
             flags: Vec<Evaluation<'a>>,
         }
+        let d = &m.made.decision;
         let flags = d.blocks.iter().map(|b| evaluation(&m.active.flags, d, b, &m.ids, None)).collect();
         let body = serde_json::to_vec(&Bulk { flags })
             .map_err(|e| OfrepError::new(StatusCode::INTERNAL_SERVER_ERROR, "GENERAL", e.to_string()))?;
-        Ok(Ok((m, body, etag)))
+        Ok((m, Some(body), etag))
     }
     .await;
     match result {
-        Ok(Err(not_modified)) => not_modified,
-        Ok(Ok((m, body, etag))) => {
-            let mut r = finish(&state, "bulk", started, Ok((m, body)), None);
-            if let Ok(v) = HeaderValue::from_str(&format!("\"{etag}\"")) {
-                r.headers_mut().insert(ETAG, v);
-            }
-            r
-        }
         Err(e) => finish(&state, "bulk", started, Err(e), None),
+        Ok((_, None, etag)) => {
+            state.inner.metrics.ofrep_requests.with_label_values(&["bulk", "not_modified"]).inc();
+            with_etag(StatusCode::NOT_MODIFIED.into_response(), &etag)
+        }
+        Ok((m, Some(body), etag)) => with_etag(finish(&state, "bulk", started, Ok((m, body)), None), &etag),
     }
+}
+
+fn with_etag(mut r: Response, etag: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{etag}\"")) {
+        r.headers_mut().insert(ETAG, v);
+    }
+    r
 }
 
 /// The bulk answer's entity tag: a hash of the decision (digest, version,

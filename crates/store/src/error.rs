@@ -42,7 +42,8 @@ pub enum StoreError {
     },
     #[error("the workspace would not compile ({count} problem(s)):\n{message}")]
     Plan { message: String, count: usize },
-    #[error("{file}: row {row} (line {line}), column {column}: {message}")]
+    /// `line` is the line of a text file, 0 for Parquet (which has none).
+    #[error("{file}: row {row}{}, column {column}: {message}", line_note(*.line))]
     ImportRow {
         file: String,
         row: u64,
@@ -175,4 +176,8 @@ impl EntityKind {
             _ => return None,
         })
     }
+}
+
+fn line_note(line: u64) -> String {
+    if line == 0 { String::new() } else { format!(" (line {line})") }
 }

@@ -1,8 +1,10 @@
-//! Importing sample shoppers from CSV or JSON Lines.
+//! Importing sample shoppers from CSV, JSON Lines or Parquet.
 //!
 //! Two passes over the file: the first infers each column's type, the second
 //! converts and writes every row inside one transaction. A bad row aborts the
-//! whole import (nothing is written) with the file, row and column.
+//! whole import (nothing is written) with the file, row and column. Parquet
+//! cells are read as the JSON values they stand for (`import_parquet`), so
+//! the three formats share inference, mapping and validation.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -12,20 +14,26 @@ use tailor_model::{AttrType, Attribute, Schema};
 
 use crate::entities::{put_attribute, validate_attribute};
 use crate::error::{Result, StoreError};
+use crate::import_parquet::{self, BatchColumn};
 use crate::log::{Expect, Tx};
 use crate::types::{ColumnPlan, EntityKind, ImportFormat, ImportOptions, ImportReport, ShopperRow};
 use crate::workspace::Workspace;
 
 const SAMPLE_ROWS: usize = 5;
 const SAMPLE_VALUES: usize = 6;
+/// Values of a Parquet column read for samples once its type is settled.
+const PARQUET_SAMPLE_SCAN: u64 = 65_536;
 
 /// What the first pass learned about one column.
 #[derive(Debug)]
 struct ColumnStats {
-    /// Position of the column in a CSV record.
+    /// Position of the column in a CSV record or a Parquet schema.
     index: usize,
     column: String,
     attribute: String,
+    /// The type a typed file (Parquet) declares: the type of a column
+    /// without any value.
+    declared: Option<AttrType>,
     can_bool: bool,
     can_number: bool,
     can_date: bool,
@@ -41,6 +49,7 @@ impl ColumnStats {
             index,
             column: column.into(),
             attribute: attribute_name(column),
+            declared: None,
             can_bool: true,
             can_number: true,
             can_date: true,
@@ -100,6 +109,16 @@ impl ColumnStats {
         self.sample(&json_text(v));
     }
 
+    /// Whether another Parquet cell can still change what this column
+    /// reports: a string column may still turn out to hold only dates; a
+    /// column of any other type is settled by its first value, and then
+    /// read only for samples.
+    fn wants_more(&self) -> bool {
+        self.seen == 0
+            || (self.declared == Some(AttrType::String) && self.can_date)
+            || (self.samples.len() < SAMPLE_VALUES && self.seen < PARQUET_SAMPLE_SCAN)
+    }
+
     fn sample(&mut self, text: &str) {
         if self.samples.len() < SAMPLE_VALUES && !self.samples.iter().any(|s| s == text) {
             self.samples.push(text.to_owned());
@@ -108,7 +127,7 @@ impl ColumnStats {
 
     fn inferred(&self) -> AttrType {
         if self.seen == 0 {
-            AttrType::String
+            self.declared.unwrap_or(AttrType::String)
         } else if self.can_list && self.only_lists {
             AttrType::StringList
         } else if self.can_bool {
@@ -242,9 +261,14 @@ fn detect_format(path: &Path) -> Result<ImportFormat> {
     Ok(match ext.as_str() {
         "jsonl" | "ndjson" | "json" => ImportFormat::Jsonl,
         "csv" | "txt" => ImportFormat::Csv,
+        "parquet" | "parq" | "pq" => ImportFormat::Parquet,
         _ => {
-            let head = std::fs::read(path)?;
-            if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+            use std::io::Read;
+            let mut head = Vec::new();
+            std::fs::File::open(path)?.take(64 * 1024).read_to_end(&mut head)?;
+            if head.starts_with(import_parquet::MAGIC) {
+                ImportFormat::Parquet
+            } else if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
                 ImportFormat::Jsonl
             } else {
                 ImportFormat::Csv
@@ -254,22 +278,25 @@ fn detect_format(path: &Path) -> Result<ImportFormat> {
 }
 
 /// One input row, already split into (column index, value) by format.
-enum RowData {
+enum RowData<'a> {
     Csv(csv::StringRecord),
     Json(Map<String, Json>),
+    /// Row `.1` of a Parquet record batch.
+    Parquet(&'a [BatchColumn<'a>], usize),
 }
 
-struct Row {
+struct Row<'a> {
     number: u64,
+    /// Line in a text file; 0 for Parquet, which has none.
     line: u64,
-    data: RowData,
+    data: RowData<'a>,
 }
 
 /// Streams the rows of a file (pass 1 and pass 2 both use it).
 fn for_each_row(
     path: &Path,
     format: ImportFormat,
-    mut f: impl FnMut(Row) -> Result<()>,
+    mut f: impl FnMut(Row<'_>) -> Result<()>,
 ) -> Result<()> {
     let file = file_label(path);
     match format {
@@ -329,6 +356,15 @@ fn for_each_row(
                 f(Row { number, line: line_no, data: RowData::Json(obj) })?;
             }
             Ok(())
+        }
+        ImportFormat::Parquet => {
+            let columns = import_parquet::columns(path, &file)?;
+            import_parquet::for_each_batch(path, &file, &columns, |first, rows, batch| {
+                for r in 0..rows {
+                    f(Row { number: first + r as u64 + 1, line: 0, data: RowData::Parquet(batch, r) })?;
+                }
+                Ok(())
+            })
         }
     }
 }
@@ -446,6 +482,11 @@ fn infer(path: &Path, options: &ImportOptions, schema: &Schema) -> Result<Plan> 
             .map(|(i, c)| ColumnStats::new(i, c))
             .collect(),
         ImportFormat::Jsonl => Vec::new(),
+        ImportFormat::Parquet => import_parquet::columns(path, &file)?
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| ColumnStats { declared: Some(c.declared), ..ColumnStats::new(i, &c.name) })
+            .collect(),
     };
     let mut rows = 0;
     for_each_row(path, format, |row| {
@@ -468,11 +509,26 @@ fn infer(path: &Path, options: &ImportOptions, schema: &Schema) -> Result<Plan> 
                     stats[i].observe_json(v);
                 }
             }
+            RowData::Parquet(columns, r) => {
+                for s in stats.iter_mut().filter(|s| s.wants_more()) {
+                    let v = columns[s.index].cell(*r).map_err(|message| StoreError::ImportRow {
+                        file: file.clone(),
+                        row: row.number,
+                        line: row.line,
+                        column: s.column.clone(),
+                        message,
+                    })?;
+                    s.observe_json(&v);
+                }
+            }
         }
         Ok(())
     })?;
     if format == ImportFormat::Csv && stats.is_empty() {
         return Err(StoreError::ImportFile { file, message: "no header row".into() });
+    }
+    if format == ImportFormat::Parquet && stats.is_empty() {
+        return Err(StoreError::ImportFile { file, message: "no columns".into() });
     }
     let id_column = match &options.id_column {
         Some(c) => {
@@ -484,7 +540,7 @@ fn infer(path: &Path, options: &ImportOptions, schema: &Schema) -> Result<Plan> 
             }
             Some(c.clone())
         }
-        None if format == ImportFormat::Jsonl && stats.iter().any(|s| s.column == "id") => {
+        None if format != ImportFormat::Csv && stats.iter().any(|s| s.column == "id") => {
             Some("id".into())
         }
         None => None,
@@ -566,14 +622,35 @@ fn convert_row(plan: &Plan, file: &str, row: &Row) -> Result<(String, Map<String
                 }
             }
             match &plan.id_column {
-                Some(c) => match map.get(c) {
-                    Some(Json::String(s)) if !s.is_empty() => s.clone(),
-                    Some(Json::Number(n)) => n.to_string(),
-                    _ => return Err(err(c, "the shopper id is missing or empty".into())),
-                },
+                Some(c) => json_id(map.get(c)).ok_or_else(|| err(c, "the shopper id is missing or empty".into()))?,
                 None => row.number.to_string(),
+            }
+        }
+        RowData::Parquet(columns, r) => {
+            for (stats, attr, _) in &plan.columns {
+                let v = columns[stats.index].cell(*r).map_err(|m| err(&stats.column, m))?;
+                if let Some(v) = convert_json(&v, attr.ty, attr).map_err(|m| err(&stats.column, m))? {
+                    obj.insert(attr.name.0.clone(), v);
+                }
+            }
+            match (&plan.id_column, plan.id_index) {
+                (Some(c), Some(i)) => {
+                    let v = columns[i].cell(*r).map_err(|m| err(c, m))?;
+                    json_id(Some(&v)).ok_or_else(|| err(c, "the shopper id is missing or empty".into()))?
+                }
+                _ => row.number.to_string(),
             }
         }
     };
     Ok((id, obj))
+}
+
+/// A shopper id read from a JSON value (JSON Lines, Parquet): a non-empty
+/// string or a number.
+fn json_id(v: Option<&Json>) -> Option<String> {
+    match v {
+        Some(Json::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(Json::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
 }

@@ -16,6 +16,7 @@ mod examples;
 mod events;
 mod error;
 mod import;
+mod import_parquet;
 mod log;
 mod plan;
 mod published;

@@ -93,6 +93,7 @@ pub struct ImportReport {
 pub enum ImportFormat {
     Csv,
     Jsonl,
+    Parquet,
 }
 
 /// One input column and the attribute it lands in.

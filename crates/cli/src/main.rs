@@ -23,6 +23,7 @@ mod approve_cmd;
 mod bundle_cmd;
 mod collab_cmd;
 mod estimate_cmd;
+mod parquet_out;
 mod publish_cmd;
 mod serve_cmd;
 mod simulate_cmd;
@@ -142,7 +143,7 @@ enum Command {
 
 #[derive(Subcommand)]
 enum GenerateCmd {
-    /// Seeded synthetic shoppers as JSON Lines.
+    /// Seeded synthetic shoppers as JSON Lines (or Parquet: `-o FILE.parquet`).
     Shoppers(simulate_cmd::GenerateArgs),
 }
 
@@ -245,7 +246,7 @@ struct ExplainArgs {
 
 #[derive(Subcommand)]
 enum ImportCmd {
-    /// Import sample shoppers from CSV or JSON Lines (atomic).
+    /// Import sample shoppers from CSV, JSON Lines or Parquet (atomic).
     Shoppers {
         workspace: PathBuf,
         file: PathBuf,

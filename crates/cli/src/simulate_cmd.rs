@@ -273,7 +273,8 @@ pub struct GenerateArgs {
     pub count: u64,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Output JSON Lines file (stdout when absent).
+    /// Output JSON Lines file (stdout when absent); a name ending in
+    /// `.parquet` writes Parquet.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Print the built-in personas (JSON Lines) instead.
@@ -283,6 +284,10 @@ pub struct GenerateArgs {
 
 /// `tailor generate shoppers`.
 pub fn run_generate(args: GenerateArgs) -> Result<ExitCode> {
+    let parquet = args.output.as_ref().is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")));
+    if parquet && args.personas {
+        bail!("personas are written as JSON Lines; use an output name not ending in .parquet");
+    }
     let mut out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
@@ -306,6 +311,11 @@ pub fn run_generate(args: GenerateArgs) -> Result<ExitCode> {
         None => tailor_sim::generator::default_spec(),
     };
     spec.validate()?;
+    if let (true, Some(path)) = (parquet, &args.output) {
+        drop(out);
+        crate::parquet_out::write_shoppers(&spec, args.count, args.seed, path)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     for shopper in tailor_sim::generator::generate(&spec, args.count, args.seed) {
         serde_json::to_writer(&mut out, &shopper)?;
         out.write_all(b"\n")?;

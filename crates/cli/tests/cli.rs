@@ -453,3 +453,80 @@ fn examples_are_lint_clean_and_apparel_has_events_to_estimate() {
     assert_eq!(social["snips"]["status"], "insufficient_data");
     assert!(social["snips"].get("value").is_none());
 }
+
+/// Numbers compared as numbers (Parquet doubles read back as `2.0` where
+/// JSON Lines may say `2`).
+fn numbers_as_f64(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) => serde_json::json!(n.as_f64().unwrap()),
+        Value::Array(items) => Value::Array(items.into_iter().map(numbers_as_f64).collect()),
+        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, numbers_as_f64(v))).collect()),
+        other => other,
+    }
+}
+
+#[test]
+fn parquet_import_stores_the_same_shoppers_as_json_lines() {
+    let d = tempfile::tempdir().unwrap();
+    let p = |n: &str| d.path().join(n).to_str().unwrap().to_owned();
+    let (parquet, jsonl) = (p("s.parquet"), p("s.jsonl"));
+    // The same seeded shoppers written both ways; the Parquet file is typed
+    // (dictionary strings, doubles, date32, list<string>, nulls).
+    ok(&["generate", "shoppers", "-n", "3000", "--seed", "3", "-o", &parquet]);
+    ok(&["generate", "shoppers", "-n", "3000", "--seed", "3", "-o", &jsonl]);
+    assert_eq!(&std::fs::read(&parquet).unwrap()[..4], b"PAR1");
+    let mut imported = Vec::new();
+    for (ws, file) in [(p("a.tailor"), &parquet), (p("b.tailor"), &jsonl)] {
+        ok(&["init", &ws]);
+        let report = json(&ok(&["import", "shoppers", &ws, file, "--format", "json"]));
+        assert_eq!(report["rows"], 3000);
+        let mut types: Vec<(String, String)> = report["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["attribute"].as_str().unwrap().to_owned(), c["type"].as_str().unwrap().to_owned()))
+            .collect();
+        types.sort();
+        let conn = rusqlite::Connection::open(&ws).unwrap();
+        let mut stmt = conn.prepare("SELECT key, body FROM shoppers ORDER BY key").unwrap();
+        let rows: Vec<(String, serde_json::Value)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, numbers_as_f64(json(&r.get::<_, String>(1)?)))))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let when = "device = \"mobile\" and last_order after \"2026-06-01\"";
+        let reach = json(&ok(&["segment", "reach", &ws, "--when", when, "--format", "json"]));
+        imported.push((report["format"].clone(), types, rows, reach["matched"].clone()));
+    }
+    let (pq, jl) = (&imported[0], &imported[1]);
+    assert_eq!((pq.0.as_str(), jl.0.as_str()), (Some("parquet"), Some("jsonl")));
+    assert_eq!(pq.1, jl.1, "same attributes and inferred types");
+    assert!(pq.1.contains(&("last_order".into(), "date".into())), "{:?}", pq.1);
+    assert_eq!(pq.2.len(), 3000);
+    assert!(pq.2 == jl.2, "the same shoppers with the same values");
+    assert!(pq.3.as_u64().unwrap() > 0);
+    assert_eq!(pq.3, jl.3);
+}
+
+#[test]
+fn a_bad_parquet_row_fails_the_import_naming_row_and_column_and_stores_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let p = |n: &str| d.path().join(n).to_str().unwrap().to_owned();
+    let (parquet, ws) = (p("s.parquet"), p("ws.tailor"));
+    ok(&["generate", "shoppers", "-n", "2000", "--seed", "3", "-o", &parquet]);
+    // The first shopper on a tablet, counted from the same shoppers as JSON Lines.
+    let lines = ok(&["generate", "shoppers", "-n", "2000", "--seed", "3"]);
+    let row = 1 + lines.lines().position(|l| json(l)["device"] == "tablet").expect("a tablet shopper");
+    assert!(row > 1, "the bad row is not the first");
+    ok(&["init", &ws]);
+    ok(&["attribute", "add", &ws, "--name", "device", "--type", "enum", "--values", "desktop,mobile"]);
+    let out = tailor(&["import", "shoppers", &ws, &parquet]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("s.parquet: row {row}, column device: \"tablet\" is not one of the values")), "{err}");
+    let conn = rusqlite::Connection::open(&ws).unwrap();
+    let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    assert_eq!(count("SELECT count(*) FROM shoppers"), 0);
+    assert_eq!(count("SELECT count(*) FROM attributes"), 1, "no attribute from the file was kept");
+}

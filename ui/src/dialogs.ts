@@ -18,7 +18,7 @@ export async function chooseShopperFile(): Promise<string | null> {
   const path = await open({
     title: "Import shoppers",
     filters: [
-      { name: "Shopper data (CSV, JSON Lines)", extensions: ["csv", "jsonl", "ndjson"] },
+      { name: "Shopper data (CSV, JSON Lines, Parquet)", extensions: ["csv", "jsonl", "ndjson", "parquet"] },
       { name: "All files", extensions: ["*"] },
     ],
     multiple: false,

@@ -19,7 +19,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
     <ImportFrame title="Import shoppers" testIdPrefix="import" testId="import-wizard" at={state.step} error={error} onClose={onClose}
       steps={[["1. Choose file", "choose"], ["2. Check preview", "preview"], ["3. Done", "done"]]}>
       {state.step !== "done" && (
-        <FileStep testIdPrefix="import" label="File (CSV or JSON Lines)" path={path} placeholder="/path/to/shoppers.csv" browseLabel="Choose file…" choose={chooseShopperFile}
+        <FileStep testIdPrefix="import" label="File (CSV, JSON Lines or Parquet)" path={path} placeholder="/path/to/shoppers.csv" browseLabel="Choose file…" choose={chooseShopperFile}
           onPath={(p) => { setPath(p); setState({ step: "choose" }); }} onError={setError} onPreview={() => preview()} previewing={state.step === "preview"} running={imp}>
           <label htmlFor="import-id-column">Shopper id column</label>
           {state.step === "preview" ? (

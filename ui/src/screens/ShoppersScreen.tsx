@@ -35,7 +35,7 @@ export function ShoppersScreen() {
       {page.isPending && <Loading />}
       {page.data && total === 0 && !importing && (
         <EmptyState title="No sample shoppers yet" testId="shoppers-empty">
-          <p>Import a CSV or JSON Lines file of shopper profiles to see reach on real data.</p>
+          <p>Import a CSV, JSON Lines or Parquet file of shopper profiles to see reach on real data.</p>
           <button type="button" className="btn-primary" onClick={() => setImporting(true)}>
             Import shoppers…
           </button>

@@ -8,7 +8,7 @@ EXAMPLE_WS := target/examples/$(EXAMPLE).tailor
 APP := target/debug/tailor-app
 CLI := target/debug/tailor
 
-.PHONY: run test deps ui app test-rust test-ui test-e2e bindings-check screenshots bench loadtest follow-bench
+.PHONY: run test deps ui app dist test-dist test-rust test-ui test-e2e bindings-check screenshots bench loadtest follow-bench
 
 deps:
 	@bash scripts/install-deps
@@ -41,6 +41,16 @@ test: app
 	cd ui && npm test
 	bash tests/e2e/run.sh
 	bash tests/ofrep/run.sh
+
+## Installers: .deb, .rpm and .AppImage, signed for the updater, with
+## latest.json, in target/dist/ (see scripts/dist.sh for the signing key).
+dist: deps
+	bash scripts/dist.sh
+
+## The installers themselves: the AppImage under Xvfb through WebDriver, the
+## .deb's metadata, signed updates against nginx, single instance.
+test-dist: dist app
+	bash tests/dist/run.sh
 
 test-rust: deps
 	cargo nextest run --workspace

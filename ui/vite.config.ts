@@ -11,6 +11,8 @@ export default defineConfig({
     port: 1420,
     strictPort: true,
     watch: { ignored: ["**/src-tauri/**"] },
+    // The in-app guide is docs/guide.md; a test reads the menu's screen list.
+    fs: { allow: [".", "../docs", "../src-tauri/src"] },
   },
   build: {
     outDir: "dist",

@@ -73,6 +73,7 @@ pub(crate) fn install(app: &AppHandle, ws: Workspace) -> CmdResult<WorkspaceInfo
     let info = ws.info().map_err(report)?;
     *state(app).workspace.lock().map_err(|_| no_workspace())? = Some(ws);
     recent::remember(app, &info.path, &info.name);
+    crate::menu::refresh(app);
     changed(app);
     Ok(info)
 }

@@ -10,13 +10,16 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod authoring;
 mod commands;
 mod estimate;
+mod menu;
 mod publish;
-mod simulate;
 mod recent;
+mod simulate;
+mod spec;
+mod update;
 
 use std::sync::Mutex;
 
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
 /// The open workspace, if any. One per window (the app has one window).
 #[derive(Default)]
@@ -24,14 +27,62 @@ pub struct AppState {
     pub workspace: Mutex<Option<tailor_store::Workspace>>,
     /// Raised by the Cancel button of a running simulation.
     pub sim_cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Work an update must not interrupt ("A simulation", "A publish").
+    busy: Mutex<Vec<&'static str>>,
+}
+
+/// Marks work an update must wait for, while it lives.
+pub struct Busy(tauri::AppHandle, &'static str);
+
+impl Busy {
+    pub fn new(app: &tauri::AppHandle, what: &'static str) -> Self {
+        if let Ok(mut b) = state(app).busy.lock() {
+            b.push(what);
+        }
+        Busy(app.clone(), what)
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        if let Ok(mut b) = state(&self.0).busy.lock()
+            && let Some(i) = b.iter().position(|w| *w == self.1)
+        {
+            b.remove(i);
+        }
+    }
+}
+
+/// The running work an update would interrupt, if any.
+pub fn busy_with(app: &tauri::AppHandle) -> Option<&'static str> {
+    state(app).busy.lock().ok()?.first().copied()
 }
 
 fn main() {
     // A workspace path given on the command line wins over the recent list.
     let path_arg = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
     tauri::Builder::default()
+        // First, so a second start hands its file to the running app and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.show();
+                let _ = w.set_focus();
+            }
+            if let Some(path) = argv.iter().skip(1).find(|a| !a.starts_with('-')) {
+                let path = std::path::Path::new(&cwd).join(path).display().to_string();
+                if let Err(e) = commands::open_path(app, &path) {
+                    let _ = app.emit("menu", menu::MenuAction { action: "error".into(), error: Some(e.message) });
+                }
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(AppState::default())
+        .manage(update::UpdateState::default())
+        .menu(|app| menu::build(app))
+        .on_menu_event(|app, event| menu::handle(app, event.id().as_ref()))
         .setup(move |app| {
             let handle = app.handle().clone();
             let start = path_arg
@@ -127,9 +178,20 @@ fn main() {
             publish::pending_open,
             publish::pending_approve,
             publish::published_provenance,
+            spec::spec_export,
+            spec::spec_import,
+            menu::about_info,
+            update::update_check,
+            update::update_download,
+            update::update_install,
         ])
-        .run(tauri::generate_context!())
-        .expect("error while running Tailor");
+        .build(tauri::generate_context!())
+        .expect("error while starting Tailor")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                update::install_on_exit(app);
+            }
+        });
 }
 
 /// Convenience for commands: the managed state.

@@ -184,6 +184,7 @@ fn run(
     overwrite: bool,
     request_approval: bool,
 ) -> CmdResult<PublishOutcome> {
+    let _busy = crate::Busy::new(app, "A publish");
     let (target, env) = target(app, environment)?;
     let key = keystore()?
         .load(key)
@@ -338,6 +339,7 @@ pub async fn promote_run(
     accept_warnings: bool,
     request_approval: Option<bool>,
 ) -> CmdResult<tailor_publish::PromoteOutcome> {
+    let _busy = crate::Busy::new(&app, "A promotion");
     let source = pull_source(&app, &from)?;
     let (target, _) = target(&app, &to)?;
     let key = keystore()?
@@ -421,6 +423,7 @@ pub async fn pending_approve(
     url: Option<String>,
     trust_file: Option<String>,
 ) -> CmdResult<tailor_publish::ApproveOutcome> {
+    let _busy = crate::Busy::new(&app, "An approval");
     let (url, trust, _) = service(&app, &environment, url, trust_file)?;
     let signing = keystore()?
         .load(&key)

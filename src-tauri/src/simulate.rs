@@ -164,6 +164,7 @@ pub async fn simulation_run(
     to: Option<String>,
     step: Option<String>,
 ) -> CmdResult<SimReport> {
+    let _busy = crate::Busy::new(&app, "A simulation");
     let at = timestamp(at.as_deref(), "time")?.unwrap_or_else(jiff::Timestamp::now);
     let range = match (timestamp(from.as_deref(), "from")?, timestamp(to.as_deref(), "to")?) {
         (Some(f), Some(t)) => {

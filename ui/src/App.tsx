@@ -3,6 +3,7 @@ import { Loading } from "./components/StatusViews";
 import { useWorkspace, useWorkspaceChangedListener } from "./queries";
 import { Shell } from "./screens/Shell";
 import { Welcome } from "./screens/Welcome";
+import { DesktopChrome } from "./desktop/DesktopChrome";
 
 export function App() {
   useWorkspaceChangedListener();
@@ -15,5 +16,10 @@ export function App() {
         <button type="button" onClick={() => ws.refetch()}>Try again</button>
       </main>
     );
-  return ws.data ? <Shell key={ws.data.workspace_id} info={ws.data} /> : <Welcome />;
+  return (
+    <>
+      {ws.data ? <Shell key={ws.data.workspace_id} info={ws.data} /> : <Welcome />}
+      <DesktopChrome />
+    </>
+  );
 }

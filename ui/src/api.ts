@@ -50,7 +50,8 @@ export function toErrorReport(e: unknown): ErrorReport {
   return { kind: "internal", message: "Something went wrong: " + JSON.stringify(e) };
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+/** Invokes a Tauri command; every rejection becomes an ErrorReport. */
+export async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {

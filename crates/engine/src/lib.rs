@@ -12,6 +12,9 @@ pub mod reach;
 pub mod shopper;
 pub mod value;
 
+/// The engine's version, reported by the app's About box and `tailor --version`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub use bucket::bucket;
 pub use columnar::{Bitmap, ColumnarTable};
 pub use condition::{CompileError, CompiledCondition, Evaluator, Failure};

@@ -6,6 +6,7 @@ import { Header } from "../components/Header";
 import { Sidebar } from "../components/Sidebar";
 import { Loading } from "../components/StatusViews";
 import { makeShortcutHandler } from "../keyboard";
+import { runEditAction, sectionOf, useMenuActions } from "../desktop/menu";
 import { useUndoRedo } from "../queries";
 import { SECTIONS, type OpenTarget, type SectionId } from "../sections";
 import { NotAvailable } from "./NotAvailable";
@@ -71,6 +72,16 @@ export function Shell({ info }: { info: WorkspaceInfo }) {
     window.addEventListener("keydown", handler);
     return () => window.removeEventListener("keydown", handler);
   }, [undo, redo]);
+
+  // View → a screen; Edit → Undo/Redo (text in a text field, else the workspace).
+  useMenuActions((a) => {
+    const s = sectionOf(a.action);
+    if (s) setSection(s);
+    else if (a.action === "edit.undo")
+      runEditAction("undo", () => infoRef.current.undo && !undo.isPending && undo.mutate());
+    else if (a.action === "edit.redo")
+      runEditAction("redo", () => infoRef.current.redo && !redo.isPending && redo.mutate());
+  });
 
   const current = SECTIONS.find((s) => s.id === section) ?? SECTIONS[0];
   return (

@@ -41,6 +41,7 @@ test: app
 	cd ui && npm test
 	bash tests/e2e/run.sh
 	bash tests/ofrep/run.sh
+	@$(MAKE) --no-print-directory test-dist
 
 ## Installers: .deb, .rpm and .AppImage, signed for the updater, with
 ## latest.json, in target/dist/ (see scripts/dist.sh for the signing key).

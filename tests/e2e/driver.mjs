@@ -33,14 +33,14 @@ export async function startDriver(env) {
   return { port, stop };
 }
 
-/** One app session; `args` go to the app's command line. */
-export async function openApp(driver, args = []) {
+/** One app session; `args` go to the app's command line; `application` is the debug build unless given (an AppImage, say). */
+export async function openApp(driver, args = [], application = appBinary) {
   const browser = await remote({
     hostname: "127.0.0.1",
     port: driver.port,
     logLevel: "warn",
     connectionRetryTimeout: 120000,
-    capabilities: { "tauri:options": { application: appBinary, args } },
+    capabilities: { "tauri:options": { application, args } },
   });
   return browser;
 }

@@ -9,7 +9,7 @@ type Phase =
   | { kind: "checking" }
   | { kind: "result"; check: UpdateCheck }
   | { kind: "downloading"; offer: UpdateOffer; progress: UpdateProgress | null }
-  | { kind: "ready"; version: string; installError?: string }
+  | { kind: "ready"; version: string; downloaded: number; installError?: string }
   | { kind: "refused"; offer: UpdateOffer; message: string };
 
 /**
@@ -46,12 +46,14 @@ export function UpdateCenter({ manualNonce }: { manualNonce: number }) {
   const download = async (offer: UpdateOffer) => {
     setPhase({ kind: "downloading", offer, progress: null });
     let unlisten: (() => void) | undefined;
+    let downloaded = 0;
     try {
-      unlisten = await onUpdateProgress((progress) =>
-        setPhase((p) => (p.kind === "downloading" ? { ...p, progress } : p)),
-      );
+      unlisten = await onUpdateProgress((progress) => {
+        downloaded = progress.downloaded;
+        setPhase((p) => (p.kind === "downloading" ? { ...p, progress } : p));
+      });
       const version = await desktopApi.updateDownload();
-      setPhase({ kind: "ready", version });
+      setPhase({ kind: "ready", version, downloaded });
     } catch (e) {
       setPhase({ kind: "refused", offer, message: (e as ErrorReport).message });
     } finally {
@@ -59,11 +61,11 @@ export function UpdateCenter({ manualNonce }: { manualNonce: number }) {
     }
   };
 
-  const install = async (version: string) => {
+  const install = async (ready: Extract<Phase, { kind: "ready" }>) => {
     try {
       await desktopApi.updateInstall();
     } catch (e) {
-      setPhase({ kind: "ready", version, installError: (e as ErrorReport).message });
+      setPhase({ ...ready, installError: (e as ErrorReport).message });
     }
   };
 
@@ -78,8 +80,9 @@ export function UpdateCenter({ manualNonce }: { manualNonce: number }) {
       {phase.kind === "ready" && (
         <>
           <h2>Tailor {phase.version} is ready</h2>
-          <p className="muted" data-testid="update-verified">
-            Downloaded and verified against Tailor&apos;s update key. It is installed when Tailor restarts.
+          <p className="muted" data-testid="update-verified" data-downloaded={phase.downloaded}>
+            {formatBytes(phase.downloaded)} downloaded and verified against Tailor&apos;s update key. It is installed
+            when Tailor restarts.
           </p>
           {phase.installError && (
             <p className="text-error" role="alert" data-testid="update-install-error">
@@ -90,7 +93,7 @@ export function UpdateCenter({ manualNonce }: { manualNonce: number }) {
             <button type="button" onClick={close} data-testid="update-later">
               On next start
             </button>
-            <button type="button" className="btn-primary" onClick={() => install(phase.version)} data-testid="update-restart">
+            <button type="button" className="btn-primary" onClick={() => install(phase)} data-testid="update-restart">
               Restart now
             </button>
           </div>

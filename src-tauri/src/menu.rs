@@ -14,7 +14,7 @@ pub const SCREENS: &[(&str, &str, &str)] = &[
     ("segments", "Segments", "CmdOrCtrl+1"),
     ("attributes", "Attributes", "CmdOrCtrl+2"),
     ("shoppers", "Shoppers", "CmdOrCtrl+3"),
-    ("journey", "Journey & Pages", "CmdOrCtrl+4"),
+    ("journey", "Journey && Pages", "CmdOrCtrl+4"),
     ("content", "Content", "CmdOrCtrl+5"),
     ("content-plan", "Content Plan", "CmdOrCtrl+6"),
     ("campaigns", "Campaigns", "CmdOrCtrl+7"),

@@ -28,7 +28,8 @@ export function UpdateCenter({ manualNonce }: { manualNonce: number }) {
     try {
       result = await desktopApi.updateCheck(isManual);
     } catch (e) {
-      result = { state: "failed", message: (e as ErrorReport).message, quiet: !isManual };
+      // Not a network failure (an unreadable policy, a bad URL): always said.
+      result = { state: "failed", message: (e as ErrorReport).message, quiet: false };
     }
     // At start only news is shown: an update, or a failure said once.
     const worthShowing =

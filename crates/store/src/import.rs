@@ -23,6 +23,10 @@ const SAMPLE_ROWS: usize = 5;
 const SAMPLE_VALUES: usize = 6;
 /// Values of a Parquet column read for samples once its type is settled.
 const PARQUET_SAMPLE_SCAN: u64 = 65_536;
+/// Rows per chunk handed from the reading thread to the writing one, and
+/// chunks in flight between them.
+const CHUNK_ROWS: usize = 1024;
+const CHUNKS_IN_FLIGHT: usize = 8;
 
 /// What the first pass learned about one column.
 #[derive(Debug)]
@@ -249,6 +253,19 @@ fn convert_json(v: &Json, ty: AttrType, attr: &Attribute) -> std::result::Result
     }
 }
 
+/// [`convert_json`] for a value the caller no longer needs: a value already
+/// in its stored form (a trimmed string, a list of strings) is moved, not
+/// copied.
+fn convert_owned(v: Json, ty: AttrType, attr: &Attribute) -> std::result::Result<Option<Json>, String> {
+    match (v, ty) {
+        (Json::String(s), AttrType::String) if !s.is_empty() && s.trim().len() == s.len() => Ok(Some(Json::String(s))),
+        (Json::Array(items), AttrType::StringList) if items.iter().all(Json::is_string) => {
+            Ok(Some(Json::Array(items)))
+        }
+        (v, ty) => convert_json(&v, ty, attr),
+    }
+}
+
 fn file_label(path: &Path) -> String {
     path.display().to_string()
 }
@@ -363,8 +380,9 @@ fn for_each_row(
                 for r in 0..rows {
                     f(Row { number: first + r as u64 + 1, line: 0, data: RowData::Parquet(batch, r) })?;
                 }
-                Ok(())
+                Ok(true)
             })
+            .map(|_| ())
         }
     }
 }
@@ -411,9 +429,10 @@ impl Workspace {
             plan.rows,
             path.file_name().map_or(file.clone(), |n| n.to_string_lossy().into_owned())
         );
-        let mut sample = Vec::new();
-        let mut write = |tx: Option<&mut Tx<'_>>| -> Result<()> {
-            let mut tx = tx;
+        // Reading and converting the rows (a second thread) overlaps with
+        // writing them (this one): the change-logged writes are most of the
+        // time of a large import.
+        let write = |mut tx: Option<&mut Tx<'_>>| -> Result<Vec<ShopperRow>> {
             if let Some(tx) = tx.as_deref_mut() {
                 for (_, attr, existing) in &plan.columns {
                     if !existing {
@@ -421,36 +440,35 @@ impl Workspace {
                     }
                 }
             }
-            let mut ids = HashSet::new();
-            for_each_row(path, plan.format, |row| {
-                let (id, obj) = convert_row(&plan, &file, &row)?;
-                if !ids.insert(id.clone()) {
-                    return Err(StoreError::ImportRow {
-                        file: file.clone(),
-                        row: row.number,
-                        line: row.line,
-                        column: plan.id_column.clone().unwrap_or_else(|| "id".into()),
-                        message: format!("shopper id \"{id}\" appears twice in the file"),
-                    });
+            std::thread::scope(|s| {
+                let (send, recv) = std::sync::mpsc::sync_channel(CHUNKS_IN_FLIGHT);
+                let (plan, file) = (&plan, &file);
+                let reader = s.spawn(move || read_rows(plan, path, file, &send));
+                let mut written = Ok(());
+                'chunks: for chunk in &recv {
+                    match (chunk, tx.as_deref_mut()) {
+                        (Err(e), _) => {
+                            written = Err(e);
+                            break;
+                        }
+                        (Ok(chunk), Some(tx)) => {
+                            for (id, body) in chunk {
+                                if let Err(e) = tx.put(EntityKind::Shopper, &id, Expect::Any, Some(&body)) {
+                                    written = Err(e);
+                                    break 'chunks;
+                                }
+                            }
+                        }
+                        (Ok(_), None) => {}
+                    }
                 }
-                if sample.len() < SAMPLE_ROWS {
-                    sample.push(ShopperRow { id: id.clone(), values: obj.clone() });
-                }
-                if let Some(tx) = tx.as_deref_mut() {
-                    let mut body = Map::with_capacity(obj.len() + 1);
-                    body.insert("id".into(), Json::String(id.clone()));
-                    body.extend(obj);
-                    tx.put_json(EntityKind::Shopper, &id, Expect::Any, &Json::Object(body))?;
-                }
-                Ok(())
-            })?;
-            Ok(())
+                // A writer that stopped early makes the reader stop at its next chunk.
+                drop(recv);
+                let sample = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                written.map(|()| sample)
+            })
         };
-        if dry_run {
-            write(None)?;
-        } else {
-            self.transact(&summary, |tx| write(Some(tx)))?;
-        }
+        let sample = if dry_run { write(None)? } else { self.transact(&summary, |tx| write(Some(tx)))? };
         Ok(ImportReport {
             file,
             format: plan.format,
@@ -472,6 +490,60 @@ impl Workspace {
     }
 }
 
+/// Pass 1 over one Parquet row: the columns still unsettled look at it.
+fn observe_parquet(stats: &mut [ColumnStats], file: &str, columns: &[BatchColumn<'_>], r: usize, row: u64) -> Result<()> {
+    for s in stats.iter_mut().filter(|s| s.wants_more()) {
+        let v = columns[s.index].cell(r).map_err(|message| StoreError::ImportRow {
+            file: file.into(),
+            row,
+            line: 0,
+            column: s.column.clone(),
+            message,
+        })?;
+        s.observe_json(&v);
+    }
+    Ok(())
+}
+
+/// Reads, converts and checks every row (pass 2), sending `(id, body)`
+/// chunks to the writer; an error is sent as the last item. Returns the
+/// first rows for the report.
+fn read_rows(
+    plan: &Plan,
+    path: &Path,
+    file: &str,
+    out: &std::sync::mpsc::SyncSender<Result<Vec<(String, String)>>>,
+) -> Vec<ShopperRow> {
+    let mut sample = Vec::new();
+    let mut ids = HashSet::new();
+    let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+    let read = for_each_row(path, plan.format, |row| {
+        let (id, obj) = convert_row(plan, file, &row)?;
+        if !ids.insert(id.clone()) {
+            return Err(StoreError::ImportRow {
+                file: file.into(),
+                row: row.number,
+                line: row.line,
+                column: plan.id_column.clone().unwrap_or_else(|| "id".into()),
+                message: format!("shopper id \"{id}\" appears twice in the file"),
+            });
+        }
+        let mut body = obj;
+        if sample.len() < SAMPLE_ROWS {
+            sample.push(ShopperRow { id: id.clone(), values: body.clone() });
+        }
+        body.insert("id".into(), Json::String(id.clone()));
+        chunk.push((id, serde_json::to_string(&body)?));
+        if chunk.len() == CHUNK_ROWS && out.send(Ok(std::mem::take(&mut chunk))).is_err() {
+            // The writer has failed; its error is the one reported.
+            return Err(StoreError::ImportFile { file: file.into(), message: "stopped".into() });
+        }
+        Ok(())
+    });
+    let _ = out.send(read.map(|()| chunk));
+    sample
+}
+
 fn infer(path: &Path, options: &ImportOptions, schema: &Schema) -> Result<Plan> {
     let format = detect_format(path)?;
     let file = file_label(path);
@@ -489,41 +561,45 @@ fn infer(path: &Path, options: &ImportOptions, schema: &Schema) -> Result<Plan> 
             .collect(),
     };
     let mut rows = 0;
-    for_each_row(path, format, |row| {
-        rows += 1;
-        match &row.data {
-            RowData::Csv(rec) => {
-                for (s, cell) in stats.iter_mut().zip(rec.iter()) {
-                    s.observe_text(cell);
-                }
+    if format == ImportFormat::Parquet {
+        // Types come with the file: read only until every column is settled
+        // and sampled (a column of strings that are all dates is read to the
+        // end), and take the row count from the file's metadata. Pass 2
+        // still converts and checks every row.
+        let columns = import_parquet::columns(path, &file)?;
+        import_parquet::for_each_batch(path, &file, &columns, |first, n, batch| {
+            for r in 0..n {
+                observe_parquet(&mut stats, &file, batch, r, first + r as u64 + 1)?;
             }
-            RowData::Json(obj) => {
-                for (k, v) in obj {
-                    let i = match stats.iter().position(|s| &s.column == k) {
-                        Some(i) => i,
-                        None => {
-                            stats.push(ColumnStats::new(stats.len(), k));
-                            stats.len() - 1
-                        }
-                    };
-                    stats[i].observe_json(v);
+            Ok(stats.iter().any(ColumnStats::wants_more))
+        })?;
+        rows = import_parquet::row_count(path, &file)?;
+    } else {
+        for_each_row(path, format, |row| {
+            rows += 1;
+            match &row.data {
+                RowData::Csv(rec) => {
+                    for (s, cell) in stats.iter_mut().zip(rec.iter()) {
+                        s.observe_text(cell);
+                    }
                 }
-            }
-            RowData::Parquet(columns, r) => {
-                for s in stats.iter_mut().filter(|s| s.wants_more()) {
-                    let v = columns[s.index].cell(*r).map_err(|message| StoreError::ImportRow {
-                        file: file.clone(),
-                        row: row.number,
-                        line: row.line,
-                        column: s.column.clone(),
-                        message,
-                    })?;
-                    s.observe_json(&v);
+                RowData::Json(obj) => {
+                    for (k, v) in obj {
+                        let i = match stats.iter().position(|s| &s.column == k) {
+                            Some(i) => i,
+                            None => {
+                                stats.push(ColumnStats::new(stats.len(), k));
+                                stats.len() - 1
+                            }
+                        };
+                        stats[i].observe_json(v);
+                    }
                 }
+                RowData::Parquet(columns, r) => observe_parquet(&mut stats, &file, columns, *r, row.number)?,
             }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        })?;
+    }
     if format == ImportFormat::Csv && stats.is_empty() {
         return Err(StoreError::ImportFile { file, message: "no header row".into() });
     }
@@ -629,7 +705,7 @@ fn convert_row(plan: &Plan, file: &str, row: &Row) -> Result<(String, Map<String
         RowData::Parquet(columns, r) => {
             for (stats, attr, _) in &plan.columns {
                 let v = columns[stats.index].cell(*r).map_err(|m| err(&stats.column, m))?;
-                if let Some(v) = convert_json(&v, attr.ty, attr).map_err(|m| err(&stats.column, m))? {
+                if let Some(v) = convert_owned(v, attr.ty, attr).map_err(|m| err(&stats.column, m))? {
                     obj.insert(attr.name.0.clone(), v);
                 }
             }

@@ -152,15 +152,21 @@ pub(crate) fn columns(path: &Path, file: &str) -> Result<Vec<ParquetColumn>> {
         .collect()
 }
 
+/// The number of rows the file's metadata gives.
+pub(crate) fn row_count(path: &Path, file: &str) -> Result<u64> {
+    let builder = ParquetRecordBatchReaderBuilder::try_new(File::open(path)?).map_err(|e| open_error(file, e))?;
+    Ok(u64::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0))
+}
+
 /// Streams the file batch by batch: `f(first_row, rows, columns)`, where
 /// `first_row` counts rows of the file from 0 and `columns` are in the order
-/// [`columns`] gave.
+/// [`columns`] gave, until `f` answers `false` (no more wanted).
 pub(crate) fn for_each_batch(
     path: &Path,
     file: &str,
     columns: &[ParquetColumn],
-    mut f: impl FnMut(u64, usize, &[BatchColumn<'_>]) -> Result<()>,
-) -> Result<()> {
+    mut f: impl FnMut(u64, usize, &[BatchColumn<'_>]) -> Result<bool>,
+) -> Result<bool> {
     let builder = ParquetRecordBatchReaderBuilder::try_new(File::open(path)?).map_err(|e| open_error(file, e))?;
     let schema = builder.schema();
     let wanted = Schema::new_with_metadata(
@@ -183,10 +189,12 @@ pub(crate) fn for_each_batch(
         })?;
         let cols: Vec<BatchColumn<'_>> =
             batch.columns().iter().zip(columns).map(|(array, c)| BatchColumn { array, tz: &c.tz }).collect();
-        f(first, batch.num_rows(), &cols)?;
+        if !f(first, batch.num_rows(), &cols)? {
+            return Ok(false);
+        }
         first += batch.num_rows() as u64;
     }
-    Ok(())
+    Ok(true)
 }
 
 fn date_json(date: Option<jiff::civil::Date>) -> std::result::Result<Json, String> {

@@ -21,7 +21,8 @@ version=$(python3 -c 'import tomllib; print(tomllib.load(open("Cargo.toml","rb")
 if [ -z "${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
   echo "dist: TAURI_SIGNING_PRIVATE_KEY is not set: signing with the TEST key (tests/dist/updater-test.key)."
   echo "dist: these installers trust the test key for updates; never publish them."
-  export TAURI_SIGNING_PRIVATE_KEY="$PWD/tests/dist/updater-test.key"
+  TAURI_SIGNING_PRIVATE_KEY="$(cat tests/dist/updater-test.key)"
+  export TAURI_SIGNING_PRIVATE_KEY
   export TAURI_SIGNING_PRIVATE_KEY_PASSWORD=""
   pubkey=$(cat tests/dist/updater-test.key.pub)
 else

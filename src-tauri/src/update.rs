@@ -154,7 +154,8 @@ pub async fn update_check(app: AppHandle, manual: bool) -> CmdResult<UpdateCheck
                 version: update.version.clone(),
                 current_version: update.current_version.clone(),
                 notes: update.body.clone(),
-                date: update.date.map(|d| d.to_string()),
+                // The day is what a person reads; the time of day is noise here.
+                date: update.date.map(|d| format!("{}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())),
             };
             *state.offered.lock().map_err(|_| invalid("update state poisoned"))? = Some(update);
             Ok(UpdateCheck::Available { offer })

@@ -5,12 +5,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { $t, failureShot, openApp, startDriver } from "../e2e/driver.mjs";
 import { freePort, portOpen } from "../e2e/net.mjs";
-import { artifacts, isolated, manifest, run, tauriCli } from "./dist.mjs";
+import { artifacts, isolated, manifest, root, run, tauriCli } from "./dist.mjs";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "tailor-dist-update-"));
 const www = path.join(tmp, "www");
@@ -50,6 +50,8 @@ function requests(file) {
 }
 
 before(async () => {
+  // nginx's workers run as nobody: they must be able to read what they serve.
+  chmodSync(tmp, 0o755);
   mkdirSync(www);
   ca = certificates();
   const port = await freePort();
@@ -123,13 +125,16 @@ test("a signed update is offered, downloaded with progress and verified", async 
     await offer.waitForDisplayed({ timeout: 60000 });
     assert.match(await offer.getText(), new RegExp(`Tailor ${next.replace(/\./g, "\\.")} is available`));
     assert.match(await $t(browser, "update-notes").getText(), /Simulation runs a third faster/);
+    // For docs/img/update-prompt.png (copied by hand when the prompt changes).
+    mkdirSync(path.join(root, "target/dist-shots"), { recursive: true });
+    await browser.saveScreenshot(path.join(root, "target/dist-shots/update-prompt.png"));
     await $t(browser, "update-download").click();
     const verified = $t(browser, "update-verified");
     await verified.waitForDisplayed({ timeout: 120000 });
     // Progress events reached the page, up to the whole file.
     const size = statSync(path.join(www, payload)).size;
     assert.equal(Number(await verified.getAttribute("data-downloaded")), size);
-    assert.ok($t(browser, "update-restart"), "offers to restart");
+    assert.ok(await $t(browser, "update-restart").isDisplayed(), "offers to restart");
     const got = requests(payload);
     assert.equal(got.length, 1, got.join("\n"));
     assert.match(got[0], new RegExp(`" 200 ${size} `));

@@ -7,7 +7,7 @@ import {
   useQueryClient,
   type QueryClient,
 } from "@tanstack/react-query";
-import { listen } from "@tauri-apps/api/event";
+import { listenUntilCleanup } from "./events";
 import { api, WORKSPACE_CHANGED } from "./api";
 import { setLastPull } from "./api/publish";
 import type { Attribute } from "./bindings/Attribute";
@@ -73,24 +73,7 @@ export function switchWorkspace(qc: QueryClient, info: WorkspaceInfo | null) {
 /** Rust emits `workspace-changed` after every mutation, undo, redo, open and close. */
 export function useWorkspaceChangedListener() {
   const qc = useQueryClient();
-  useEffect(() => {
-    let unlisten: (() => void) | undefined;
-    let cancelled = false;
-    listen(WORKSPACE_CHANGED, () => {
-      void qc.invalidateQueries();
-    })
-      .then((fn) => {
-        if (cancelled) fn();
-        else unlisten = fn;
-      })
-      .catch(() => {
-        /* not running inside Tauri (plain browser / tests): nothing to listen to */
-      });
-    return () => {
-      cancelled = true;
-      unlisten?.();
-    };
-  }, [qc]);
+  useEffect(() => listenUntilCleanup(WORKSPACE_CHANGED, () => void qc.invalidateQueries()), [qc]);
 }
 
 // ---------- queries ----------

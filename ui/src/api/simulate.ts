@@ -1,7 +1,7 @@
 // IPC and React Query hooks for the Simulate section (preview, batch
 // simulation, impact diff, problems). Components call only these.
 import { invoke } from "@tauri-apps/api/core";
-import { listen } from "@tauri-apps/api/event";
+import { listenUntilCleanup } from "../events";
 import { save } from "@tauri-apps/plugin-dialog";
 import { useEffect, useState } from "react";
 import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -190,22 +190,7 @@ export function useSimulationProgress(active: boolean): SimProgress | null {
   useEffect(() => {
     if (!active) return;
     setProgress(null);
-    let unlisten: (() => void) | undefined;
-    let stopped = false;
-    listen<SimProgress>(SIMULATION_PROGRESS, (e) => {
-      if (!stopped) setProgress(e.payload);
-    })
-      .then((fn) => {
-        if (stopped) fn();
-        else unlisten = fn;
-      })
-      .catch(() => {
-        /* not inside Tauri: no progress events */
-      });
-    return () => {
-      stopped = true;
-      unlisten?.();
-    };
+    return listenUntilCleanup<SimProgress>(SIMULATION_PROGRESS, setProgress);
   }, [active]);
   return progress;
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from "react";
+import { Modal } from "./Modal";
 
 interface Props {
   title: string;
@@ -14,42 +15,26 @@ interface Props {
 /** A modal asking the user to confirm a destructive action. */
 export function ConfirmDialog({ title, message, confirmLabel, busy, danger = true, onConfirm, onCancel, children }: Props) {
   const cancelRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    cancelRef.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") onCancel();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onCancel]);
+  useEffect(() => cancelRef.current?.focus(), []);
   return (
-    <div className="modal-backdrop" onMouseDown={onCancel}>
-      <div
-        className="modal"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="confirm-title"
-        data-testid="confirm-dialog"
-        onMouseDown={(e) => e.stopPropagation()}
-      >
-        <h2 id="confirm-title">{title}</h2>
-        <div className="modal-body">{message}</div>
-        {children}
-        <div className="modal-actions">
-          <button type="button" ref={cancelRef} onClick={onCancel} data-testid="confirm-cancel">
-            Cancel
-          </button>
-          <button
-            type="button"
-            className={danger ? "btn-danger" : "btn-primary"}
-            onClick={onConfirm}
-            disabled={busy}
-            data-testid="confirm-ok"
-          >
-            {busy ? "Working…" : confirmLabel}
-          </button>
-        </div>
+    <Modal labelledBy="confirm-title" testId="confirm-dialog" onClose={onCancel}>
+      <h2 id="confirm-title">{title}</h2>
+      <div className="modal-body">{message}</div>
+      {children}
+      <div className="modal-actions">
+        <button type="button" ref={cancelRef} onClick={onCancel} data-testid="confirm-cancel">
+          Cancel
+        </button>
+        <button
+          type="button"
+          className={danger ? "btn-danger" : "btn-primary"}
+          onClick={onConfirm}
+          disabled={busy}
+          data-testid="confirm-ok"
+        >
+          {busy ? "Working…" : confirmLabel}
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }

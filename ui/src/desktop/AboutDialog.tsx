@@ -2,13 +2,12 @@ import { useEffect, useState } from "react";
 import { desktopApi, type AboutInfo } from "../api/desktop";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { useEscape } from "./useEscape";
+import { Modal } from "../components/Modal";
 
 /** Help → About: the versions a support request needs. */
 export function AboutDialog({ onClose }: { onClose: () => void }) {
   const [info, setInfo] = useState<AboutInfo | null>(null);
   const [error, setError] = useState<ErrorReport | null>(null);
-  useEscape(onClose);
   useEffect(() => {
     desktopApi.aboutInfo().then(setInfo, setError);
   }, []);
@@ -23,27 +22,25 @@ export function AboutDialog({ onClose }: { onClose: () => void }) {
       ]
     : [];
   return (
-    <div className="modal-backdrop" onMouseDown={onClose}>
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="about-title" data-testid="about-dialog" onMouseDown={(e) => e.stopPropagation()}>
-        <h2 id="about-title">About Tailor</h2>
-        <p className="muted">Author, simulate and publish storefront personalization rules. MIT licence.</p>
-        <ErrorBanner error={error} />
-        <table className="about-table">
-          <tbody>
-            {rows.map(([k, v]) => (
-              <tr key={k}>
-                <th scope="row">{k}</th>
-                <td data-testid={`about-${k.split(" ")[0].toLowerCase()}`}>{v}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <div className="modal-actions">
-          <button type="button" className="btn-primary" onClick={onClose} autoFocus>
-            Close
-          </button>
-        </div>
+    <Modal labelledBy="about-title" testId="about-dialog" onClose={onClose}>
+      <h2 id="about-title">About Tailor</h2>
+      <p className="muted">Author, simulate and publish storefront personalization rules. MIT licence.</p>
+      <ErrorBanner error={error} />
+      <table className="about-table">
+        <tbody>
+          {rows.map(([k, v]) => (
+            <tr key={k}>
+              <th scope="row">{k}</th>
+              <td data-testid={`about-${k.split(" ")[0].toLowerCase()}`}>{v}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="modal-actions">
+        <button type="button" className="btn-primary" onClick={onClose} autoFocus>
+          Close
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }

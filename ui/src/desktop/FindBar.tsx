@@ -1,5 +1,5 @@
 import { useRef, useState } from "react";
-import { useEscape } from "./useEscape";
+import { useEscape } from "../components/useEscape";
 
 type FindFn = (text: string, caseSensitive: boolean, backwards: boolean, wrap: boolean) => boolean;
 

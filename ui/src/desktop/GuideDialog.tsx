@@ -1,7 +1,7 @@
 import { Marked } from "marked";
 import { useMemo, useRef } from "react";
 import guide from "../../../docs/guide.md?raw";
-import { useEscape } from "./useEscape";
+import { Modal } from "../components/Modal";
 
 // The guide ships inside the app (it works offline). Screenshots stay in the
 // repository's docs; here an image shows as its caption.
@@ -17,7 +17,6 @@ const marked = new Marked({
 export function GuideDialog({ onClose }: { onClose: () => void }) {
   const html = useMemo(() => marked.parse(guide, { async: false }), []);
   const body = useRef<HTMLDivElement>(null);
-  useEscape(onClose);
   // Links inside the guide jump within it; the app never navigates away.
   const onClick = (e: React.MouseEvent) => {
     const a = (e.target as HTMLElement).closest("a");
@@ -27,23 +26,14 @@ export function GuideDialog({ onClose }: { onClose: () => void }) {
     if (href.startsWith("#")) body.current?.querySelector(`[id="${CSS.escape(href.slice(1))}"]`)?.scrollIntoView();
   };
   return (
-    <div className="modal-backdrop" onMouseDown={onClose}>
-      <div
-        className="modal guide-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-label="Tailor guide"
-        data-testid="guide-dialog"
-        onMouseDown={(e) => e.stopPropagation()}
-      >
-        <div className="guide-head">
-          <h2>Guide</h2>
-          <button type="button" onClick={onClose} autoFocus>
-            Close
-          </button>
-        </div>
-        <div ref={body} className="guide-body" onClick={onClick} dangerouslySetInnerHTML={{ __html: html }} />
+    <Modal label="Tailor guide" testId="guide-dialog" className="guide-dialog" onClose={onClose}>
+      <div className="guide-head">
+        <h2>Guide</h2>
+        <button type="button" onClick={onClose} autoFocus>
+          Close
+        </button>
       </div>
-    </div>
+      <div ref={body} className="guide-body" onClick={onClick} dangerouslySetInnerHTML={{ __html: html }} />
+    </Modal>
   );
 }

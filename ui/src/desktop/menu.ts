@@ -1,8 +1,8 @@
 // The application menu lives in Rust (src-tauri/src/menu.rs); what needs the
 // page arrives here as `menu` events.
-import { listen } from "@tauri-apps/api/event";
 import { useEffect, useRef } from "react";
 import type { MenuAction } from "../bindings/MenuAction";
+import { listenUntilCleanup } from "../events";
 import { isTextEditingTarget } from "../keyboard";
 import { SECTIONS, type SectionId } from "../sections";
 
@@ -12,22 +12,7 @@ export const MENU_EVENT = "menu";
 export function useMenuActions(handler: (action: MenuAction) => void) {
   const ref = useRef(handler);
   ref.current = handler;
-  useEffect(() => {
-    let unlisten: (() => void) | undefined;
-    let cancelled = false;
-    listen<MenuAction>(MENU_EVENT, (e) => ref.current(e.payload))
-      .then((fn) => {
-        if (cancelled) fn();
-        else unlisten = fn;
-      })
-      .catch(() => {
-        /* plain browser or tests: there is no menu */
-      });
-    return () => {
-      cancelled = true;
-      unlisten?.();
-    };
-  }, []);
+  useEffect(() => listenUntilCleanup<MenuAction>(MENU_EVENT, (a) => ref.current(a)), []);
 }
 
 /** View → a screen: the section a `view.*` action names, if it is one. */

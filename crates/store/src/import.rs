@@ -433,12 +433,16 @@ impl Workspace {
         // writing them (this one): the change-logged writes are most of the
         // time of a large import.
         let write = |mut tx: Option<&mut Tx<'_>>| -> Result<Vec<ShopperRow>> {
+            // Shoppers already in the workspace (their before-images go in
+            // the change log); the others are inserted without a lookup.
+            let mut existing_ids = HashSet::new();
             if let Some(tx) = tx.as_deref_mut() {
                 for (_, attr, existing) in &plan.columns {
                     if !existing {
                         put_attribute(tx, attr)?;
                     }
                 }
+                existing_ids = tx.keys(EntityKind::Shopper)?;
             }
             std::thread::scope(|s| {
                 let (send, recv) = std::sync::mpsc::sync_channel(CHUNKS_IN_FLIGHT);
@@ -453,7 +457,8 @@ impl Workspace {
                         }
                         (Ok(chunk), Some(tx)) => {
                             for (id, body) in chunk {
-                                if let Err(e) = tx.put(EntityKind::Shopper, &id, Expect::Any, Some(&body)) {
+                                let expect = if existing_ids.contains(&id) { Expect::Any } else { Expect::Absent };
+                                if let Err(e) = tx.put(EntityKind::Shopper, &id, expect, Some(&body)) {
                                     written = Err(e);
                                     break 'chunks;
                                 }

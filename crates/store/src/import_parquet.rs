@@ -312,8 +312,8 @@ mod tests {
     use parquet::file::properties::WriterProperties;
     use tailor_model::{AttrType, Attribute};
 
-    use crate::Workspace;
-    use crate::types::{ImportFormat, ImportOptions};
+    use crate::types::{EntityKind, ImportFormat, ImportOptions};
+    use crate::{Expect, Workspace};
 
     /// Writes `batches` (one schema) as a Parquet file, several row groups
     /// when there are many rows.
@@ -507,5 +507,37 @@ mod tests {
         let f = write_parquet(d.path(), "b.parquet", &[bad]);
         let msg = ws.import_shoppers(&f, &ImportOptions::default(), false).unwrap_err().to_string();
         assert!(msg.contains("row 2, column tier: \"vip\" is not one of the values of tier"), "{msg}");
+    }
+
+    #[test]
+    fn reimporting_overwrites_known_shoppers_adds_new_ones_and_undoes_as_one_step() {
+        let (d, mut ws) = workspace();
+        let spend = |ids: Vec<&str>, values: Vec<f64>| {
+            batch(vec![
+                ("id", Arc::new(StringArray::from(ids)) as ArrayRef),
+                ("spend", Arc::new(Float64Array::from(values))),
+            ])
+        };
+        let first = write_parquet(d.path(), "first.parquet", &[spend(vec!["a", "b"], vec![1.0, 2.0])]);
+        ws.import_shoppers(&first, &ImportOptions::default(), false).unwrap();
+        let second = write_parquet(d.path(), "second.parquet", &[spend(vec!["b", "c"], vec![20.0, 30.0])]);
+        ws.import_shoppers(&second, &ImportOptions::default(), false).unwrap();
+        let value = |ws: &Workspace, id: &str| ws.shopper(id).ok().map(|s| s.values["spend"].as_f64().unwrap());
+        assert_eq!([value(&ws, "a"), value(&ws, "b"), value(&ws, "c")], [Some(1.0), Some(20.0), Some(30.0)]);
+        ws.undo().unwrap();
+        assert_eq!([value(&ws, "a"), value(&ws, "b"), value(&ws, "c")], [Some(1.0), Some(2.0), None]);
+        ws.redo().unwrap();
+        assert_eq!([value(&ws, "b"), value(&ws, "c")], [Some(20.0), Some(30.0)]);
+    }
+
+    #[test]
+    fn an_insert_said_to_be_absent_fails_when_the_entity_exists() {
+        let (_d, mut ws) = workspace();
+        let put = |ws: &mut Workspace, expect| {
+            ws.transact("put", |tx| tx.put(EntityKind::Shopper, "s", expect, Some(r#"{"id":"s"}"#)))
+        };
+        put(&mut ws, Expect::Absent).unwrap();
+        assert!(put(&mut ws, Expect::Absent).is_err());
+        assert_eq!(ws.info().unwrap().shopper_count, 1);
     }
 }

@@ -18,6 +18,10 @@ pub enum Expect {
     Revision(i64),
     /// No check: imports, spec apply, undo and redo.
     Any,
+    /// The caller has read, inside this transaction, that the entity does
+    /// not exist (a large import lists the existing keys once): no lookup,
+    /// and the insert fails if it does exist after all.
+    Absent,
 }
 
 impl Expect {
@@ -45,6 +49,14 @@ impl Tx<'_> {
             .optional()?)
     }
 
+    /// The keys of every entity of a kind.
+    pub fn keys(&self, kind: EntityKind) -> Result<std::collections::HashSet<String>> {
+        let sql = format!("SELECT key FROM {}", kind.table());
+        let mut stmt = self.tx.prepare(&sql)?;
+        let keys = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(keys)
+    }
+
     /// Writes (`Some`) or deletes (`None`) an entity and logs the change.
     /// Returns the new revision (0 after a delete). Writing an identical body
     /// is a no-op and logs nothing.
@@ -55,7 +67,7 @@ impl Tx<'_> {
         expect: Expect,
         after: Option<&str>,
     ) -> Result<i64> {
-        let current = self.get(kind, key)?;
+        let current = if expect == Expect::Absent { None } else { self.get(kind, key)? };
         match (expect, &current) {
             (Expect::New, Some(_)) => {
                 return Err(StoreError::AlreadyExists { kind, key: key.into() });
@@ -83,10 +95,14 @@ impl Tx<'_> {
         let table = kind.table();
         let new_revision = match after {
             Some(body) => {
-                let sql = format!(
-                    "INSERT INTO {table} (key, body, revision) VALUES (?1, ?2, ?3)
+                let sql = if expect == Expect::Absent {
+                    format!("INSERT INTO {table} (key, body, revision) VALUES (?1, ?2, ?3)")
+                } else {
+                    format!(
+                        "INSERT INTO {table} (key, body, revision) VALUES (?1, ?2, ?3)
                      ON CONFLICT(key) DO UPDATE SET body = excluded.body, revision = excluded.revision"
-                );
+                    )
+                };
                 self.tx
                     .prepare_cached(&sql)?
                     .execute(params![key, body, revision + 1])?;

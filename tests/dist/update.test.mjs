@@ -102,11 +102,11 @@ after(() => {
 });
 
 /** One session of the AppImage with its own home and these settings. */
-async function session(name, extra, body) {
+async function session(name, extra, body, application = artifacts.appimage) {
   const dir = path.join(tmp, name);
   mkdirSync(dir);
   const driver = await startDriver(isolated(dir, { APPIMAGE_EXTRACT_AND_RUN: "1", SSL_CERT_FILE: ca, ...extra }));
-  const browser = await openApp(driver, [], artifacts.appimage);
+  const browser = await openApp(driver, [], application);
   try {
     await $t(browser, "welcome").waitForDisplayed({ timeout: 120000 });
     await body(browser);
@@ -139,6 +139,39 @@ test("a signed update is offered, downloaded with progress and verified", async 
     assert.equal(got.length, 1, got.join("\n"));
     assert.match(got[0], new RegExp(`" 200 ${size} `));
   });
+});
+
+test("Restart now installs the verified update in place of the running AppImage", async () => {
+  // Version N installed in a folder of the user's; N+1 is other bytes (the
+  // release with a trailer), signed with the release (test) key.
+  const installed = path.join(tmp, "installed", "Tailor.AppImage");
+  mkdirSync(path.dirname(installed));
+  copyFileSync(artifacts.appimage, installed);
+  const nextBytes = Buffer.concat([readFileSync(artifacts.appimage), Buffer.from(`\n# Tailor ${next}\n`)]);
+  const nextName = `Tailor_${next}_amd64.next.AppImage`;
+  writeFileSync(path.join(www, nextName), nextBytes);
+  run(tauriCli, ["signer", "sign", "-f", path.join(root, "tests/dist/updater-test.key"), "-p", "", path.join(www, nextName)]);
+  const entry = { signature: readFileSync(path.join(www, `${nextName}.sig`), "utf8").trim(), url: `${base}/${nextName}` };
+  writeFileSync(path.join(www, "install.json"), JSON.stringify({ version: next, pub_date: "2026-12-06T12:00:00Z", platforms: { "linux-x86_64-appimage": entry } }));
+  await session(
+    "install",
+    { TAILOR_UPDATE_URL: `${base}/install.json` },
+    async (browser) => {
+      await $t(browser, "update-download").waitForClickable({ timeout: 60000 });
+      await $t(browser, "update-download").click();
+      await $t(browser, "update-restart").waitForClickable({ timeout: 120000 });
+      // Until now the installed file is untouched.
+      assert.ok(readFileSync(installed).equals(readFileSync(artifacts.appimage)));
+      await $t(browser, "update-restart").click().catch(() => {
+        /* the app restarts under the session */
+      });
+      const deadline = Date.now() + 30000;
+      while (Date.now() < deadline && !readFileSync(installed).equals(nextBytes)) await new Promise((r) => setTimeout(r, 250));
+      assert.ok(readFileSync(installed).equals(nextBytes), "the AppImage on disk is the new version");
+      assert.ok(statSync(installed).mode & 0o100, "and still executable");
+    },
+    installed,
+  );
 });
 
 test("an update signed with another key is refused, and the app keeps running", async () => {

@@ -359,7 +359,7 @@ mod tests {
 
     fn workspace() -> (tempfile::TempDir, Workspace) {
         let dir = tempfile::tempdir().unwrap();
-        let ws = Workspace::create(&dir.path().join("ws.tailor")).unwrap();
+        let ws = Workspace::create(dir.path().join("ws.tailor")).unwrap();
         (dir, ws)
     }
 
@@ -380,7 +380,7 @@ mod tests {
             (
                 "last_visit",
                 Arc::new(
-                    TimestampMicrosecondArray::from(vec![Some(late.as_microsecond() as i64), None, None])
+                    TimestampMicrosecondArray::from(vec![Some(late.as_microsecond()), None, None])
                         .with_timezone("Asia/Tokyo"),
                 ),
             ),

@@ -28,24 +28,39 @@ pub struct AppState {
     /// Raised by the Cancel button of a running simulation.
     pub sim_cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Work an update must not interrupt ("A simulation", "A publish").
-    busy: Mutex<Vec<&'static str>>,
+    busy: std::sync::Arc<BusyList>,
+}
+
+/// What is running that an update must wait for.
+#[derive(Default)]
+pub struct BusyList(Mutex<Vec<&'static str>>);
+
+impl BusyList {
+    /// The first piece of work still running, if any.
+    pub fn first(&self) -> Option<&'static str> {
+        self.0.lock().ok()?.first().copied()
+    }
 }
 
 /// Marks work an update must wait for, while it lives.
-pub struct Busy(tauri::AppHandle, &'static str);
+pub struct Busy(std::sync::Arc<BusyList>, &'static str);
 
 impl Busy {
     pub fn new(app: &tauri::AppHandle, what: &'static str) -> Self {
-        if let Ok(mut b) = state(app).busy.lock() {
+        Self::on(state(app).busy.clone(), what)
+    }
+
+    fn on(list: std::sync::Arc<BusyList>, what: &'static str) -> Self {
+        if let Ok(mut b) = list.0.lock() {
             b.push(what);
         }
-        Busy(app.clone(), what)
+        Busy(list, what)
     }
 }
 
 impl Drop for Busy {
     fn drop(&mut self) {
-        if let Ok(mut b) = state(&self.0).busy.lock()
+        if let Ok(mut b) = self.0.0.lock()
             && let Some(i) = b.iter().position(|w| *w == self.1)
         {
             b.remove(i);
@@ -55,7 +70,7 @@ impl Drop for Busy {
 
 /// The running work an update would interrupt, if any.
 pub fn busy_with(app: &tauri::AppHandle) -> Option<&'static str> {
-    state(app).busy.lock().ok()?.first().copied()
+    state(app).busy.first()
 }
 
 fn main() {
@@ -197,4 +212,31 @@ fn main() {
 /// Convenience for commands: the managed state.
 pub fn state(app: &tauri::AppHandle) -> tauri::State<'_, AppState> {
     app.state::<AppState>()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::{Busy, BusyList};
+
+    #[test]
+    fn work_is_busy_until_its_guard_is_dropped_even_when_two_overlap() {
+        let list = Arc::new(BusyList::default());
+        assert_eq!(list.first(), None);
+        let sim = Busy::on(list.clone(), "A simulation");
+        let publish = Busy::on(list.clone(), "A publish");
+        assert_eq!(list.first(), Some("A simulation"));
+        drop(sim);
+        assert_eq!(list.first(), Some("A publish"));
+        // A publish that fails with `?` drops its guard on the way out too.
+        let failed = || -> Result<(), ()> {
+            let _busy = Busy::on(list.clone(), "A promotion");
+            Err(())
+        };
+        assert!(failed().is_err());
+        assert_eq!(list.first(), Some("A publish"));
+        drop(publish);
+        assert_eq!(list.first(), None);
+    }
 }

@@ -149,6 +149,10 @@ impl Running {
 }
 
 pub fn client() -> reqwest::Client {
+    // In a workspace build reqwest carries TLS without a provider (the app's
+    // updater plugin asks for `rustls-no-provider`); these tests speak plain
+    // HTTP, but building a client needs one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap()
 }
 

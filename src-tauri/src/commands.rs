@@ -182,8 +182,39 @@ pub async fn import_shoppers(
     dry_run: bool,
 ) -> CmdResult<ImportReport> {
     // Async so a large import does not block the UI thread.
-    let run = |ws: &mut Workspace| ws.import_shoppers(Path::new(&path), &options, dry_run);
-    if dry_run { with_ws(&app, run) } else { mutate(&app, run) }
+    if dry_run {
+        return with_ws(&app, |ws| ws.import_shoppers(Path::new(&path), &options, true));
+    }
+    let _busy = crate::Busy::new(&app, "A shopper import");
+    let cancel = state(&app).import_cancel.clone();
+    cancel.store(false, std::sync::atomic::Ordering::SeqCst);
+    // At most one event per 100 ms, and the last one always.
+    let last = std::cell::Cell::new(None::<std::time::Instant>);
+    let progress = |done: u64, total: u64| {
+        if done < total && last.get().is_some_and(|t| t.elapsed() < std::time::Duration::from_millis(100)) {
+            return;
+        }
+        last.set(Some(std::time::Instant::now()));
+        let _ = app.emit("import-progress", ImportProgress { done, total });
+    };
+    let control = tailor_store::ImportControl { progress: &progress, cancel: &cancel };
+    mutate(&app, |ws| ws.import_shoppers_with(Path::new(&path), &options, false, Some(&control)))
+}
+
+/// Rows of a running import written so far (the progress bar).
+#[derive(Clone, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ImportProgress {
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+/// The import's Cancel button: the import rolls back at its next chunk.
+#[tauri::command]
+pub fn import_cancel(app: AppHandle) {
+    state(&app).import_cancel.store(true, std::sync::atomic::Ordering::SeqCst);
 }
 
 #[tauri::command]

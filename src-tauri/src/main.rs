@@ -27,6 +27,8 @@ pub struct AppState {
     pub workspace: Mutex<Option<tailor_store::Workspace>>,
     /// Raised by the Cancel button of a running simulation.
     pub sim_cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Raised by the Cancel button of a running shopper import.
+    pub import_cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Work an update must not interrupt ("A simulation", "A publish").
     busy: std::sync::Arc<BusyList>,
 }
@@ -125,6 +127,7 @@ fn main() {
             commands::attribute_values,
             commands::shopper_page,
             commands::import_shoppers,
+            commands::import_cancel,
             commands::segment_list,
             commands::segment_save,
             commands::segment_delete,

@@ -250,7 +250,12 @@ fn bundle_files(dir: &std::path::Path) -> (Vec<u64>, Vec<String>) {
         if name.starts_with(".tmp-") {
             temps.push(name);
         } else if name.ends_with(".dsse.json") {
-            let bytes = fs::read(dir.join(&name)).unwrap();
+            let bytes = match fs::read(dir.join(&name)) {
+                Ok(bytes) => bytes,
+                // A running follower may prune a file between the listing and the read.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => panic!("{name}: {e}"),
+            };
             let payload = tailor_bundle::payload_of_envelope(&bytes).unwrap_or_else(|e| panic!("{name} is not whole: {e}"));
             versions.push(payload.version);
         }

@@ -53,6 +53,9 @@ pub enum StoreError {
     },
     #[error("{file}: {message}")]
     ImportFile { file: String, message: String },
+    /// Stopped by the user; nothing was written.
+    #[error("{what} was cancelled; nothing was stored")]
+    Cancelled { what: String },
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("database error: {0}")]
@@ -80,6 +83,7 @@ impl StoreError {
             | StoreError::ImportRow { .. }
             | StoreError::ImportFile { .. }
             | StoreError::Plan { .. } => ErrorKind::Invalid,
+            StoreError::Cancelled { .. } => ErrorKind::Cancelled,
             StoreError::Io(_) => ErrorKind::Io,
             StoreError::Sql(_) | StoreError::Migration(_) | StoreError::Json(_) => {
                 ErrorKind::Internal

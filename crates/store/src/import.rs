@@ -399,6 +399,14 @@ fn csv_headers(path: &Path) -> Result<Vec<String>> {
         .collect())
 }
 
+/// Progress and cancel for a long import (the app's progress bar and Cancel button).
+pub struct ImportControl<'a> {
+    /// Rows written so far and the rows in the file, after each chunk.
+    pub progress: &'a dyn Fn(u64, u64),
+    /// Raised to stop: the transaction rolls back and nothing is stored.
+    pub cancel: &'a std::sync::atomic::AtomicBool,
+}
+
 /// The plan for a file: how each column maps onto an attribute.
 struct Plan {
     format: ImportFormat,
@@ -417,6 +425,18 @@ impl Workspace {
         path: &Path,
         options: &ImportOptions,
         dry_run: bool,
+    ) -> Result<ImportReport> {
+        self.import_shoppers_with(path, options, dry_run, None)
+    }
+
+    /// [`Self::import_shoppers`] with progress after each chunk written and a
+    /// cancel flag: a cancelled import rolls back and stores nothing.
+    pub fn import_shoppers_with(
+        &mut self,
+        path: &Path,
+        options: &ImportOptions,
+        dry_run: bool,
+        control: Option<&ImportControl<'_>>,
     ) -> Result<ImportReport> {
         if !path.exists() {
             return Err(StoreError::NoSuchFile { path: path.to_path_buf() });
@@ -449,6 +469,7 @@ impl Workspace {
                 let (plan, file) = (&plan, &file);
                 let reader = s.spawn(move || read_rows(plan, path, file, &send));
                 let mut written = Ok(());
+                let mut done = 0u64;
                 'chunks: for chunk in &recv {
                     match (chunk, tx.as_deref_mut()) {
                         (Err(e), _) => {
@@ -456,10 +477,19 @@ impl Workspace {
                             break;
                         }
                         (Ok(chunk), Some(tx)) => {
+                            let n = chunk.len() as u64;
                             for (id, body) in chunk {
                                 let expect = if existing_ids.contains(&id) { Expect::Any } else { Expect::Absent };
                                 if let Err(e) = tx.put(EntityKind::Shopper, &id, expect, Some(&body)) {
                                     written = Err(e);
+                                    break 'chunks;
+                                }
+                            }
+                            done += n;
+                            if let Some(c) = control {
+                                (c.progress)(done, plan.rows);
+                                if c.cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                                    written = Err(StoreError::Cancelled { what: "The import".into() });
                                     break 'chunks;
                                 }
                             }

@@ -34,7 +34,7 @@ pub use authoring::{CATALOG_SORTS, CatalogPage};
 pub use catalog::{CATALOG_FIELDS, CatalogFormat, CatalogImportReport};
 pub use entities::{check_condition, validate_attribute, validate_segment};
 pub use error::{Result, StoreError, condition_position};
-pub use import::attribute_name;
+pub use import::{ImportControl, attribute_name};
 pub use collab::{Base, BaseSource, ConflictRow, Resolution};
 pub use log::{Expect, Tx};
 pub use events::EventSet;

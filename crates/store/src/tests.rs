@@ -251,6 +251,47 @@ fn ragged_csv_and_duplicate_ids_are_row_errors() {
 }
 
 #[test]
+fn an_import_reports_progress_by_chunk_and_a_cancelled_one_stores_nothing() {
+    use std::cell::RefCell;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let (d, path) = tmp();
+    let rows = 5_000;
+    let csv: String = std::iter::once("id,spend\n".to_string()).chain((0..rows).map(|i| format!("s{i},{i}\n"))).collect();
+    let file = write(d.path(), "many.csv", &csv);
+    let mut ws = Workspace::create(&path).unwrap();
+    let opts = ImportOptions { id_column: Some("id".into()) };
+
+    // Cancel as soon as the first chunk is written.
+    let seen = RefCell::new(Vec::new());
+    let cancel = AtomicBool::new(false);
+    let progress = |done: u64, total: u64| {
+        seen.borrow_mut().push((done, total));
+        cancel.store(true, Ordering::Relaxed);
+    };
+    let control = crate::ImportControl { progress: &progress, cancel: &cancel };
+    let err = ws.import_shoppers_with(&file, &opts, false, Some(&control)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Cancelled);
+    assert_eq!(err.to_string(), "The import was cancelled; nothing was stored");
+    assert_eq!(seen.borrow().len(), 1, "it stopped after the chunk that saw the flag");
+    let info = ws.info().unwrap();
+    assert_eq!((info.shopper_count, info.attribute_count), (0, 0), "rolled back: no shopper, no attribute");
+    assert_eq!(info.undo.as_deref(), Some("Create workspace"), "and no undo entry");
+
+    // Not cancelled: progress climbs to the file's row count.
+    seen.borrow_mut().clear();
+    let never = AtomicBool::new(false);
+    let record = |done: u64, total: u64| seen.borrow_mut().push((done, total));
+    let control = crate::ImportControl { progress: &record, cancel: &never };
+    ws.import_shoppers_with(&file, &opts, false, Some(&control)).unwrap();
+    let seen = seen.into_inner();
+    assert!(seen.len() >= 2, "one report per chunk: {seen:?}");
+    assert!(seen.windows(2).all(|w| w[0].0 < w[1].0), "{seen:?}");
+    assert_eq!(*seen.last().unwrap(), (rows, rows));
+    assert_eq!(ws.info().unwrap().shopper_count, rows);
+}
+
+#[test]
 fn dry_run_reports_and_writes_nothing() {
     let (d, path) = tmp();
     let csv = write(d.path(), "s.csv", SHOPPERS);

@@ -225,6 +225,8 @@ pub enum ErrorKind {
     NotAWorkspace,
     TooNew,
     NoWorkspace,
+    /// The user stopped it; nothing was written.
+    Cancelled,
     Io,
     Internal,
 }

@@ -3,6 +3,7 @@ import type { ImportReport } from "../bindings/ImportReport";
 import { chooseShopperFile } from "../dialogs";
 import { useImportShoppers } from "../queries";
 import { FileStep, ImportDone, ImportFrame, useImportRun } from "./ImportSteps";
+import { ImportProgressBar } from "./ImportProgressBar";
 import { ShopperTable } from "./ShopperTable";
 
 /** Choose a CSV / JSONL file, preview what it would do, then import it. */
@@ -59,6 +60,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
           <button type="button" className="btn-primary" onClick={commit} disabled={imp.isPending} data-testid="import-commit">
             {imp.isPending && !imp.variables?.dryRun ? "Importing…" : `Import ${state.report.rows} shoppers`}
           </button>
+          {imp.isPending && !imp.variables?.dryRun && <ImportProgressBar />}
         </div>
       )}
 

@@ -90,7 +90,7 @@ pub(crate) fn convert(ty: AttrType, json: &Json) -> Result<Value, String> {
 }
 
 /// `YYYY-MM-DD`, or the date part of an RFC 3339 timestamp as written.
-fn date(s: &str) -> Option<Date> {
+pub(crate) fn date(s: &str) -> Option<Date> {
     if let Ok(d) = parse_date(s) {
         return Some(d);
     }

@@ -7,7 +7,9 @@ use proptest::prelude::*;
 use serde_json::{Value as Json, json};
 use tailor_engine::plan::{
     BodyDecision, BodyError, CONTEXT_KEYS, ContextError, DecisionRequest, Plan, decide_body, decide_context_body, decide_json,
+    shopper_from_json_text,
 };
+use tailor_engine::shopper_from_json;
 use tailor_model::AttrType;
 use tailor_model::spec::Spec;
 
@@ -277,4 +279,40 @@ fn flat_context_errors_name_what_is_wrong() {
     let ok = decide(r#"{"flagKey": 1, "context": {"targetingKey": "s", "environment": "production"}}"#, Some("home")).unwrap();
     assert_eq!(ok.shopper, "s");
     assert_eq!(ok.at, now);
+}
+
+/// A JSON Lines shopper (batch simulation's input) read straight into slots
+/// is the shopper `shopper_from_json` makes of the parsed object, and a bad
+/// one gets the same message.
+#[test]
+fn a_shopper_line_converts_like_the_parsed_object() {
+    let plan = plan();
+    let schema = plan.schema();
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(3000));
+    let (converted, refused) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
+    runner
+        .run(&body(&plan), |req| {
+            let line = serde_json::to_vec(&req["shopper"]).unwrap();
+            let map: serde_json::Map<String, Json> = serde_json::from_slice(&line).unwrap();
+            let parsed = match map.get("id") {
+                Some(Json::String(s)) if !s.is_empty() => Ok(s.clone()),
+                Some(Json::Number(n)) => Ok(n.to_string()),
+                _ => Err("the shopper has no \"id\"".to_owned()),
+            }
+            .and_then(|id| shopper_from_json(&id, &map, schema).map_err(|e| e.to_string()));
+            let direct = shopper_from_json_text(&line, schema).map_err(|e| e.to_string());
+            match &direct {
+                Ok(_) => converted.set(converted.get() + 1),
+                Err(_) => refused.set(refused.get() + 1),
+            }
+            prop_assert_eq!(direct, parsed);
+            Ok(())
+        })
+        .unwrap();
+    let (converted, refused) = (converted.get(), refused.get());
+    assert!(converted > 1000 && refused > 100, "{converted} converted, {refused} refused: both paths must be exercised");
+    for line in [&b"[]"[..], b"{\"id\": \"s\"", b"{\"id\": \"s\"} {}", b"\xff"] {
+        let e = shopper_from_json_text(line, schema).unwrap_err().to_string();
+        assert!(e.starts_with("not a JSON object: "), "{e}");
+    }
 }

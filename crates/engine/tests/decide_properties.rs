@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use jiff::Timestamp;
 use proptest::prelude::*;
 use serde_json::{Value as Json, json};
-use tailor_engine::plan::{PageRef, PageRequest, Plan, decide};
-use tailor_engine::{Shopper, shopper_from_json};
+use tailor_engine::plan::{FallbackReason, PageOutcome, PageRef, PageRequest, Plan, decide, decide_into};
+use tailor_engine::{ColumnarTable, Shopper, shopper_from_json};
 use tailor_model::condition::parse;
 use tailor_model::plan::{
     Constraints, Content, ContentBody, EntryContent, EntryStatus, PageType, Placement, PlacementKind, PlanEntry, Product,
@@ -265,6 +265,78 @@ proptest! {
                     prop_assert!(p.price.is_some_and(|price| price <= a * (1.0 + j)));
                 }
                 if p.tags.iter().any(|t| t == "summer") { prop_assert!(summer); }
+            }
+        }
+    }
+}
+
+/// A block as compared: content, entry, segment, products, personalized,
+/// held out, propensity's bits.
+type BlockIds = (Option<String>, Option<String>, Option<String>, Vec<String>, bool, bool, u64);
+
+/// The decision `decide_into` gives, written out with the plan's ids.
+fn written_out(plan: &Plan, out: &PageOutcome) -> Vec<BlockIds> {
+    out.blocks
+        .iter()
+        .map(|b| {
+            (
+                b.content.map(|c| plan.content_at(c).id.clone()),
+                b.entry.map(|e| plan.entry_id(e).to_owned()),
+                b.entry.map(|e| plan.entry_segment(e).to_owned()),
+                out.products[b.products.start as usize..b.products.end as usize].iter().map(|&p| plan.product_at(p).id.clone()).collect(),
+                b.personalized,
+                b.holdout,
+                b.propensity.to_bits(),
+            )
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// Batch simulation's path: segment matches evaluated for a batch of
+    /// shoppers through the columnar table, then each page decided by index
+    /// with those matches, one reused outcome for every page. It gives what
+    /// `decide` gives, block by block, reasons and shortfall counts included.
+    #[test]
+    fn deciding_by_index_with_columnar_segment_matches_is_decide(plan_seed: u64, shopper_seed: u64) {
+        let plan = Plan::compile(&gen_plan(plan_seed)).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        let shoppers: Vec<Shopper> = (0..40).map(|i| gen_shopper(shopper_seed.wrapping_add(i), &plan)).collect();
+        let rows: Vec<&Shopper> = shoppers.iter().collect();
+        let columns = ColumnarTable::from_rows(plan.schema(), &rows);
+        let mut out = PageOutcome::default();
+        for (k, shopper) in shoppers.iter().enumerate() {
+            for page in 0..2 {
+                let req = request(shopper_seed.wrapping_add(k as u64), page);
+                let today = jiff::tz::Offset::UTC.to_datetime(req.at).date();
+                let evaluators: Vec<_> = plan.segment_conditions().map(|(_, _, c)| c.on(today)).collect();
+                let matches = columns.evaluate_all(&evaluators);
+                let mut known = vec![0u64; matches.len().div_ceil(64)];
+                for (s, bits) in matches.iter().enumerate() {
+                    if bits.get(k) {
+                        known[s / 64] |= 1 << (s % 64);
+                    }
+                }
+                let d = decide(&plan, shopper, &PageRequest { explain: true, ..req.clone() }).unwrap();
+                let expected: Vec<_> = d
+                    .blocks
+                    .iter()
+                    .map(|b| (b.content.clone(), b.entry.clone(), b.segment.clone(), b.products.clone(), b.personalized, b.holdout, b.propensity.to_bits()))
+                    .collect();
+                for segments in [None, Some(known.as_slice())] {
+                    decide_into(&plan, shopper, &req, segments, &mut out).unwrap();
+                    prop_assert_eq!(&written_out(&plan, &out), &expected);
+                    for (j, (b, db)) in out.blocks.iter().zip(&d.blocks).enumerate() {
+                        prop_assert_eq!(b.fallback_reason, db.fallback_reason);
+                        // The shortfall counts are the trace's first product set's.
+                        let traced = d.trace.as_ref().and_then(|t| t.placements[j].products.first());
+                        match b.shortfall {
+                            Some(s) => prop_assert_eq!(Some((s.counts, s.min_size)), traced.map(|p| (p.counts, p.min_size))),
+                            None => prop_assert_ne!(db.fallback_reason, Some(FallbackReason::TooFewProducts)),
+                        }
+                    }
+                }
             }
         }
     }

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::Value as Json;
+use tailor_engine::plan::shopper_from_json_text;
 use tailor_engine::{Shopper, ShopperTable, shopper_from_json};
 use tailor_model::{AttrType, Attribute, Schema};
 
@@ -38,8 +39,8 @@ pub enum Record<'a> {
     Typed(Cow<'a, Shopper>),
     /// A JSON object with `"id"`; `row` for error messages.
     Map { source: Arc<str>, row: u64, map: JsonMap },
-    /// One line of a JSON Lines file.
-    JsonLine { source: Arc<str>, row: u64, text: String },
+    /// One line of a JSON Lines file, as read (UTF-8 is checked as it is parsed).
+    JsonLine { source: Arc<str>, row: u64, text: Vec<u8> },
     /// One CSV record with the file's header.
     Csv { source: Arc<str>, row: u64, headers: Arc<csv::StringRecord>, record: csv::StringRecord, uci: bool },
 }
@@ -51,14 +52,10 @@ impl<'a> Record<'a> {
         match self {
             Record::Typed(s) => Ok(s),
             Record::Map { source, row, map } => map_to_shopper(&source, row, &map, schema).map(Cow::Owned),
-            Record::JsonLine { source, row, text } => {
-                let map: JsonMap = serde_json::from_str(&text).map_err(|e| InputError::Row {
-                    file: source.to_string(),
-                    row,
-                    message: format!("not a JSON object: {e}"),
-                })?;
-                map_to_shopper(&source, row, &map, schema).map(Cow::Owned)
-            }
+            // Straight into the schema's slots: no map of every key.
+            Record::JsonLine { source, row, text } => shopper_from_json_text(&text, schema)
+                .map(Cow::Owned)
+                .map_err(|e| InputError::Row { file: source.to_string(), row, message: e.to_string() }),
             Record::Csv { source, row, headers, record, uci } => {
                 let map = if uci {
                     crate::uci::map_row(&headers, &record, row)
@@ -187,14 +184,14 @@ pub fn shoppers_from_jsonl<'a>(path: impl AsRef<Path>) -> Result<ShopperStream<'
     let path: PathBuf = path.as_ref().to_owned();
     let (reader, size, read) = open(&path)?;
     let source: Arc<str> = path.display().to_string().into();
-    let mut lines = BufReader::with_capacity(1 << 16, reader).lines().enumerate();
+    let mut lines = BufReader::with_capacity(1 << 16, reader).split(b'\n').enumerate();
     let records = std::iter::from_fn(move || {
         loop {
             let (i, line) = lines.next()?;
             let row = i as u64 + 1;
             match line {
                 Err(e) => return Some(Err(InputError::Row { file: source.to_string(), row, message: e.to_string() })),
-                Ok(text) if text.trim().is_empty() => continue,
+                Ok(text) if text.trim_ascii().is_empty() => continue,
                 Ok(text) => return Some(Ok(Record::JsonLine { source: source.clone(), row, text })),
             }
         }

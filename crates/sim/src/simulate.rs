@@ -6,6 +6,7 @@
 //!
 //! Semantics of every figure are in `docs/simulation.md`.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -14,7 +15,7 @@ use jiff::civil::Date;
 use jiff::tz::Offset;
 use jiff::{Span, Timestamp};
 use serde::{Deserialize, Serialize};
-use tailor_engine::plan::{Context, Decision, FallbackReason, PageRef, PageRequest, Plan, decide};
+use tailor_engine::plan::{Context, Decision, FallbackReason, PageOutcome, PageRef, PageRequest, Plan, decide, decide_into};
 use tailor_engine::{Bitmap, ColumnarTable, CompiledCondition, Shopper, Value};
 use tailor_model::Segment;
 use tailor_model::spec::Snapshot;
@@ -116,7 +117,12 @@ impl SimOptions {
 
     /// The current product of the shopper at input position `index` on `page`.
     pub fn context_for(&self, page: &str, index: u64) -> Option<&str> {
-        match self.contexts.get(page)? {
+        self.product_in(self.contexts.get(page)?, index)
+    }
+
+    /// The current product `context` gives the shopper at input position `index`.
+    fn product_in<'a>(&'a self, context: &'a ProductContext, index: u64) -> Option<&'a str> {
+        match context {
             ProductContext::None => None,
             ProductContext::Product(p) => Some(p),
             ProductContext::TopOfEachCategory if self.category_tops.is_empty() => None,
@@ -308,25 +314,25 @@ struct Dimension {
 
 const UNKNOWN: &str = "(unknown)";
 
-fn text(v: &Value) -> Option<String> {
+fn text(v: &Value) -> Option<Cow<'_, str>> {
     match v {
         Value::Null => None,
-        Value::String(s) => Some(s.to_string()),
-        other => Some(other.to_string()),
+        Value::String(s) => Some(Cow::Borrowed(s)),
+        other => Some(Cow::Owned(other.to_string())),
     }
 }
 
 impl Dimension {
-    fn value(&self, s: &Shopper) -> String {
+    fn value<'s>(&self, s: &'s Shopper) -> Cow<'s, str> {
         if let Some(t) = self.slot.and_then(|i| text(s.value(i))) {
             return t;
         }
         if let Some((i, map)) = self.fallback {
             if let Some(t) = text(s.value(i)) {
-                return map(&t).to_owned();
+                return Cow::Borrowed(map(&t));
             }
         }
-        UNKNOWN.to_owned()
+        Cow::Borrowed(UNKNOWN)
     }
 }
 
@@ -334,6 +340,8 @@ struct PageSetup {
     index: usize,
     name: String,
     placements: Vec<String>,
+    /// The page's product context (looked up once, not per view).
+    context: Option<ProductContext>,
 }
 
 pub(crate) struct Setup<'p> {
@@ -346,6 +354,15 @@ pub(crate) struct Setup<'p> {
     overlap: bool,
     dims: [Dimension; 3],
     limit: usize,
+    /// Per instant of `opts.times`, its date's position in `dates`.
+    time_day: Vec<usize>,
+    /// Per counted segment, the plan segment with the same name and
+    /// condition (evaluated once for both).
+    twin: Vec<Option<usize>>,
+    /// Per plan entry, its segment's position in `saw_names`.
+    entry_saw: Vec<usize>,
+    /// Segments of the plan's entries, for "saw an entry" counts.
+    saw_names: Vec<String>,
 }
 
 fn slot_of(schema: &tailor_model::Schema, names: &[&str]) -> Option<usize> {
@@ -369,7 +386,8 @@ impl<'p> Setup<'p> {
                 return Err(SimError::UnknownPage { page: name, known });
             };
             let placements = infos[index].placements.iter().map(|p| p.id.to_owned()).collect();
-            pages.push(PageSetup { index, name, placements });
+            let context = opts.contexts.get(&name).cloned();
+            pages.push(PageSetup { index, name, placements, context });
         }
         let mut dates: Vec<Date> = opts.times.iter().map(|t| Offset::UTC.to_datetime(*t).date()).collect();
         dates.sort();
@@ -377,14 +395,24 @@ impl<'p> Setup<'p> {
         let schema = with_breakdown_fields(plan.schema());
         let mut segments = Vec::new();
         let mut segment_names = Vec::new();
+        let mut twin = Vec::new();
         for s in &opts.segments {
             // A segment that no longer compiles (schema changed) is left out;
             // lint reports it.
             if let Ok(c) = CompiledCondition::compile(&s.condition, plan.schema()) {
                 segments.push(c);
                 segment_names.push(s.name.0.clone());
+                twin.push(plan.segment_conditions().position(|(name, cond, _)| name == s.name.0 && *cond == s.condition));
             }
         }
+        let time_day = opts
+            .times
+            .iter()
+            .map(|t| {
+                let day = Offset::UTC.to_datetime(*t).date();
+                dates.iter().position(|d| *d == day).unwrap_or(0)
+            })
+            .collect();
         let overlap = segments.len() <= 200;
         let dims = [
             Dimension {
@@ -400,7 +428,31 @@ impl<'p> Setup<'p> {
                 fallback: slot_of(&schema, &["OperatingSystems", "operating_system"]).map(|i| (i, crate::uci::device as fn(&str) -> &'static str)),
             },
         ];
-        let setup = Setup { plan, opts, pages, dates, segments, segment_names, overlap, dims, limit: opts.drilldown_limit };
+        let mut saw_names: Vec<String> = Vec::new();
+        let entry_saw = (0..plan.entry_count() as u32)
+            .map(|e| {
+                let name = plan.entry_segment(e);
+                saw_names.iter().position(|n| n == name).unwrap_or_else(|| {
+                    saw_names.push(name.to_owned());
+                    saw_names.len() - 1
+                })
+            })
+            .collect();
+        let setup = Setup {
+            plan,
+            opts,
+            pages,
+            dates,
+            segments,
+            segment_names,
+            overlap,
+            dims,
+            limit: opts.drilldown_limit,
+            time_day,
+            twin,
+            entry_saw,
+            saw_names,
+        };
         Ok((setup, schema))
     }
 
@@ -409,7 +461,10 @@ impl<'p> Setup<'p> {
         PageRequest {
             page: PageRef::Index(p.index),
             at,
-            context: Context { product: self.opts.context_for(&p.name, index).map(str::to_owned), ..Context::default() },
+            context: Context {
+                product: p.context.as_ref().and_then(|c| self.opts.product_in(c, index)).map(str::to_owned),
+                ..Context::default()
+            },
             explain,
         }
     }
@@ -431,34 +486,48 @@ impl<'p> Setup<'p> {
                     examples: vec![Vec::new(); p.placements.len() + 1],
                 })
                 .collect(),
+            entries: vec![EntryAcc::default(); self.plan.entry_count()],
             seg_matched: vec![0; n],
             seg_examples: vec![Vec::new(); n],
+            seg_saw: vec![0; self.saw_names.len()],
             overlap: if self.overlap { vec![0; n * n] } else { Vec::new() },
             overlap_examples: if self.overlap { vec![Vec::new(); n * n] } else { Vec::new() },
             ..Acc::default()
         }
     }
 
-    /// Which shoppers of a chunk match each segment on any simulated day,
-    /// evaluated over the whole chunk at once (columnar).
-    fn segment_matches(&self, shoppers: &[&Shopper]) -> Vec<Bitmap> {
-        if self.segments.is_empty() {
-            return Vec::new();
-        }
+    /// Which shoppers of a chunk match each segment, evaluated over the whole
+    /// chunk at once (columnar): the plan's segments per simulated day (what
+    /// the decisions read), and the counted segments on any simulated day.
+    fn segment_matches(&self, shoppers: &[&Shopper]) -> ChunkMatches {
         let columns = ColumnarTable::from_rows(self.plan.schema(), shoppers);
+        let plan_days: Vec<Vec<Bitmap>> = self
+            .dates
+            .iter()
+            .map(|day| {
+                let evaluators: Vec<_> = self.plan.segment_conditions().map(|(_, _, c)| c.on(*day)).collect();
+                columns.evaluate_all(&evaluators)
+            })
+            .collect();
         let mut any_day: Vec<Bitmap> = vec![Bitmap::zeros(shoppers.len()); self.segments.len()];
-        for day in &self.dates {
-            let evaluators: Vec<_> = self.segments.iter().map(|c| c.on(*day)).collect();
-            for (all, on_day) in any_day.iter_mut().zip(columns.evaluate_all(&evaluators)) {
-                all.or_with(&on_day);
+        for (d, day) in self.dates.iter().enumerate() {
+            let evaluators: Vec<_> =
+                self.segments.iter().zip(&self.twin).filter(|(_, t)| t.is_none()).map(|(c, _)| c.on(*day)).collect();
+            let mut own = columns.evaluate_all(&evaluators).into_iter();
+            for (all, twin) in any_day.iter_mut().zip(&self.twin) {
+                match twin {
+                    Some(j) => all.or_with(&plan_days[d][*j]),
+                    None => all.or_with(&own.next().expect("one result per segment without a twin")),
+                }
             }
         }
-        any_day
+        ChunkMatches { any_day, plan_days }
     }
 
     /// Everything one shopper contributes; `segments` are the chunk's
     /// [segment matches](Self::segment_matches), the shopper its `k`th row.
-    fn shopper(&self, acc: &mut Acc, index: u64, s: &Shopper, segments: &[Bitmap], k: usize) -> Result<(), SimError> {
+    fn shopper(&self, acc: &mut Acc, index: u64, s: &Shopper, chunk: &ChunkMatches, k: usize) -> Result<(), SimError> {
+        let segments = &chunk.any_day;
         let limit = self.limit;
         acc.shoppers += 1;
         // Segment matches (condition only) and their overlap.
@@ -479,59 +548,72 @@ impl<'p> Setup<'p> {
                 }
             }
         }
-        let dims: [String; 3] = [self.dims[0].value(s), self.dims[1].value(s), self.dims[2].value(s)];
-        let mut seen_entries: Vec<String> = Vec::new();
-        let mut seen_segments: Vec<String> = Vec::new();
+        // Each breakdown's cell for this shopper, looked up once.
+        let dims: [usize; 3] = std::array::from_fn(|k| acc.breakdowns[k].index(&self.dims[k].value(s)));
+        let mut seen_entries: Vec<u32> = Vec::new();
+        let mut seen_segments: Vec<usize> = Vec::new();
         let mut seen_reasons = 0u32;
         let mut seen_causes = 0u32;
+        let mut out = std::mem::take(&mut acc.scratch);
+        // The plan's segment matches per simulated day, as bit words.
+        let words = self.plan.segment_conditions().len().div_ceil(64);
+        let mut known = std::mem::take(&mut acc.known);
+        known.clear();
+        known.resize(words * self.dates.len(), 0);
+        for (d, day) in chunk.plan_days.iter().enumerate() {
+            for (j, bits) in day.iter().enumerate() {
+                if bits.get(k) {
+                    known[d * words + j / 64] |= 1 << (j % 64);
+                }
+            }
+        }
         for pi in 0..self.pages.len() {
             let mut seen_counts = 0u64;
-            for &at in &self.opts.times {
+            for (t, &at) in self.opts.times.iter().enumerate() {
                 let req = self.request(pi, at, index, false);
-                let d = self.decide(s, &req)?;
+                let d = self.time_day[t];
+                decide_into(self.plan, s, &req, Some(&known[d * words..(d + 1) * words]), &mut out)
+                    .map_err(|e| SimError::Decide { shopper: s.id.clone(), message: e.to_string() })?;
                 let category = req
                     .context
                     .product
                     .as_deref()
-                    .map(|id| self.plan.product(id).and_then(|p| p.category.clone()).unwrap_or_else(|| UNKNOWN.to_owned()));
+                    .map(|id| self.plan.product(id).and_then(|p| p.category.as_deref()).unwrap_or(UNKNOWN));
                 acc.page_views += 1;
                 let pacc = &mut acc.pages[pi];
                 pacc.views += 1;
-                let n = d.blocks.iter().filter(|b| b.personalized).count();
+                let n = out.blocks.iter().filter(|b| b.personalized).count();
                 pacc.hist[n] += 1;
                 if n < 64 && seen_counts & (1 << n) == 0 {
                     seen_counts |= 1 << n;
                     push_example(&mut pacc.examples[n], &s.id, limit);
                 }
                 let mut reasons = [0u64; REASONS.len()];
-                let mut shortfall = false;
-                for (j, b) in d.blocks.iter().enumerate() {
+                for (j, b) in out.blocks.iter().enumerate() {
                     let pl = &mut pacc.placements[j];
                     if b.personalized {
                         pl.personalized += 1;
-                        if let Some(e) = &b.entry {
-                            acc.entries.entry(e.clone()).or_default().views += 1;
-                            if !seen_entries.contains(e) {
-                                seen_entries.push(e.clone());
+                        if let Some(e) = b.entry {
+                            acc.entries[e as usize].views += 1;
+                            if !seen_entries.contains(&e) {
+                                seen_entries.push(e);
                             }
-                        }
-                        if let Some(sg) = &b.segment {
-                            if !seen_segments.contains(sg) {
-                                seen_segments.push(sg.clone());
+                            let sg = self.entry_saw[e as usize];
+                            if !seen_segments.contains(&sg) {
+                                seen_segments.push(sg);
                             }
                         }
                     }
                     if b.holdout {
                         pl.holdout += 1;
-                        if let Some(e) = &b.entry {
-                            acc.entries.entry(e.clone()).or_default().holdout += 1;
+                        if let Some(e) = b.entry {
+                            acc.entries[e as usize].holdout += 1;
                         }
                     }
                     if let Some(r) = b.fallback_reason {
                         let ri = reason_index(r);
                         pl.fallbacks[ri] += 1;
                         reasons[ri] += 1;
-                        shortfall |= r == FallbackReason::TooFewProducts;
                     }
                 }
                 for (ri, c) in reasons.iter().enumerate() {
@@ -547,38 +629,30 @@ impl<'p> Setup<'p> {
                         cell.fallbacks[ri] += c;
                     }
                 };
-                for (k, v) in dims.iter().enumerate() {
-                    cell_add(acc.breakdowns[k].entry_ref(v));
+                for (k, &i) in dims.iter().enumerate() {
+                    cell_add(&mut acc.breakdowns[k].cells[i]);
                 }
-                if let Some(c) = &category {
-                    cell_add(acc.breakdowns[3].entry_ref(c));
+                if let Some(c) = category {
+                    let i = acc.breakdowns[3].index(c);
+                    cell_add(&mut acc.breakdowns[3].cells[i]);
                 }
-                if shortfall {
-                    // Re-decide with the trace to learn which filter emptied the set.
-                    let traced = self.decide(s, &PageRequest { explain: true, ..req })?;
-                    for (j, b) in traced.blocks.iter().enumerate() {
-                        if b.fallback_reason != Some(FallbackReason::TooFewProducts) {
-                            continue;
-                        }
-                        let cause = traced
-                            .trace
-                            .as_ref()
-                            .and_then(|t| t.placements.get(j))
-                            .and_then(|p| p.products.first())
-                            .map_or(0, |pt| shortfall_cause(&pt.counts, pt.min_size));
-                        acc.causes[cause] += 1;
-                        seen_causes |= 1 << cause;
-                    }
+                // Which filter emptied each short set (the counts the trace would show).
+                for short in out.blocks.iter().filter_map(|b| b.shortfall) {
+                    let cause = shortfall_cause(&short.counts, short.min_size);
+                    acc.causes[cause] += 1;
+                    seen_causes |= 1 << cause;
                 }
             }
         }
-        for e in &seen_entries {
-            let ea = acc.entries.entry(e.clone()).or_default();
+        acc.scratch = out;
+        acc.known = known;
+        for &e in &seen_entries {
+            let ea = &mut acc.entries[e as usize];
             ea.shoppers += 1;
             push_example(&mut ea.examples, &s.id, limit);
         }
         for sg in seen_segments {
-            *acc.seg_saw.entry(sg).or_default() += 1;
+            acc.seg_saw[sg] += 1;
         }
         for ri in 0..REASONS.len() {
             if seen_reasons & (1 << ri) != 0 {
@@ -647,12 +721,20 @@ impl<'p> Setup<'p> {
             let a = a.cloned().unwrap_or_default();
             EntryStats { entry: id.to_owned(), segment: segment.to_owned(), views: a.views, shoppers: a.shoppers, holdout: a.holdout }
         };
+        // Entries some shopper reached, by id.
+        let reached: HashMap<&str, &EntryAcc> = acc
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.views + a.holdout + a.shoppers > 0)
+            .map(|(e, a)| (self.plan.entry_id(e as u32), a))
+            .collect();
         for (id, segment) in &self.opts.entries {
             if listed.insert(id.clone()) {
-                entries.push(entry_stats(id, segment, acc.entries.get(id)));
+                entries.push(entry_stats(id, segment, reached.get(id.as_str()).copied()));
             }
         }
-        let mut rest: Vec<_> = acc.entries.iter().filter(|(id, _)| !listed.contains(*id)).collect();
+        let mut rest: Vec<_> = reached.into_iter().filter(|(id, _)| !listed.contains(*id)).collect();
         rest.sort_by(|a, b| a.0.cmp(b.0));
         for (id, a) in rest {
             entries.push(entry_stats(id, "", Some(a)));
@@ -666,7 +748,8 @@ impl<'p> Setup<'p> {
                 if !acc.seg_examples[i].is_empty() {
                     drilldown.insert(format!("segment:{name}"), acc.seg_examples[i].clone());
                 }
-                SegmentStats { segment: name.clone(), matched: acc.seg_matched[i], saw_entry: acc.seg_saw.get(name).copied().unwrap_or(0) }
+                let saw_entry = self.saw_names.iter().position(|n| n == name).map_or(0, |k| acc.seg_saw[k]);
+                SegmentStats { segment: name.clone(), matched: acc.seg_matched[i], saw_entry }
             })
             .collect();
         let overlap = if self.overlap {
@@ -702,9 +785,13 @@ impl<'p> Setup<'p> {
             .filter(|(_, c)| *c > 0)
             .map(|(k, c)| ((*k).to_owned(), c))
             .collect();
-        let cells = |m: &HashMap<String, CellAcc>| -> BTreeMap<String, BreakdownCell> {
-            m.iter()
-                .map(|(k, c)| (k.clone(), BreakdownCell { views: c.views, personalized: c.personalized, fallbacks: reasons(&c.fallbacks) }))
+        let cells = |m: &Cells| -> BTreeMap<String, BreakdownCell> {
+            m.index
+                .iter()
+                .map(|(k, &i)| {
+                    let c = &m.cells[i];
+                    (k.clone(), BreakdownCell { views: c.views, personalized: c.personalized, fallbacks: reasons(&c.fallbacks) })
+                })
                 .collect()
         };
         let [traffic, customer, device, category] = &acc.breakdowns;
@@ -722,10 +809,10 @@ impl<'p> Setup<'p> {
             fallbacks: reasons(&acc.fallbacks),
             too_few_products,
             breakdowns: Breakdowns {
-                traffic_source: cells(&traffic.0),
-                customer_type: cells(&customer.0),
-                device: cells(&device.0),
-                category: cells(&category.0),
+                traffic_source: cells(traffic),
+                customer_type: cells(customer),
+                device: cells(device),
+                category: cells(category),
             },
             overlap,
             drilldown,
@@ -783,15 +870,22 @@ struct CellAcc {
     fallbacks: [u64; REASONS.len()],
 }
 
+/// One breakdown's cells by value, in first-seen order.
 #[derive(Debug, Default)]
-struct Cells(HashMap<String, CellAcc>);
+struct Cells {
+    index: HashMap<String, usize, foldhash::fast::RandomState>,
+    cells: Vec<CellAcc>,
+}
 
 impl Cells {
-    fn entry_ref(&mut self, k: &str) -> &mut CellAcc {
-        if !self.0.contains_key(k) {
-            self.0.insert(k.to_owned(), CellAcc::default());
+    /// Position of `k`'s cell, made on first sight.
+    fn index(&mut self, k: &str) -> usize {
+        if let Some(&i) = self.index.get(k) {
+            return i;
         }
-        self.0.get_mut(k).expect("just inserted")
+        self.cells.push(CellAcc::default());
+        self.index.insert(k.to_owned(), self.cells.len() - 1);
+        self.cells.len() - 1
     }
 }
 
@@ -800,10 +894,12 @@ pub(crate) struct Acc {
     shoppers: u64,
     page_views: u64,
     pages: Vec<PageAcc>,
-    entries: HashMap<String, EntryAcc>,
+    /// By plan entry position.
+    entries: Vec<EntryAcc>,
     seg_matched: Vec<u64>,
     seg_examples: Vec<Vec<String>>,
-    seg_saw: HashMap<String, u64>,
+    /// By position in [`Setup::saw_names`].
+    seg_saw: Vec<u64>,
     overlap: Vec<u64>,
     overlap_examples: Vec<Vec<String>>,
     fallbacks: [u64; REASONS.len()],
@@ -812,6 +908,18 @@ pub(crate) struct Acc {
     cause_examples: [Vec<String>; SHORTFALL_CAUSES.len()],
     breakdowns: [Cells; 4],
     traces: Vec<(u64, serde_json::Value)>,
+    /// The page being decided, reused from page to page (not merged).
+    scratch: PageOutcome,
+    /// The shopper's plan segment matches, reused from shopper to shopper.
+    known: Vec<u64>,
+}
+
+/// A chunk's segment matches (see [`Setup::segment_matches`]).
+pub(crate) struct ChunkMatches {
+    /// Per counted segment: matched on any simulated day.
+    any_day: Vec<Bitmap>,
+    /// Per simulated day, per plan segment.
+    plan_days: Vec<Vec<Bitmap>>,
 }
 
 fn add<const N: usize>(a: &mut [u64; N], b: &[u64; N]) {
@@ -839,8 +947,7 @@ impl Acc {
                 extend_examples(x, y, limit);
             }
         }
-        for (k, e) in b.entries {
-            let a = self.entries.entry(k).or_default();
+        for (a, e) in self.entries.iter_mut().zip(b.entries) {
             a.views += e.views;
             a.shoppers += e.shoppers;
             a.holdout += e.holdout;
@@ -852,8 +959,8 @@ impl Acc {
         for (x, y) in self.seg_examples.iter_mut().zip(b.seg_examples) {
             extend_examples(x, y, limit);
         }
-        for (k, v) in b.seg_saw {
-            *self.seg_saw.entry(k).or_default() += v;
+        for (x, y) in self.seg_saw.iter_mut().zip(&b.seg_saw) {
+            *x += y;
         }
         for (x, y) in self.overlap.iter_mut().zip(&b.overlap) {
             *x += y;
@@ -870,8 +977,10 @@ impl Acc {
             extend_examples(x, y, limit);
         }
         for (x, y) in self.breakdowns.iter_mut().zip(b.breakdowns) {
-            for (k, c) in y.0 {
-                let a = x.entry_ref(&k);
+            for (k, i) in y.index {
+                let c = &y.cells[i];
+                let ai = x.index(&k);
+                let a = &mut x.cells[ai];
                 a.views += c.views;
                 a.personalized += c.personalized;
                 add(&mut a.fallbacks, &c.fallbacks);

@@ -10,13 +10,14 @@ use std::borrow::Cow;
 use std::fmt;
 
 use jiff::Timestamp;
+use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value as Json;
-use tailor_model::Schema;
+use tailor_model::{AttrType, Schema};
 
 use super::request::{Context, PageRef, PageRequest};
 use super::{DecideError, Decision, Plan, decide};
-use crate::shopper::{Shopper, convert};
+use crate::shopper::{Shopper, convert, date};
 use crate::value::Value;
 
 /// Why a body gave no decision.
@@ -82,6 +83,40 @@ impl ShopperSlots {
             .collect::<Result<_, _>>()?;
         Ok(Shopper { id, values })
     }
+}
+
+/// Why one JSON shopper object (a line of a JSON Lines file) gave no shopper.
+#[derive(Debug, thiserror::Error)]
+pub enum ShopperTextError {
+    #[error("not a JSON object: {0}")]
+    Malformed(serde_json::Error),
+    #[error("the shopper has no \"id\"")]
+    MissingId,
+    #[error(transparent)]
+    Value(#[from] crate::shopper::ValueError),
+}
+
+/// One shopper from the text of a JSON object, the way
+/// [`crate::shopper_from_json`] converts the parsed object (the id a
+/// non-empty string or a number), read straight into schema slots: no
+/// intermediate map, and keys the schema does not know skipped unread.
+/// Batch simulation reads JSON Lines with it.
+pub fn shopper_from_json_text(text: &[u8], schema: &Schema) -> Result<Shopper, ShopperTextError> {
+    let mut de = serde_json::Deserializer::from_slice(text);
+    let slots = ShopperSeed(schema).deserialize(&mut de).map_err(ShopperTextError::Malformed)?;
+    de.end().map_err(ShopperTextError::Malformed)?;
+    let id = match slots.id {
+        Some(Json::String(s)) if !s.is_empty() => s,
+        Some(Json::Number(n)) => n.to_string(),
+        _ => return Err(ShopperTextError::MissingId),
+    };
+    let values = slots
+        .values
+        .into_iter()
+        .zip(schema.attributes())
+        .map(|(v, attr)| v.map_err(|message| crate::shopper::ValueError { attribute: attr.name.clone(), message }))
+        .collect::<Result<_, _>>()?;
+    Ok(Shopper { id, values })
 }
 
 struct RequestSeed<'s>(&'s Schema);
@@ -151,20 +186,113 @@ impl<'de> Visitor<'de> for ShopperSeed<'_> {
         let mut id = None;
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let slot = schema.slot(&key.0);
-            if key.0 == "id" || slot.is_some() {
+            if key.0 == "id" {
                 let json: Json = map.next_value()?;
                 if let Some(slot) = slot {
-                    // The last occurrence of a key wins, as in a JSON map.
                     values[slot] = convert(schema.attributes()[slot].ty, &json);
                 }
-                if key.0 == "id" {
-                    id = Some(json);
-                }
+                id = Some(json);
+            } else if let Some(slot) = slot {
+                // The last occurrence of a key wins, as in a JSON map.
+                values[slot] = map.next_value_seed(ValueSeed(schema.attributes()[slot].ty))?;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
         }
         Ok(ShopperSlots { values, id })
+    }
+}
+
+/// One attribute's value read straight into its type: what
+/// [`convert`] gives for the same JSON, without building the JSON value
+/// first in the common cases (a string into a string attribute, a number
+/// into a number, a list of strings into a list). Anything else is built as
+/// JSON and handed to [`convert`], so results and messages are its own.
+struct ValueSeed(AttrType);
+
+impl<'de> DeserializeSeed<'de> for ValueSeed {
+    type Value = Result<Value, String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed {
+    type Value = Result<Value, String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Ok(Value::Null))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Ok(Value::Null))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(match self.0 {
+            AttrType::Bool => Ok(Value::Bool(v)),
+            ty => convert(ty, &Json::Bool(v)),
+        })
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(match self.0 {
+            AttrType::Number => Ok(Value::Number(v as f64)),
+            ty => convert(ty, &Json::from(v)),
+        })
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(match self.0 {
+            AttrType::Number => Ok(Value::Number(v as f64)),
+            ty => convert(ty, &Json::from(v)),
+        })
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(match self.0 {
+            AttrType::Number if v.is_finite() => Ok(Value::Number(v)),
+            ty => convert(ty, &Json::from(v)),
+        })
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(match self.0 {
+            AttrType::String | AttrType::Enum => Ok(Value::String(v.into())),
+            AttrType::Date => match date(v) {
+                Some(d) => Ok(Value::Date(d)),
+                None => convert(AttrType::Date, &Json::String(v.to_owned())),
+            },
+            ty => convert(ty, &Json::String(v.to_owned())),
+        })
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items: Vec<Json> = Vec::with_capacity(seq.size_hint().unwrap_or(4));
+        while let Some(item) = seq.next_element::<Json>()? {
+            items.push(item);
+        }
+        if self.0 == AttrType::StringList && items.iter().all(Json::is_string) {
+            let list = items
+                .into_iter()
+                .map(|item| match item {
+                    Json::String(s) => s.into_boxed_str(),
+                    _ => unreachable!("checked above"),
+                })
+                .collect();
+            return Ok(Ok(Value::List(list)));
+        }
+        Ok(convert(self.0, &Json::Array(items)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let object = Json::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        Ok(convert(self.0, &object))
     }
 }
 

@@ -235,6 +235,7 @@ impl Compiler {
         Plan {
             digest: None,
             version: None,
+            uid: super::next_plan_uid(),
             schema,
             consent_slot,
             consent_by_default: s.constraints.consent_by_default,

@@ -59,8 +59,126 @@ struct Winner {
     rank_pos: u32,
 }
 
+/// One placement's outcome by index into the compiled plan: what
+/// [`decide`] reports as a [`Block`], without the strings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockOutcome {
+    /// Position of the content shown in [`Plan::contents`] order.
+    pub content: Option<u32>,
+    /// The winning entry (when personalized or held out), in the plan's order.
+    pub entry: Option<u32>,
+    pub variant: Option<u32>,
+    pub personalized: bool,
+    pub holdout: bool,
+    pub propensity: f64,
+    /// This block's range of [`PageOutcome::products`].
+    pub products: std::ops::Range<u32>,
+    pub fallback_reason: Option<FallbackReason>,
+    /// With [`FallbackReason::TooFewProducts`]: the winning content's
+    /// product set, which came up short (what the trace shows as its first
+    /// product set).
+    pub shortfall: Option<Shortfall>,
+}
+
+/// A product set with fewer than `min_size` products after the filters.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Shortfall {
+    /// Products left after each filter (complete: a short set never stops early).
+    pub counts: super::trace::FilterCounts,
+    pub min_size: u32,
+}
+
+/// A whole page decided by index, for callers that decide millions of pages
+/// and read counts (batch simulation): reused from page to page, it
+/// allocates nothing once warm. [`decide`] is [`decide_into`] plus the ids.
+#[derive(Clone, Debug, Default)]
+pub struct PageOutcome {
+    /// Position of the page type ([`Plan::page_index`]).
+    pub page: usize,
+    /// One block per placement, in page order.
+    pub blocks: Vec<BlockOutcome>,
+    /// The products of every block, by catalog position.
+    pub products: Vec<u32>,
+    /// What the last instant decided at means for the plan (its UTC date and
+    /// the closed seasonal windows), keyed by plan and instant: a batch
+    /// decides millions of pages at one instant.
+    instant: Option<(u64, Timestamp, jiff::civil::Date, u64)>,
+}
+
+/// The explanation parts [`decide_into`] gathers when the request asks.
+struct Explained {
+    stage: u32,
+    consent: bool,
+    notes: Vec<String>,
+    placements: Vec<PlacementTrace>,
+}
+
 /// Decides every placement of a page for one shopper at `req.at`.
 pub fn decide(plan: &Plan, shopper: &Shopper, req: &PageRequest) -> Result<Decision, DecideError> {
+    let mut out = PageOutcome::default();
+    let explained = decide_parts(plan, shopper, req, None, &mut out)?;
+    let page = &plan.pages[out.page];
+    let blocks = page
+        .placements
+        .iter()
+        .zip(&out.blocks)
+        .map(|(&pl, b)| Block {
+            placement: plan.placements[pl as usize].id.clone(),
+            content: b.content.map(|c| plan.contents[c as usize].content.id.clone()),
+            entry: b.entry.map(|e| plan.entries[e as usize].id.clone()),
+            segment: b.entry.map(|e| plan.segments[plan.entries[e as usize].segment as usize].name.clone()),
+            variant: b.variant,
+            personalized: b.personalized,
+            holdout: b.holdout,
+            propensity: b.propensity,
+            products: out.products[b.products.start as usize..b.products.end as usize]
+                .iter()
+                .map(|&i| plan.catalog.products[i as usize].id.clone())
+                .collect(),
+            fallback_reason: b.fallback_reason,
+        })
+        .collect();
+    let trace = explained.map(|x| Trace {
+        shopper: shopper.id.clone(),
+        at: req.at,
+        stage: plan.stages[x.stage as usize].clone(),
+        consent: x.consent,
+        notes: x.notes,
+        placements: x.placements,
+    });
+    Ok(Decision { bundle_digest: plan.digest.clone(), version: plan.version, page: page.name.clone(), blocks, trace })
+}
+
+/// [`decide`] into `out` by index, without the trace (`req.explain` is
+/// ignored): the same blocks, contents, entries, products and reasons.
+///
+/// `segments`, when given, are the shopper's segment matches on the UTC date
+/// of `req.at`, already known (bit `s` of word `s / 64` for the plan's
+/// segment `s`, in [`Plan::segment_conditions`] order): batch simulation
+/// evaluates them for a chunk of shoppers at once through the columnar
+/// table, which agrees with the row engine (property-tested), so the
+/// decision is the same.
+pub fn decide_into(
+    plan: &Plan,
+    shopper: &Shopper,
+    req: &PageRequest,
+    segments: Option<&[u64]>,
+    out: &mut PageOutcome,
+) -> Result<(), DecideError> {
+    if req.explain {
+        let quiet = PageRequest { explain: false, ..req.clone() };
+        return decide_parts(plan, shopper, &quiet, segments, out).map(drop);
+    }
+    decide_parts(plan, shopper, req, segments, out).map(drop)
+}
+
+fn decide_parts(
+    plan: &Plan,
+    shopper: &Shopper,
+    req: &PageRequest,
+    known: Option<&[u64]>,
+    out: &mut PageOutcome,
+) -> Result<Option<Explained>, DecideError> {
     let page_i = match &req.page {
         PageRef::Index(i) if *i < plan.pages.len() => *i,
         PageRef::Name(name) if plan.page_index.contains_key(name) => plan.page_index[name] as usize,
@@ -91,7 +209,14 @@ pub fn decide(plan: &Plan, shopper: &Shopper, req: &PageRequest) -> Result<Decis
     };
     let at = req.at;
     // Conditions are evaluated on the UTC calendar date of `at`.
-    let today = Offset::UTC.to_datetime(at).date();
+    let (today, closed) = match out.instant {
+        Some((uid, t, today, closed)) if uid == plan.uid && t == at => (today, closed),
+        _ => {
+            let (today, closed) = (Offset::UTC.to_datetime(at).date(), closed_seasonal(plan, at));
+            out.instant = Some((plan.uid, at, today, closed));
+            (today, closed)
+        }
+    };
     let explain = req.explain;
     let mut notes = Vec::new();
     let current = req.context.product.as_deref().and_then(|id| {
@@ -102,12 +227,14 @@ pub fn decide(plan: &Plan, shopper: &Shopper, req: &PageRequest) -> Result<Decis
         found
     });
 
-    let checker = Checker { plan, shopper, stage, consent, at, today };
+    let checker = Checker { plan, shopper, stage, consent, at, today, known };
 
     // Steps 3–4: each placement's winner, in page order.
-    let mut winners: Vec<Option<Winner>> = Vec::with_capacity(page.placements.len());
+    let mut winners: [Option<Winner>; 16] = [None; 16];
+    let mut more_winners: Vec<Option<Winner>> = Vec::new();
+    let many = page.placements.len() > winners.len();
     let mut traces: Vec<PlacementTrace> = Vec::new();
-    for &pl in &page.placements {
+    for (j, &pl) in page.placements.iter().enumerate() {
         let placement = &plan.placements[pl as usize];
         let mut winner: Option<Winner> = None;
         let mut candidates = Vec::new();
@@ -131,11 +258,16 @@ pub fn decide(plan: &Plan, shopper: &Shopper, req: &PageRequest) -> Result<Decis
             let segment = plan.segments[e.segment as usize].name.clone();
             candidates.push(CandidateTrace { entry: e.id.clone(), segment, outcome });
         }
-        winners.push(winner);
+        if many {
+            more_winners.push(winner);
+        } else {
+            winners[j] = winner;
+        }
         if explain {
             traces.push(PlacementTrace { placement: placement.id.clone(), candidates, winner: None, products: Vec::new() });
         }
     }
+    let winners: &[Option<Winner>] = if many { &more_winners } else { &winners[..page.placements.len()] };
 
     // Step 7 (applied before holdout, so control and treatment pages differ
     // only in the held-out block): keep the first `max_blocks` winners in
@@ -148,24 +280,24 @@ pub fn decide(plan: &Plan, shopper: &Shopper, req: &PageRequest) -> Result<Decis
         shopper,
         current,
         today,
-        closed_seasonal: closed_seasonal(plan, at),
+        closed_seasonal: closed,
     };
-    let mut shown: Vec<u32> = Vec::new();
+    out.page = page_i;
+    out.blocks.clear();
+    out.products.clear();
     let mut chosen: Vec<u32> = Vec::new();
-    let mut blocks = Vec::with_capacity(page.placements.len());
     for (j, &pl) in page.placements.iter().enumerate() {
         let placement = &plan.placements[pl as usize];
-        let mut block = Block {
-            placement: placement.id.clone(),
+        let mut block = BlockOutcome {
             content: None,
             entry: None,
-            segment: None,
             variant: None,
             personalized: false,
             holdout: false,
             propensity: 1.0,
-            products: Vec::new(),
+            products: 0..0,
             fallback_reason: None,
+            shortfall: None,
         };
         // The content to show, if personalized.
         let mut personal: Option<u32> = None;
@@ -174,23 +306,22 @@ pub fn decide(plan: &Plan, shopper: &Shopper, req: &PageRequest) -> Result<Decis
             let e = &plan.entries[w.entry as usize];
             let rank = page_rank(&w);
             let dropped = rank >= cap;
-            let mut wt = WinnerTrace {
+            let mut wt = explain.then(|| WinnerTrace {
                 entry: e.id.clone(),
                 page_rank: rank as u32,
                 dropped_by_page_cap: dropped,
                 holdout: None,
                 variant: None,
-            };
+            });
             if dropped {
                 reason = FallbackReason::DroppedByPageCap;
             } else {
                 let b = if e.holdout > 0.0 || e.variants.len() > 1 { bucket(&e.id, &shopper.id) } else { 0.0 };
                 let control = b < e.holdout;
-                if e.holdout > 0.0 {
+                if let (true, Some(wt)) = (e.holdout > 0.0, wt.as_mut()) {
                     wt.holdout = Some(HoldoutTrace { bucket: b, threshold: e.holdout, control });
                 }
-                block.entry = Some(e.id.clone());
-                block.segment = Some(plan.segments[e.segment as usize].name.clone());
+                block.entry = Some(w.entry);
                 if control {
                     block.holdout = true;
                     block.propensity = e.holdout;
@@ -204,46 +335,49 @@ pub fn decide(plan: &Plan, shopper: &Shopper, req: &PageRequest) -> Result<Decis
                     block.propensity = (1.0 - e.holdout) * v.weight;
                     if e.ab {
                         block.variant = Some(vi as u32);
-                        let content = plan.contents[v.content as usize].content.id.clone();
-                        wt.variant = Some(VariantTrace { index: vi as u32, content, position });
+                        if let Some(wt) = wt.as_mut() {
+                            let content = plan.contents[v.content as usize].content.id.clone();
+                            wt.variant = Some(VariantTrace { index: vi as u32, content, position });
+                        }
                     }
                 }
             }
-            if explain {
+            if let Some(wt) = wt {
                 traces[j].winner = Some(wt);
             }
         }
 
-        // Step 6: product sets, in page order.
+        // Step 6: product sets, in page order; products shown by earlier
+        // blocks are `out.products`.
         if let Some(ci) = personal {
             chosen.clear();
             if let Some(set) = &plan.contents[ci as usize].products {
-                let counts = ctx.resolve(set, &shown, explain, &mut chosen);
+                let counts = ctx.resolve(set, &out.products, explain, &mut chosen);
                 if explain {
                     traces[j].products.push(product_trace(plan, ci, set, counts, &chosen));
                 }
                 if chosen.len() < set.min_size {
                     personal = None;
                     reason = FallbackReason::TooFewProducts;
+                    block.shortfall = Some(Shortfall { counts, min_size: set.min_size as u32 });
                     block.personalized = false;
                     block.entry = None;
-                    block.segment = None;
                     block.variant = None;
                     block.propensity = 1.0;
                 }
             }
             if personal.is_some() {
-                block.content = Some(plan.contents[ci as usize].content.id.clone());
+                block.content = Some(ci);
             }
         }
         if personal.is_none() {
             match placement.default {
                 Some(di) => {
-                    block.content = Some(plan.contents[di as usize].content.id.clone());
+                    block.content = Some(di);
                     block.fallback_reason = Some(reason);
                     chosen.clear();
                     if let Some(set) = &plan.contents[di as usize].products {
-                        let counts = ctx.resolve(set, &shown, explain, &mut chosen);
+                        let counts = ctx.resolve(set, &out.products, explain, &mut chosen);
                         if explain {
                             traces[j].products.push(product_trace(plan, di, set, counts, &chosen));
                         }
@@ -255,26 +389,13 @@ pub fn decide(plan: &Plan, shopper: &Shopper, req: &PageRequest) -> Result<Decis
                 }
             }
         }
-        block.products = chosen.iter().map(|&i| plan.catalog.products[i as usize].id.clone()).collect();
-        shown.extend_from_slice(&chosen);
-        blocks.push(block);
+        let from = out.products.len() as u32;
+        out.products.extend_from_slice(&chosen);
+        block.products = from..out.products.len() as u32;
+        out.blocks.push(block);
     }
 
-    let trace = explain.then(|| Trace {
-        shopper: shopper.id.clone(),
-        at,
-        stage: plan.stages[stage as usize].clone(),
-        consent,
-        notes,
-        placements: traces,
-    });
-    Ok(Decision {
-        bundle_digest: plan.digest.clone(),
-        version: plan.version,
-        page: page.name.clone(),
-        blocks,
-        trace,
-    })
+    Ok(explain.then_some(Explained { stage, consent, notes, placements: traces }))
 }
 
 /// The variant whose cumulative weight range contains `position`.
@@ -320,6 +441,8 @@ struct Checker<'a> {
     consent: bool,
     at: Timestamp,
     today: jiff::civil::Date,
+    /// Segment matches known beforehand (see [`decide_into`]).
+    known: Option<&'a [u64]>,
 }
 
 impl Checker<'_> {
@@ -348,8 +471,12 @@ impl Checker<'_> {
     fn check(&self, e: &EntryC) -> Check {
         match self.check_gates(e) {
             Check::Segment => {
-                let segment = &self.plan.segments[e.segment as usize];
-                if segment.compiled.matches(self.shopper, self.today) { Check::Pass } else { Check::Segment }
+                let s = e.segment as usize;
+                let matched = match self.known {
+                    Some(words) => words[s / 64] >> (s % 64) & 1 == 1,
+                    None => self.plan.segments[s].compiled.matches(self.shopper, self.today),
+                };
+                if matched { Check::Pass } else { Check::Segment }
             }
             other => other,
         }

@@ -28,8 +28,10 @@ use tailor_model::plan::{Content, EntryStatus, PlacementKind, Product, ProductSt
 
 use crate::condition::CompiledCondition;
 
-pub use body::{BodyDecision, BodyError, CONTEXT_KEYS, ContextError, decide_body, decide_context_body};
-pub use decide::{decide, decide_json, decide_json_now};
+pub use body::{
+    BodyDecision, BodyError, CONTEXT_KEYS, ContextError, ShopperTextError, decide_body, decide_context_body, shopper_from_json_text,
+};
+pub use decide::{BlockOutcome, PageOutcome, Shortfall, decide, decide_into, decide_json, decide_json_now};
 pub use decision::{Block, Decision, FallbackReason};
 pub use error::{DecideError, PlanError};
 pub use request::{Context, DecisionRequest, PageRef, PageRequest};
@@ -37,6 +39,11 @@ pub use trace::{
     CandidateTrace, FilterCounts, HoldoutTrace, Outcome, PlacementTrace, ProductTrace, Trace, VariantTrace,
     WinnerTrace,
 };
+
+pub(crate) fn next_plan_uid() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
 
 /// A compiled workspace: immutable, `Send + Sync`; share it behind an `Arc`.
 #[derive(Debug)]
@@ -46,6 +53,9 @@ pub struct Plan {
     pub digest: Option<String>,
     /// Bundle version, echoed in every decision.
     pub version: Option<u64>,
+    /// Unique per compiled plan in this process: what [`PageOutcome`]'s
+    /// per-instant cache is keyed by.
+    pub(crate) uid: u64,
     pub(crate) schema: Schema,
     /// Slot of the boolean `consent` attribute (added to the schema when the
     /// workspace does not declare it).
@@ -136,6 +146,37 @@ impl Plan {
     /// Journey stage names.
     pub fn stages(&self) -> impl Iterator<Item = &str> {
         self.stages.iter().map(String::as_str)
+    }
+
+    /// The compiled conditions of the plan's segments, in the order
+    /// [`decide_into`]'s known segment matches use, with their names.
+    pub fn segment_conditions(&self) -> impl ExactSizeIterator<Item = (&str, &Condition, &CompiledCondition)> {
+        self.segments.iter().map(|s| (s.name.as_str(), &s.condition, &s.compiled))
+    }
+
+    /// The content at position `content` ([`BlockOutcome::content`]).
+    pub fn content_at(&self, content: u32) -> &Content {
+        &self.contents[content as usize].content
+    }
+
+    /// The catalog product at position `product` ([`PageOutcome::products`]).
+    pub fn product_at(&self, product: u32) -> &Product {
+        &self.catalog.products[product as usize]
+    }
+
+    /// Number of plan entries ([`BlockOutcome::entry`] is below it).
+    pub fn entry_count(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The id of the entry at position `entry` ([`BlockOutcome::entry`]).
+    pub fn entry_id(&self, entry: u32) -> &str {
+        &self.entries[entry as usize].id
+    }
+
+    /// The segment name of the entry at position `entry`.
+    pub fn entry_segment(&self, entry: u32) -> &str {
+        &self.segments[self.entries[entry as usize].segment as usize].name
     }
 }
 
@@ -277,24 +318,29 @@ pub(crate) struct ConstraintsC {
     pub seasonal: Vec<SeasonalC>,
 }
 
+/// The catalog's maps: keyed by workspace ids, looked up on every decision
+/// (foldhash, seeded per process, is several times faster than SipHash on
+/// short keys).
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// The catalog with the indexes product sets need.
 #[derive(Debug, Default)]
 pub(crate) struct Catalog {
     pub products: Vec<Product>,
-    pub index: HashMap<String, u32>,
+    pub index: FastMap<String, u32>,
     /// Effective margin per product.
     pub margin: Vec<Option<f64>>,
     /// Position of each product in the best-seller order (rank asc, stock
     /// desc, id asc).
     pub order: Vec<u32>,
     /// Products per category, in best-seller order.
-    pub by_category: HashMap<String, Vec<u32>>,
+    pub by_category: FastMap<String, Vec<u32>>,
     /// Products per category, cheapest first (ties by id), for upsell.
-    pub by_category_price: HashMap<String, Vec<u32>>,
+    pub by_category_price: FastMap<String, Vec<u32>>,
     /// key ("collection" or an attribute name) -> value -> products, in best-seller order.
-    pub by_value: HashMap<String, HashMap<String, Vec<u32>>>,
+    pub by_value: FastMap<String, FastMap<String, Vec<u32>>>,
     /// tag -> products, in best-seller order.
-    pub by_tag: HashMap<String, Vec<u32>>,
+    pub by_tag: FastMap<String, Vec<u32>>,
     /// Bit i set: the product carries seasonal window i's tag.
     pub seasonal_mask: Vec<u64>,
 }

@@ -215,19 +215,21 @@ impl<'a> ProductCtx<'a> {
             if Some(i) == self.current || category_filter.is_some_and(|c| p.category.as_deref() != Some(c)) {
                 continue;
             }
-            let checks = [
-                k.min_stock.is_none_or(|m| p.stock.is_some_and(|s| s >= m)),
-                k.margin_floor.is_none_or(|f| cat.margin[i as usize].is_some_and(|m| m >= f)),
-                anchor.is_none_or(|max| p.price.is_some_and(|price| price <= max)),
-                cat.seasonal_mask[i as usize] & self.closed_seasonal == 0,
-                !purchased.iter().any(|item| split_item(item).0 == p.id),
-                !(k.no_duplicate_products && shown.contains(&i)),
+            // The filters in order; `passed` counts those before the first
+            // that fails (each asked only if the ones before it passed).
+            let filters: [&dyn Fn() -> bool; 6] = [
+                &|| k.min_stock.is_none_or(|m| p.stock.is_some_and(|s| s >= m)),
+                &|| k.margin_floor.is_none_or(|f| cat.margin[i as usize].is_some_and(|m| m >= f)),
+                &|| anchor.is_none_or(|max| p.price.is_some_and(|price| price <= max)),
+                &|| cat.seasonal_mask[i as usize] & self.closed_seasonal == 0,
+                &|| !purchased.iter().any(|item| split_item(item).0 == p.id),
+                &|| !(k.no_duplicate_products && shown.contains(&i)),
             ];
-            let passed = checks.iter().take_while(|ok| **ok).count();
+            let passed = filters.iter().take_while(|ok| ok()).count();
             for c in counts.iter_mut().take(passed + 1) {
                 *c += 1;
             }
-            if passed == checks.len() {
+            if passed == filters.len() {
                 chosen.push(i);
                 if chosen.len() >= set.size && !explain {
                     break;

@@ -21,7 +21,7 @@ use tailor_store::Workspace;
 #[derive(Args)]
 pub struct SimulateArgs {
     pub workspace: PathBuf,
-    /// Shoppers to simulate (`.jsonl`/`.ndjson` or `.csv`), streamed; the
+    /// Shoppers to simulate (`.jsonl`/`.ndjson`, `.csv` or `.parquet`), streamed; the
     /// workspace's sample shoppers when absent.
     #[arg(long)]
     pub shoppers: Option<PathBuf>,
@@ -68,7 +68,8 @@ fn file_stream<'a>(path: &Path, uci: bool) -> Result<ShopperStream<'a>> {
     Ok(match ext.as_str() {
         "jsonl" | "ndjson" => tailor_sim::shoppers_from_jsonl(path)?,
         "csv" => tailor_sim::shoppers_from_csv(path, uci)?,
-        _ => bail!("{}: expected a .jsonl, .ndjson or .csv file", path.display()),
+        "parquet" | "parq" | "pq" => tailor_sim::shoppers_from_parquet(path)?,
+        _ => bail!("{}: expected a .jsonl, .ndjson, .csv or .parquet file", path.display()),
     })
 }
 

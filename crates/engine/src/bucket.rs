@@ -24,8 +24,19 @@ pub fn fnv1a32(s: &str) -> u32 {
 
 /// The shopper's bucket in `[0, 1)` for one seed, in steps of 1/10000.
 pub fn bucket(seed: &str, unit: &str) -> f64 {
+    bucket_seeded(seed_state(seed), unit)
+}
+
+/// The hash state after the seed: a plan keeps it per entry, so deciding a
+/// page hashes only the shopper id.
+pub(crate) fn seed_state(seed: &str) -> u32 {
+    fnv1a32_from(OFFSET, seed.as_bytes())
+}
+
+/// [`bucket`] from the seed's [`seed_state`].
+pub(crate) fn bucket_seeded(seed_state: u32, unit: &str) -> f64 {
     // Hash `seed + unit` without building the concatenation: FNV is a stream.
-    let n = fnv1a32_from(fnv1a32_from(OFFSET, seed.as_bytes()), unit.as_bytes());
+    let n = fnv1a32_from(seed_state, unit.as_bytes());
     // The decimal form of n, written into a stack buffer (u32 has ≤ 10 digits).
     let mut digits = [0u8; 10];
     let mut start = digits.len();

@@ -20,5 +20,5 @@ pub use columnar::{Bitmap, ColumnarTable};
 pub use condition::{CompileError, CompiledCondition, Evaluator, Failure};
 pub use plan::{Decision, DecisionRequest, PageRequest, Plan, PlanError, decide, decide_json};
 pub use reach::{Reach, reach};
-pub use shopper::{Shopper, ShopperTable, ValueError, shopper_from_json};
+pub use shopper::{Shopper, ShopperTable, ValueError, shopper_from_json, value_from_json};
 pub use value::Value;

@@ -53,6 +53,12 @@ pub fn shopper_from_json(
     Ok(Shopper { id: id.to_owned(), values })
 }
 
+/// One attribute's value from JSON, converted as [`shopper_from_json`]
+/// converts it; the message says what was expected and what was found.
+pub fn value_from_json(ty: AttrType, json: &Json) -> Result<Value, String> {
+    convert(ty, json)
+}
+
 pub(crate) fn convert(ty: AttrType, json: &Json) -> Result<Value, String> {
     let value = match (ty, json) {
         (_, Json::Null) => Value::Null,

@@ -14,7 +14,9 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 use tailor_engine::plan::shopper_from_json_text;
-use tailor_engine::{Shopper, ShopperTable, shopper_from_json};
+use tailor_engine::{Shopper, ShopperTable, Value, ValueError, shopper_from_json, value_from_json as convert};
+
+use crate::parquet::ParquetColumn;
 use tailor_model::{AttrType, Attribute, Schema};
 
 /// Shoppers per chunk: small enough that cancel lands quickly, large enough
@@ -41,6 +43,8 @@ pub enum Record<'a> {
     Map { source: Arc<str>, row: u64, map: JsonMap },
     /// One line of a JSON Lines file, as read (UTF-8 is checked as it is parsed).
     JsonLine { source: Arc<str>, row: u64, text: Vec<u8> },
+    /// Row `index` of a Parquet record batch; `row` for error messages.
+    Parquet { source: Arc<str>, row: u64, batch: Arc<ParquetBatch>, index: usize },
     /// One CSV record with the file's header.
     Csv { source: Arc<str>, row: u64, headers: Arc<csv::StringRecord>, record: csv::StringRecord, uci: bool },
 }
@@ -56,6 +60,13 @@ impl<'a> Record<'a> {
             Record::JsonLine { source, row, text } => shopper_from_json_text(&text, schema)
                 .map(Cow::Owned)
                 .map_err(|e| InputError::Row { file: source.to_string(), row, message: e.to_string() }),
+            Record::Parquet { source, row, batch, index } => {
+                batch.shopper(index, row, schema).map(Cow::Owned).map_err(|message| InputError::Row {
+                    file: source.to_string(),
+                    row,
+                    message,
+                })
+            }
             Record::Csv { source, row, headers, record, uci } => {
                 let map = if uci {
                     crate::uci::map_row(&headers, &record, row)
@@ -229,6 +240,76 @@ pub fn shoppers_from_csv<'a>(path: impl AsRef<Path>, uci: bool) -> Result<Shoppe
     Ok(stream)
 }
 
+/// A record batch read from a Parquet file, with its columns' readers.
+pub struct ParquetBatch {
+    batch: arrow_array::RecordBatch,
+    columns: Arc<Vec<ParquetColumn>>,
+    /// Position of the `id` column, if any.
+    id: Option<usize>,
+}
+
+impl std::fmt::Debug for ParquetBatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParquetBatch").field("rows", &self.batch.num_rows()).finish()
+    }
+}
+
+impl ParquetBatch {
+    /// Row `index` as a shopper: each column the schema knows is converted
+    /// from the cell the importer would read (as for JSON Lines); the `id`
+    /// column gives the id, else the row number (as for CSV).
+    fn shopper(&self, index: usize, row: u64, schema: &Schema) -> Result<Shopper, String> {
+        let cols = crate::parquet::batch_columns(&self.batch, &self.columns);
+        let mut values = vec![Value::Null; schema.len()];
+        for (c, col) in self.columns.iter().zip(&cols) {
+            if let Some(slot) = schema.slot(&c.name) {
+                let attr = &schema.attributes()[slot];
+                values[slot] = convert(attr.ty, &col.cell(index)?)
+                    .map_err(|message| ValueError { attribute: attr.name.clone(), message }.to_string())?;
+            }
+        }
+        let id = match self.id.map(|i| cols[i].cell(index)).transpose()? {
+            Some(Json::String(s)) if !s.is_empty() => s,
+            Some(Json::Number(n)) => n.to_string(),
+            Some(Json::Null) | None => row.to_string(),
+            Some(other) => return Err(format!("the shopper id must be text or a number, found {other}")),
+        };
+        Ok(Shopper { id, values })
+    }
+}
+
+/// Streams a Parquet file (columns are attributes; an `id` column gives the
+/// shopper id, else the row number), a record batch at a time; the row
+/// count comes from the file's metadata.
+pub fn shoppers_from_parquet<'a>(path: impl AsRef<Path>) -> Result<ShopperStream<'a>, InputError> {
+    let path: PathBuf = path.as_ref().to_owned();
+    let file = path.display().to_string();
+    let columns = Arc::new(crate::parquet::columns(&path, &file)?);
+    let total = crate::parquet::row_count(&path, &file)?;
+    let id = columns.iter().position(|c| c.name == "id");
+    let source: Arc<str> = file.as_str().into();
+    let mut batches = crate::parquet::batches(&path, &file)?;
+    let mut current: Option<(Arc<ParquetBatch>, usize)> = None;
+    let mut row = 0u64;
+    let records = std::iter::from_fn(move || {
+        loop {
+            if let Some((batch, next)) = &mut current
+                && *next < batch.batch.num_rows()
+            {
+                let index = *next;
+                *next += 1;
+                row += 1;
+                return Some(Ok(Record::Parquet { source: source.clone(), row, batch: batch.clone(), index }));
+            }
+            match batches.next()? {
+                Err(e) => return Some(Err(e)),
+                Ok(batch) => current = Some((Arc::new(ParquetBatch { batch, columns: columns.clone(), id }), 0)),
+            }
+        }
+    });
+    Ok(ShopperStream::from_records(records, Some(total)))
+}
+
 /// The schema shoppers are read with: the plan's, plus string attributes for
 /// breakdown fields a file may carry but the workspace does not declare
 /// (`traffic_source`, `customer_type`, `device`). The engine only reads the
@@ -287,5 +368,83 @@ mod tests {
         assert_eq!(shoppers[1].id, "2");
         assert_eq!(shoppers[1].values[0], tailor_engine::Value::Null);
         assert_eq!(shoppers[1].values[1], tailor_engine::Value::Bool(false));
+    }
+
+    /// Writes `columns` as one Parquet file with row groups of 1,000 rows.
+    fn write_parquet(path: &Path, columns: Vec<(&str, arrow_array::ArrayRef)>) {
+        let batch = arrow_array::RecordBatch::try_from_iter(columns).unwrap();
+        let props = parquet::file::properties::WriterProperties::builder().set_max_row_group_row_count(Some(1_000)).build();
+        let mut w =
+            parquet::arrow::ArrowWriter::try_new(File::create(path).unwrap(), batch.schema(), Some(props)).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+    }
+
+    #[test]
+    fn parquet_shoppers_are_the_json_lines_shoppers_and_a_bad_cell_names_its_row() {
+        use arrow_array::builder::{ListBuilder, StringBuilder};
+        use arrow_array::{ArrayRef, BooleanArray, Float64Array, StringArray};
+        let schema = Schema::new(vec![
+            Attribute::new("n", AttrType::Number),
+            Attribute::new("ok", AttrType::Bool),
+            Attribute::new("tags", AttrType::StringList),
+            Attribute::new("tier", AttrType::String),
+        ]);
+        let rows = CHUNK + 700;
+        let dir = tempfile::tempdir().unwrap();
+        let mut jsonl = String::new();
+        let mut tags = ListBuilder::new(StringBuilder::new());
+        for i in 0..rows {
+            let (n, ok, tier) = (i as f64 / 4.0, i % 3 == 0, ["gold", "silver"][i % 2]);
+            let list: Vec<String> = (0..i % 3).map(|k| format!("t{k}")).collect();
+            let n_json = if i % 7 == 0 { "null".to_owned() } else { n.to_string() };
+            jsonl.push_str(&format!(
+                "{{\"id\":\"s{i}\",\"n\":{n_json},\"ok\":{ok},\"tags\":{},\"tier\":\"{tier}\"}}\n",
+                serde_json::to_string(&list).unwrap()
+            ));
+            for t in &list {
+                tags.values().append_value(t);
+            }
+            tags.append(true);
+        }
+        let ids: ArrayRef = Arc::new(StringArray::from_iter_values((0..rows).map(|i| format!("s{i}"))));
+        let ns: ArrayRef =
+            Arc::new(Float64Array::from_iter((0..rows).map(|i| (i % 7 != 0).then_some(i as f64 / 4.0))));
+        let oks: ArrayRef = Arc::new(BooleanArray::from_iter((0..rows).map(|i| Some(i % 3 == 0))));
+        let tiers: ArrayRef = Arc::new(StringArray::from_iter_values((0..rows).map(|i| ["gold", "silver"][i % 2])));
+        let pq = dir.path().join("s.parquet");
+        write_parquet(&pq, vec![("id", ids), ("n", ns), ("ok", oks), ("tags", Arc::new(tags.finish())), ("tier", tiers)]);
+        let jl = dir.path().join("s.jsonl");
+        std::fs::write(&jl, jsonl).unwrap();
+
+        let all = |mut stream: ShopperStream<'_>| -> Vec<Shopper> {
+            let mut out = Vec::new();
+            while let Some(chunk) = stream.next_chunk() {
+                out.extend(chunk.unwrap().into_iter().map(|r| r.typed(&schema).unwrap().into_owned()));
+            }
+            out
+        };
+        let from_parquet = shoppers_from_parquet(&pq).unwrap();
+        assert_eq!(from_parquet.total, Some(rows as u64), "the row count comes from the file's metadata");
+        let (a, b) = (all(from_parquet), all(shoppers_from_jsonl(&jl).unwrap()));
+        assert_eq!(a.len(), rows);
+        assert_eq!(a, b);
+
+        // No id column: ids are row numbers. A string where a number belongs
+        // is an error naming the row and the attribute.
+        let bad = dir.path().join("bad.parquet");
+        let ns: ArrayRef = Arc::new(StringArray::from(vec!["1", "2", "lots"]));
+        write_parquet(&bad, vec![("n", ns)]);
+        let records = shoppers_from_parquet(&bad).unwrap().next_chunk().unwrap().unwrap();
+        let typed: Vec<_> = records.into_iter().map(|r| r.typed(&schema)).collect();
+        assert_eq!(typed[1].as_ref().unwrap().id, "2");
+        assert_eq!(typed[1].as_ref().unwrap().values[0], Value::Number(2.0));
+        let msg = typed[2].as_ref().unwrap_err().to_string();
+        assert!(msg.contains("bad.parquet: row 3: attribute `n`: expected a number"), "{msg}");
+
+        let not_parquet = dir.path().join("x.parquet");
+        std::fs::write(&not_parquet, "id,n\n").unwrap();
+        let e = shoppers_from_parquet(&not_parquet).err().unwrap().to_string();
+        assert!(e.contains("not a readable Parquet file"), "{e}");
     }
 }

@@ -13,6 +13,7 @@ pub mod hygiene;
 pub mod impact;
 pub mod input;
 pub mod lint;
+pub mod parquet;
 pub mod report;
 mod run;
 pub mod simulate;
@@ -20,6 +21,8 @@ pub mod simulate;
 mod testkit;
 pub mod uci;
 
-pub use input::{ShopperStream, from_maps, from_shoppers, from_table, shoppers_from_csv, shoppers_from_jsonl};
+pub use input::{
+    ShopperStream, from_maps, from_shoppers, from_table, shoppers_from_csv, shoppers_from_jsonl, shoppers_from_parquet,
+};
 pub use run::{Progress, SimError};
 pub use simulate::{SimOptions, SimReport, simulate, times_between};

@@ -606,7 +606,7 @@ fn infer(path: &Path, options: &ImportOptions, schema: &Schema) -> Result<Plan> 
             for r in 0..n {
                 observe_parquet(&mut stats, &file, batch, r, first + r as u64 + 1)?;
             }
-            Ok(stats.iter().any(ColumnStats::wants_more))
+            Ok::<_, StoreError>(stats.iter().any(ColumnStats::wants_more))
         })?;
         rows = import_parquet::row_count(path, &file)?;
     } else {

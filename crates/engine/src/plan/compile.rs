@@ -213,6 +213,7 @@ impl Compiler {
                 campaign,
                 schedule,
                 rank_pos: 0,
+                seed: crate::bucket::seed_state(&e.id),
             });
         }
 
@@ -514,6 +515,18 @@ impl Compiler {
         }
         let ps = &cat.products;
         cat.margin = ps.iter().map(Product::effective_margin).collect();
+        cat.upgrade_tagged = ps.iter().map(super::products::upgrade_tagged).collect();
+        cat.category = ps
+            .iter()
+            .map(|p| match &p.category {
+                None => u32::MAX,
+                Some(c) => {
+                    let next = cat.category_index.len() as u32;
+                    *cat.category_index.entry(c.clone()).or_insert(next)
+                }
+            })
+            .collect();
+        cat.size = ps.iter().map(|p| p.attributes.get("size").and_then(|s| super::products::size_value(s))).collect();
         // Best-seller order: rank ascending (unranked last), stock descending, id.
         let mut by_rank: Vec<u32> = (0..ps.len() as u32).collect();
         by_rank.sort_by(|&a, &b| {
@@ -569,6 +582,20 @@ fn index_seasonal(mut cat: Catalog, k: &ConstraintsC) -> Catalog {
             }
         }
     }
+    // The first two product filters depend on the product alone.
+    cat.stock_margin = (0..cat.products.len())
+        .map(|i| {
+            let p = &cat.products[i];
+            if !k.min_stock.is_none_or(|m| p.stock.is_some_and(|s| s >= m)) {
+                0
+            } else if !k.margin_floor.is_none_or(|f| cat.margin[i].is_some_and(|m| m >= f)) {
+                1
+            } else {
+                2
+            }
+        })
+        .collect();
+    cat.price = cat.products.iter().map(|p| p.price).collect();
     cat
 }
 

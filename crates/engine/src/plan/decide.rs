@@ -13,7 +13,7 @@ use super::products::ProductCtx;
 use super::request::{DecisionRequest, PageRef, PageRequest};
 use super::trace::{CandidateTrace, HoldoutTrace, Outcome, PlacementTrace, ProductTrace, Trace, VariantTrace, WinnerTrace};
 use super::{EntryC, Plan};
-use crate::bucket::bucket;
+use crate::bucket::bucket_seeded;
 use crate::shopper::{Shopper, shopper_from_json};
 use crate::value::Value;
 
@@ -316,7 +316,7 @@ fn decide_parts(
             if dropped {
                 reason = FallbackReason::DroppedByPageCap;
             } else {
-                let b = if e.holdout > 0.0 || e.variants.len() > 1 { bucket(&e.id, &shopper.id) } else { 0.0 };
+                let b = if e.holdout > 0.0 || e.variants.len() > 1 { bucket_seeded(e.seed, &shopper.id) } else { 0.0 };
                 let control = b < e.holdout;
                 if let (true, Some(wt)) = (e.holdout > 0.0, wt.as_mut()) {
                     wt.holdout = Some(HoldoutTrace { bucket: b, threshold: e.holdout, control });

@@ -288,6 +288,8 @@ pub(crate) struct EntryC {
     pub schedule: Option<ScheduleC>,
     /// Position in the global rank order (campaign rank, priority, id).
     pub rank_pos: u32,
+    /// The bucketing hash state after the entry id (see [`crate::bucket`]).
+    pub seed: u32,
 }
 
 #[derive(Debug)]
@@ -341,6 +343,19 @@ pub(crate) struct Catalog {
     pub by_value: FastMap<String, FastMap<String, Vec<u32>>>,
     /// tag -> products, in best-seller order.
     pub by_tag: FastMap<String, Vec<u32>>,
+    /// Category name -> id, and each product's category id (`u32::MAX`
+    /// without one), so filters compare numbers.
+    pub category_index: FastMap<String, u32>,
+    pub category: Vec<u32>,
+    /// Per product: how many of the stock and margin filters it passes
+    /// (0, 1 or 2), under the plan's constraints.
+    pub stock_margin: Vec<u8>,
+    /// Per product: its price (kept apart from the products for the filters' loop).
+    pub price: Vec<Option<f64>>,
+    /// Per product: tagged `premium` or `bundle` (an upsell upgrade).
+    pub upgrade_tagged: Vec<bool>,
+    /// Per product: its `size` attribute as a comparable number, if any.
+    pub size: Vec<Option<f64>>,
     /// Bit i set: the product carries seasonal window i's tag.
     pub seasonal_mask: Vec<u64>,
 }

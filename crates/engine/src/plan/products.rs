@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use tailor_model::plan::{Product, ProductStrategy};
 
 use super::trace::FilterCounts;
-use super::{Plan, ProductSetC};
+use super::{Catalog, Plan, ProductSetC};
 use crate::shopper::Shopper;
 use crate::value::Value;
 
@@ -44,7 +44,7 @@ enum Candidates<'a> {
     /// Several best-seller-ordered lists, merged without duplicates.
     Merge(Merge<'a>),
     /// Dearer products of the category, cheapest first, that are upgrades.
-    Upsell { iter: std::slice::Iter<'a, u32>, products: &'a [Product], current: &'a Product },
+    Upsell { iter: std::slice::Iter<'a, u32>, catalog: &'a Catalog, current: u32 },
 }
 
 struct Merge<'a> {
@@ -60,8 +60,9 @@ impl Iterator for Candidates<'_> {
         match self {
             Candidates::Slice(it) => it.next().copied(),
             Candidates::Owned(it) => it.next(),
-            Candidates::Upsell { iter, products, current } => {
-                iter.by_ref().copied().find(|&i| is_upgrade(&products[i as usize], current))
+            Candidates::Upsell { iter, catalog, current } => {
+                let current = *current;
+                iter.by_ref().copied().find(|&i| catalog.is_upgrade(i, current))
             }
             Candidates::Merge(m) => loop {
                 // The list whose head comes first in best-seller order.
@@ -86,7 +87,7 @@ const SIZES: [&str; 9] = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL", "4XL"
 
 /// A comparable size: the leading number ("100ml" -> 100), else the
 /// position of a size word.
-fn size_value(s: &str) -> Option<f64> {
+pub(crate) fn size_value(s: &str) -> Option<f64> {
     let s = s.trim();
     let end = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
     if end > 0 {
@@ -95,13 +96,21 @@ fn size_value(s: &str) -> Option<f64> {
     SIZES.iter().position(|w| w.eq_ignore_ascii_case(s)).map(|i| i as f64)
 }
 
-fn is_upgrade(candidate: &Product, current: &Product) -> bool {
-    let tagged = |t: &str| candidate.tags.iter().any(|x| x == t);
-    let bigger = match (candidate.attributes.get("size"), current.attributes.get("size")) {
-        (Some(a), Some(b)) => matches!((size_value(a), size_value(b)), (Some(a), Some(b)) if a > b),
-        _ => false,
-    };
-    tagged("premium") || tagged("bundle") || bigger
+/// An upgrade for upsell: tagged `premium` or `bundle`, or a bigger size.
+pub(crate) fn upgrade_tagged(p: &Product) -> bool {
+    p.tags.iter().any(|t| t == "premium" || t == "bundle")
+}
+
+impl Catalog {
+    /// Product `candidate` is an upgrade of `current` (worked out from the
+    /// per-product flags and sizes the catalog keeps).
+    fn is_upgrade(&self, candidate: u32, current: u32) -> bool {
+        let bigger = matches!(
+            (self.size[candidate as usize], self.size[current as usize]),
+            (Some(a), Some(b)) if a > b
+        );
+        self.upgrade_tagged[candidate as usize] || bigger
+    }
 }
 
 impl<'a> ProductCtx<'a> {
@@ -179,7 +188,7 @@ impl<'a> ProductCtx<'a> {
                 Candidates::Owned(due.into_iter().map(|d| d.2).collect::<Vec<_>>().into_iter())
             }
             ProductStrategy::Upsell => {
-                let (Some(cur), Some(anchor)) = (current, current.and_then(|p| p.price)) else {
+                let (Some(cur), Some(cur_i), Some(anchor)) = (current, self.current, current.and_then(|p| p.price)) else {
                     return Candidates::Slice([].iter());
                 };
                 let Some(list) = cur.category.as_deref().and_then(|c| cat.by_category_price.get(c)) else {
@@ -187,7 +196,7 @@ impl<'a> ProductCtx<'a> {
                 };
                 // The list is sorted by price: skip to the first dearer product.
                 let from = list.partition_point(|&i| cat.products[i as usize].price.is_none_or(|p| p <= anchor));
-                Candidates::Upsell { iter: list[from..].iter(), products: &cat.products, current: cur }
+                Candidates::Upsell { iter: list[from..].iter(), catalog: cat, current: cur_i }
             }
         }
     }
@@ -204,32 +213,52 @@ impl<'a> ProductCtx<'a> {
             _ => None,
         };
         let purchased = list(self.shopper, set.purchased_slot);
-        // Only non-top strategies use the set's category as a filter.
+        // Only non-top strategies use the set's category as a filter; by id,
+        // `u32::MAX` when no product has it.
         let category_filter = match set.strategy {
             ProductStrategy::TopInCategory => None,
-            _ => set.category.as_deref(),
+            _ => set.category.as_deref().map(|c| cat.category_index.get(c).copied().unwrap_or(u32::MAX)),
         };
+        // The purchased products by catalog position, looked up once the
+        // first candidate gets that far (ids are unique in the catalog).
+        let mut purchased_ids: Option<Vec<u32>> = None;
         let mut counts = [0u32; 7];
+        const FILTERS: usize = 6;
         for i in candidates {
-            let p = self.product(i);
-            if Some(i) == self.current || category_filter.is_some_and(|c| p.category.as_deref() != Some(c)) {
+            if Some(i) == self.current || category_filter.is_some_and(|c| cat.category[i as usize] != c) {
                 continue;
             }
             // The filters in order; `passed` counts those before the first
             // that fails (each asked only if the ones before it passed).
-            let filters: [&dyn Fn() -> bool; 6] = [
-                &|| k.min_stock.is_none_or(|m| p.stock.is_some_and(|s| s >= m)),
-                &|| k.margin_floor.is_none_or(|f| cat.margin[i as usize].is_some_and(|m| m >= f)),
-                &|| anchor.is_none_or(|max| p.price.is_some_and(|price| price <= max)),
-                &|| cat.seasonal_mask[i as usize] & self.closed_seasonal == 0,
-                &|| !purchased.iter().any(|item| split_item(item).0 == p.id),
-                &|| !(k.no_duplicate_products && shown.contains(&i)),
-            ];
-            let passed = filters.iter().take_while(|ok| ok()).count();
+            let passed = 'filters: {
+                // Stock, then margin (worked out when the plan was compiled).
+                let stock_margin = usize::from(cat.stock_margin[i as usize]);
+                if stock_margin < 2 {
+                    break 'filters stock_margin;
+                }
+                if !anchor.is_none_or(|max| cat.price[i as usize].is_some_and(|price| price <= max)) {
+                    break 'filters 2;
+                }
+                if cat.seasonal_mask[i as usize] & self.closed_seasonal != 0 {
+                    break 'filters 3;
+                }
+                if !purchased.is_empty() {
+                    let ids = purchased_ids.get_or_insert_with(|| {
+                        purchased.iter().filter_map(|item| self.index_of(split_item(item).0)).collect()
+                    });
+                    if ids.contains(&i) {
+                        break 'filters 4;
+                    }
+                }
+                if k.no_duplicate_products && shown.contains(&i) {
+                    break 'filters 5;
+                }
+                FILTERS
+            };
             for c in counts.iter_mut().take(passed + 1) {
                 *c += 1;
             }
-            if passed == filters.len() {
+            if passed == FILTERS {
                 chosen.push(i);
                 if chosen.len() >= set.size && !explain {
                     break;

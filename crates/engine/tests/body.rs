@@ -310,7 +310,7 @@ fn a_shopper_line_converts_like_the_parsed_object() {
         })
         .unwrap();
     let (converted, refused) = (converted.get(), refused.get());
-    assert!(converted > 1000 && refused > 100, "{converted} converted, {refused} refused: both paths must be exercised");
+    assert!(converted > 500 && refused > 100, "{converted} converted, {refused} refused: both paths must be exercised");
     for line in [&b"[]"[..], b"{\"id\": \"s\"", b"{\"id\": \"s\"} {}", b"\xff"] {
         let e = shopper_from_json_text(line, schema).unwrap_err().to_string();
         assert!(e.starts_with("not a JSON object: "), "{e}");

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use tailor_engine::plan::{ShopperTextError, shopper_from_json_text_with_id};
 use tailor_engine::{ColumnarTable, CompiledCondition, ShopperTable};
 use tailor_model::condition::Condition;
 use tailor_model::Schema;
@@ -124,14 +125,17 @@ impl Workspace {
             while let Some(r) = rows.next()? {
                 let key: String = r.get(0)?;
                 let body: String = r.get(1)?;
-                let obj: JsonMap = serde_json::from_str(&body)?;
-                let shopper = tailor_engine::shopper_from_json(&key, &obj, &schema).map_err(|e| {
-                    StoreError::Invalid {
+                // Straight into the schema's slots (no map of every key):
+                // the first reach after opening reads every shopper.
+                let shopper = shopper_from_json_text_with_id(&key, body.as_bytes(), &schema).map_err(|e| match e {
+                    ShopperTextError::Value(e) => StoreError::Invalid {
                         kind: EntityKind::Shopper,
                         key: key.clone(),
                         field: e.attribute.to_string(),
                         message: e.to_string(),
-                    }
+                    },
+                    ShopperTextError::Malformed(e) => StoreError::from(e),
+                    ShopperTextError::MissingId => unreachable!("the id is the row's key"),
                 })?;
                 shoppers.push(shopper);
             }

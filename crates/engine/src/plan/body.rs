@@ -102,21 +102,35 @@ pub enum ShopperTextError {
 /// intermediate map, and keys the schema does not know skipped unread.
 /// Batch simulation reads JSON Lines with it.
 pub fn shopper_from_json_text(text: &[u8], schema: &Schema) -> Result<Shopper, ShopperTextError> {
-    let mut de = serde_json::Deserializer::from_slice(text);
-    let slots = ShopperSeed(schema).deserialize(&mut de).map_err(ShopperTextError::Malformed)?;
-    de.end().map_err(ShopperTextError::Malformed)?;
-    let id = match slots.id {
+    let (id, values) = read_shopper_text(text, schema)?;
+    let id = match id {
         Some(Json::String(s)) if !s.is_empty() => s,
         Some(Json::Number(n)) => n.to_string(),
         _ => return Err(ShopperTextError::MissingId),
     };
+    Ok(Shopper { id, values: values? })
+}
+
+/// [`shopper_from_json_text`] with the id given (the workspace keeps it
+/// beside the shopper's JSON); an `"id"` in the text is not read.
+pub fn shopper_from_json_text_with_id(id: &str, text: &[u8], schema: &Schema) -> Result<Shopper, ShopperTextError> {
+    let (_, values) = read_shopper_text(text, schema)?;
+    Ok(Shopper { id: id.to_owned(), values: values? })
+}
+
+type SlotValues = Result<Vec<Value>, crate::shopper::ValueError>;
+
+fn read_shopper_text(text: &[u8], schema: &Schema) -> Result<(Option<Json>, SlotValues), ShopperTextError> {
+    let mut de = serde_json::Deserializer::from_slice(text);
+    let slots = ShopperSeed(schema).deserialize(&mut de).map_err(ShopperTextError::Malformed)?;
+    de.end().map_err(ShopperTextError::Malformed)?;
     let values = slots
         .values
         .into_iter()
         .zip(schema.attributes())
         .map(|(v, attr)| v.map_err(|message| crate::shopper::ValueError { attribute: attr.name.clone(), message }))
-        .collect::<Result<_, _>>()?;
-    Ok(Shopper { id, values })
+        .collect();
+    Ok((slots.id, values))
 }
 
 struct RequestSeed<'s>(&'s Schema);

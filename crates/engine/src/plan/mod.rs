@@ -30,6 +30,7 @@ use crate::condition::CompiledCondition;
 
 pub use body::{
     BodyDecision, BodyError, CONTEXT_KEYS, ContextError, ShopperTextError, decide_body, decide_context_body, shopper_from_json_text,
+    shopper_from_json_text_with_id,
 };
 pub use decide::{BlockOutcome, PageOutcome, Shortfall, decide, decide_into, decide_json, decide_json_now};
 pub use decision::{Block, Decision, FallbackReason};

@@ -147,6 +147,41 @@ impl Column {
         Self { data, valid: vec![0; words], present: Some(vec![0; words]) }
     }
 
+    /// Makes room in the bit vectors for row `row` (a builder told too few rows).
+    fn reserve_row(&mut self, row: usize) {
+        let words = (row + 1).div_ceil(64);
+        for bits in [Some(&mut self.valid), self.present.as_mut()].into_iter().flatten() {
+            if bits.len() < words {
+                bits.resize(words, 0);
+            }
+        }
+        if let Data::Bool(bits) = &mut self.data {
+            if bits.len() < words {
+                bits.resize(words, 0);
+            }
+        }
+    }
+
+    /// Row `row`'s value as the shopper had it; `Null` for a value that was
+    /// not of the column's type (which no shopper typed by the schema has).
+    fn value(&self, row: usize) -> Value {
+        if self.valid[row / 64] >> (row % 64) & 1 == 0 {
+            return Value::Null;
+        }
+        match &self.data {
+            Data::Number(v) => Value::Number(v[row]),
+            Data::Bool(bits) => Value::Bool(bits[row / 64] >> (row % 64) & 1 == 1),
+            Data::Str { ids, dict } => Value::String(dict[ids[row] as usize].clone()),
+            Data::Date(v) => {
+                let key = v[row];
+                Date::new((key >> 9) as i16, ((key >> 5) & 0xF) as i8, (key & 0x1F) as i8).map_or(Value::Null, Value::Date)
+            }
+            Data::List { offsets, items, dict } => Value::List(
+                items[offsets[row] as usize..offsets[row + 1] as usize].iter().map(|&i| dict[i as usize].clone()).collect(),
+            ),
+        }
+    }
+
     /// Appends row `row`'s value (rows are pushed in order).
     fn push(&mut self, row: usize, value: &Value) {
         if !matches!(value, Value::Null) {
@@ -208,6 +243,52 @@ pub struct ColumnarTable {
     columns: Vec<Column>,
 }
 
+/// Builds a [`ColumnarTable`] a shopper at a time, for shoppers read one by
+/// one and not kept (the workspace's shoppers, read from SQLite).
+pub struct ColumnarBuilder {
+    rows: usize,
+    capacity: usize,
+    columns: Vec<Column>,
+}
+
+impl ColumnarBuilder {
+    /// For shoppers typed by `schema`; `capacity` rows are allocated up front.
+    pub fn new(schema: &Schema, capacity: usize) -> Self {
+        let columns = schema.attributes().iter().map(|attr| Column::empty(attr.ty, capacity)).collect();
+        Self { rows: 0, capacity, columns }
+    }
+
+    /// Appends a shopper as the next row; its values are read once, in slot order.
+    pub fn push(&mut self, shopper: &Shopper) {
+        let row = self.rows;
+        if row >= self.capacity {
+            self.columns.iter_mut().for_each(|c| c.reserve_row(row));
+            self.capacity = row + 1;
+        }
+        for (slot, column) in self.columns.iter_mut().enumerate() {
+            column.push(row, shopper.value(slot));
+        }
+        self.rows += 1;
+    }
+
+    pub fn finish(mut self) -> ColumnarTable {
+        let words = self.rows.div_ceil(64);
+        for column in &mut self.columns {
+            column.valid.truncate(words);
+            if let Some(p) = &mut column.present {
+                p.truncate(words);
+            }
+            if let Data::Bool(bits) = &mut column.data {
+                bits.truncate(words);
+            }
+            if column.present.as_ref() == Some(&column.valid) {
+                column.present = None;
+            }
+        }
+        ColumnarTable { len: self.rows, columns: self.columns }
+    }
+}
+
 /// Orders dates like [`Date`]'s `Ord`: year, month, day packed into bits.
 fn date_key(d: Date) -> i32 {
     (i32::from(d.year()) << 9) | (i32::from(d.month()) << 5) | i32::from(d.day())
@@ -240,19 +321,18 @@ impl ColumnarTable {
     }
 
     fn build<'s>(schema: &Schema, len: usize, shoppers: impl Iterator<Item = &'s Shopper>) -> Self {
-        let mut columns: Vec<Column> = schema.attributes().iter().map(|attr| Column::empty(attr.ty, len)).collect();
-        // Row by row: each shopper's values are read once, in memory order.
-        for (row, shopper) in shoppers.enumerate() {
-            for (slot, column) in columns.iter_mut().enumerate() {
-                column.push(row, shopper.value(slot));
-            }
+        let mut builder = ColumnarBuilder::new(schema, len);
+        for shopper in shoppers {
+            builder.push(shopper);
         }
-        for column in &mut columns {
-            if column.present.as_ref() == Some(&column.valid) {
-                column.present = None;
-            }
-        }
-        Self { len, columns }
+        builder.finish()
+    }
+
+    /// Row `row`'s values in schema slot order: the shopper the row was built
+    /// from, for shoppers typed by the table's schema (a table that keeps
+    /// only columns can still hand out rows).
+    pub fn values(&self, row: usize) -> Vec<Value> {
+        self.columns.iter().map(|c| c.value(row)).collect()
     }
 
     /// How many shoppers (rows) the table holds.
@@ -968,6 +1048,50 @@ mod tests {
             values.truncate(keep.unwrap_or(6));
             Shopper { id: String::new(), values }
         })
+    }
+
+    proptest! {
+        /// A table built a shopper at a time (told too few or too many rows
+        /// up front) is the table built from the rows, and hands each
+        /// shopper's values back: null where a value was not of its
+        /// attribute's type (a shopper typed by the schema has none).
+        #[test]
+        fn a_built_table_gives_its_rows_back(
+            shoppers in prop::collection::vec(shopper(), 0..300),
+            capacity in 0usize..400,
+        ) {
+            let table = ShopperTable::new(shoppers.clone());
+            let mut builder = ColumnarBuilder::new(&schema(), capacity);
+            for s in &shoppers {
+                builder.push(s);
+            }
+            let built = builder.finish();
+            let from_rows = ColumnarTable::new(&schema(), &table);
+            prop_assert_eq!(built.len(), shoppers.len());
+            let c = CompiledCondition::compile(&parse("VisitorType = \"New_Visitor\" or PageValues >= 0 or Revenue = true").unwrap(), &schema())
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(bits(&built.evaluate(&c, TODAY)), bits(&from_rows.evaluate(&c, TODAY)));
+            let types: Vec<AttrType> = schema().attributes().iter().map(|a| a.ty).collect();
+            for (row, s) in shoppers.iter().enumerate() {
+                let got = built.values(row);
+                prop_assert_eq!(got.len(), types.len());
+                for (slot, ty) in types.iter().enumerate() {
+                    let want = match (s.value(slot), ty) {
+                        (Value::Number(n), AttrType::Number) => Value::Number(*n),
+                        (Value::Bool(b), AttrType::Bool) => Value::Bool(*b),
+                        (Value::String(x), AttrType::String | AttrType::Enum) => Value::String(x.clone()),
+                        (Value::Date(d), AttrType::Date) => Value::Date(*d),
+                        (Value::List(l), AttrType::StringList) => Value::List(l.clone()),
+                        _ => Value::Null,
+                    };
+                    // NaN is not equal to itself: compare the bits.
+                    match (&got[slot], &want) {
+                        (Value::Number(a), Value::Number(b)) => prop_assert_eq!(a.to_bits(), b.to_bits()),
+                        (a, b) => prop_assert_eq!(a, b, "row {} slot {}", row, slot),
+                    }
+                }
+            }
+        }
     }
 
     proptest! {

@@ -16,7 +16,7 @@ pub mod value;
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub use bucket::bucket;
-pub use columnar::{Bitmap, ColumnarTable};
+pub use columnar::{Bitmap, ColumnarBuilder, ColumnarTable};
 pub use condition::{CompileError, CompiledCondition, Evaluator, Failure};
 pub use plan::{Decision, DecisionRequest, PageRequest, Plan, PlanError, decide, decide_json};
 pub use reach::{Reach, reach};

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use tailor_engine::plan::{ShopperTextError, shopper_from_json_text_with_id};
-use tailor_engine::{ColumnarTable, CompiledCondition, ShopperTable};
+use tailor_engine::{ColumnarBuilder, ColumnarTable, CompiledCondition, Shopper, ShopperTable};
 use tailor_model::condition::Condition;
 use tailor_model::Schema;
 
@@ -13,12 +13,13 @@ use crate::error::{Result, StoreError};
 use crate::types::{EntityKind, ReachReport, ShopperPage, ShopperRow, ValueCount};
 use crate::workspace::Workspace;
 
+/// The sample shoppers as typed columns (a million shoppers take about a
+/// tenth of the memory they take as rows), with their ids in table order.
 pub(crate) struct ShopperCache {
     key: crate::workspace::CacheKey,
     schema: Arc<Schema>,
-    table: Arc<ShopperTable>,
-    /// The same shoppers as typed columns, built on first use.
-    columns: Option<Arc<ColumnarTable>>,
+    ids: Arc<Vec<Box<str>>>,
+    columns: Arc<ColumnarTable>,
 }
 
 type JsonMap = serde_json::Map<String, serde_json::Value>;
@@ -106,27 +107,25 @@ impl Workspace {
         Ok(out)
     }
 
-    /// All sample shoppers, typed by the current schema. Cached until the
-    /// workspace changes (through this handle or another process).
-    pub fn shopper_table(&mut self) -> Result<(Arc<Schema>, Arc<ShopperTable>)> {
+    /// The sample shoppers as typed columns and their ids, in table order.
+    /// Cached until the workspace changes (through this handle or another
+    /// process); each stored shopper is read once and not kept as a row.
+    fn shopper_cache(&mut self) -> Result<&ShopperCache> {
         let key = self.cache_key()?;
-        if let Some(c) = &self.shopper_cache {
-            if c.key == key {
-                return Ok((c.schema.clone(), c.table.clone()));
-            }
+        if self.shopper_cache.as_ref().is_some_and(|c| c.key == key) {
+            return Ok(self.shopper_cache.as_ref().expect("checked"));
         }
         let schema = Arc::new(self.schema()?);
-        let mut shoppers = Vec::with_capacity(self.count("shoppers")? as usize);
+        let count = self.count("shoppers")? as usize;
+        let mut ids = Vec::with_capacity(count);
+        let mut columns = ColumnarBuilder::new(&schema, count);
         {
-            let mut stmt = self
-                .conn
-                .prepare_cached("SELECT key, body FROM shoppers ORDER BY rowid")?;
+            let mut stmt = self.conn.prepare_cached("SELECT key, body FROM shoppers ORDER BY rowid")?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let key: String = r.get(0)?;
                 let body: String = r.get(1)?;
-                // Straight into the schema's slots (no map of every key):
-                // the first reach after opening reads every shopper.
+                // Straight into the schema's slots (no map of every key).
                 let shopper = shopper_from_json_text_with_id(&key, body.as_bytes(), &schema).map_err(|e| match e {
                     ShopperTextError::Value(e) => StoreError::Invalid {
                         kind: EntityKind::Shopper,
@@ -137,36 +136,39 @@ impl Workspace {
                     ShopperTextError::Malformed(e) => StoreError::from(e),
                     ShopperTextError::MissingId => unreachable!("the id is the row's key"),
                 })?;
-                shoppers.push(shopper);
+                columns.push(&shopper);
+                ids.push(key.into_boxed_str());
             }
         }
-        let table = Arc::new(ShopperTable::new(shoppers));
-        self.shopper_cache = Some(ShopperCache {
-            key,
-            schema: schema.clone(),
-            table: table.clone(),
-            columns: None,
-        });
-        Ok((schema, table))
+        self.shopper_cache =
+            Some(ShopperCache { key, schema, ids: Arc::new(ids), columns: Arc::new(columns.finish()) });
+        Ok(self.shopper_cache.as_ref().expect("just filled"))
     }
 
-    /// The sample shoppers as [`Workspace::shopper_table`] has them, plus the
-    /// same shoppers as typed columns for evaluating conditions over all of
-    /// them at once. Both are cached until the workspace changes; the columns
-    /// are built on first use.
-    pub fn shopper_columns(&mut self) -> Result<(Arc<Schema>, Arc<ShopperTable>, Arc<ColumnarTable>)> {
-        let (schema, table) = self.shopper_table()?;
-        let cache = self.shopper_cache.as_mut().expect("shopper_table fills the cache");
-        let columns = cache
-            .columns
-            .get_or_insert_with(|| Arc::new(ColumnarTable::new(&schema, &table)))
-            .clone();
-        Ok((schema, table, columns))
+    /// All sample shoppers as rows, typed by the current schema, made from
+    /// the cached columns on each call (for simulation and previews; reach
+    /// and lint read the columns).
+    pub fn shopper_table(&mut self) -> Result<(Arc<Schema>, Arc<ShopperTable>)> {
+        let cache = self.shopper_cache()?;
+        let shoppers = cache
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(row, id)| Shopper { id: id.to_string(), values: cache.columns.values(row) })
+            .collect();
+        Ok((cache.schema.clone(), Arc::new(ShopperTable::new(shoppers))))
     }
 
-    /// How many sample shoppers match a condition, with a few examples.
+    /// The sample shoppers as typed columns for evaluating conditions over
+    /// all of them at once, with their ids in table order; cached until the
+    /// workspace changes.
+    pub fn shopper_columns(&mut self) -> Result<(Arc<Schema>, Arc<Vec<Box<str>>>, Arc<ColumnarTable>)> {
+        let cache = self.shopper_cache()?;
+        Ok((cache.schema.clone(), cache.ids.clone(), cache.columns.clone()))
+    }
+
     pub fn reach(&mut self, condition: &Condition, examples: usize) -> Result<ReachReport> {
-        let (schema, table, columns) = self.shopper_columns()?;
+        let (schema, ids, columns) = self.shopper_columns()?;
         let compiled = CompiledCondition::compile(condition, &schema).map_err(|e| {
             StoreError::Invalid {
                 kind: EntityKind::Segment,
@@ -176,18 +178,15 @@ impl Workspace {
             }
         })?;
         let today = jiff::ZonedDateTime::now().date();
-        let r = tailor_engine::columnar::reach(&compiled, &columns, &table, today, examples);
-        let examples = r
-            .examples
-            .iter()
-            .map(|id| self.shopper(id))
+        let matches = columns.evaluate(&compiled, today);
+        let examples = matches
+            .ones()
+            .take(examples)
+            .map(|row| self.shopper(&ids[row]))
             .collect::<Result<Vec<_>>>()?;
-        Ok(ReachReport {
-            matched: r.matched,
-            total: r.total,
-            share: r.share,
-            examples,
-        })
+        let (matched, total) = (matches.count(), columns.len() as u64);
+        let share = if total == 0 { 0.0 } else { matched as f64 / total as f64 };
+        Ok(ReachReport { matched, total, share, examples })
     }
 }
 
@@ -196,13 +195,13 @@ impl Workspace {
     pub fn lint(&mut self) -> Result<Vec<tailor_sim::lint::Finding>> {
         let today = jiff::ZonedDateTime::now().date();
         let snapshot = self.snapshot()?;
-        let (_, table, columns) = self.shopper_columns()?;
+        let (_, _, columns) = self.shopper_columns()?;
         match self.plan() {
             Ok(plan) => Ok(tailor_sim::lint::lint_workspace_with(&snapshot, &plan, &columns, today, &Default::default())),
             // Only a file written before plans were checked can get here: say
             // so as an error next to what the segment rules find.
             Err(StoreError::Plan { message, .. }) => {
-                let schema = self.schema()?;
+                let (schema, table) = self.shopper_table()?;
                 let mut findings =
                     tailor_sim::lint::lint_segments(&snapshot.segments, &schema, &table, today, &Default::default());
                 findings.insert(

@@ -36,6 +36,8 @@ pub struct Tx<'a> {
     tx: rusqlite::Transaction<'a>,
     txn_id: i64,
     changes: u64,
+    /// A shopper or an attribute changed (the shopper cache must go).
+    touches_shoppers: bool,
 }
 
 impl Tx<'_> {
@@ -120,6 +122,7 @@ impl Tx<'_> {
             )?
             .execute(params![self.txn_id, kind.as_str(), key, before, after])?;
         self.changes += 1;
+        self.touches_shoppers |= matches!(kind, EntityKind::Shopper | EntityKind::Attribute);
         Ok(new_revision)
     }
 
@@ -179,6 +182,7 @@ impl Workspace {
             tx,
             txn_id,
             changes: 0,
+            touches_shoppers: false,
         };
         let out = f(&mut t)?;
         if t.changes == 0 {
@@ -192,8 +196,10 @@ impl Workspace {
                 [],
             )?;
         }
+        let touches_shoppers = t.touches_shoppers;
         t.tx.commit()?;
         self.generation += 1;
+        self.shopper_generation += u64::from(touches_shoppers);
         Ok(out)
     }
 

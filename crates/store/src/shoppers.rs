@@ -111,7 +111,7 @@ impl Workspace {
     /// Cached until the workspace changes (through this handle or another
     /// process); each stored shopper is read once and not kept as a row.
     fn shopper_cache(&mut self) -> Result<&ShopperCache> {
-        let key = self.cache_key()?;
+        let key = self.shopper_cache_key()?;
         if self.shopper_cache.as_ref().is_some_and(|c| c.key == key) {
             return Ok(self.shopper_cache.as_ref().expect("checked"));
         }

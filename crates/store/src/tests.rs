@@ -2,6 +2,7 @@
 //! imports and the spec file.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tailor_model::spec::Spec;
 use tailor_model::{AttrType, Attribute, Segment, SegmentName};
@@ -673,4 +674,47 @@ fn reach_through_the_columns_equals_the_row_engine_and_sees_new_shoppers() {
     ws.import_shoppers(&more, &ImportOptions::default(), false).unwrap();
     let after = check(&mut ws);
     assert_eq!(after, before.map(|m| m + 1));
+}
+
+#[test]
+fn the_shopper_columns_outlive_edits_that_do_not_touch_shoppers() {
+    let (d, path) = tmp();
+    let mut ws = Workspace::create(&path).unwrap();
+    let f = write(d.path(), "s.csv", SHOPPERS);
+    let by_customer = ImportOptions { id_column: Some("customer".into()), ..ImportOptions::default() };
+    ws.import_shoppers(&f, &by_customer, false).unwrap();
+    let columns = |ws: &mut Workspace| ws.shopper_columns().unwrap().2;
+    let first = columns(&mut ws);
+    assert!(Arc::ptr_eq(&first, &columns(&mut ws)), "cached between reads");
+
+    // A segment edit (and its undo) leaves the shoppers' columns as they were.
+    let s = segment(&ws, "members", "member = true");
+    ws.save_segment(&s, None).unwrap();
+    assert!(Arc::ptr_eq(&first, &columns(&mut ws)), "kept across a segment edit");
+    assert_eq!(ws.reach(&s.condition, 3).unwrap().matched, 2);
+    ws.undo().unwrap();
+    assert!(Arc::ptr_eq(&first, &columns(&mut ws)), "kept across undoing it");
+
+    // New shoppers are seen; so is undoing their import.
+    let more = write(d.path(), "more.csv", "customer,visitor,spend,member,first_seen,tags\nc4,new,5,TRUE,2026-03-01,\n");
+    ws.import_shoppers(&more, &by_customer, false).unwrap();
+    let after_import = columns(&mut ws);
+    assert!(!Arc::ptr_eq(&first, &after_import));
+    assert_eq!(ws.reach(&s.condition, 3).unwrap().matched, 3);
+    ws.undo().unwrap();
+    assert_eq!(ws.reach(&s.condition, 3).unwrap().matched, 2);
+
+    // An attribute change retypes the shoppers.
+    let before_attr = columns(&mut ws);
+    let mut a = ws.attribute("spend").unwrap();
+    a.attribute.source = Some("the order system".into());
+    ws.save_attribute(&a.attribute, Some(a.revision)).unwrap();
+    assert!(!Arc::ptr_eq(&before_attr, &columns(&mut ws)), "rebuilt after an attribute edit");
+
+    // A write by another connection is seen too.
+    let kept = columns(&mut ws);
+    let mut other = Workspace::open(&path).unwrap();
+    other.import_shoppers(&more, &by_customer, false).unwrap();
+    assert!(!Arc::ptr_eq(&kept, &columns(&mut ws)), "rebuilt after another process wrote");
+    assert_eq!(ws.reach(&s.condition, 3).unwrap().matched, 3);
 }

@@ -38,6 +38,9 @@ pub struct Workspace {
     pub(crate) author: String,
     /// Bumped on every committed write through this handle; caches key on it.
     pub(crate) generation: u64,
+    /// Counts this handle's writes to shoppers or attributes: what the
+    /// shopper cache is keyed on (other edits leave it valid).
+    pub(crate) shopper_generation: u64,
     pub(crate) shopper_cache: Option<crate::shoppers::ShopperCache>,
     /// The last compiled plan, with the [`CacheKey`] it was built at.
     pub(crate) plan_cache: Option<(CacheKey, std::sync::Arc<tailor_engine::plan::Plan>)>,
@@ -138,6 +141,7 @@ impl Workspace {
             path,
             author,
             generation: 0,
+            shopper_generation: 0,
             shopper_cache: None,
             plan_cache: None,
             catalog_cache: None,
@@ -150,6 +154,14 @@ impl Workspace {
     pub(crate) fn cache_key(&self) -> Result<CacheKey> {
         let data_version: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
         Ok((self.generation, data_version))
+    }
+
+    /// [`Workspace::cache_key`] for the sample shoppers: valid while no
+    /// shopper or attribute was written through this handle and nothing was
+    /// written by another connection.
+    pub(crate) fn shopper_cache_key(&self) -> Result<CacheKey> {
+        let data_version: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        Ok((self.shopper_generation, data_version))
     }
 
     pub fn path(&self) -> &Path {

@@ -232,9 +232,23 @@ pub fn segment_delete(app: AppHandle, name: String, expected_revision: i64) -> C
     mutate(&app, |ws| ws.delete_segment(&name, expected_revision))
 }
 
+/// Runs `f` on the workspace on a blocking thread, so the window stays
+/// responsive while it waits: the first reach or lint after opening a large
+/// workspace (or after its shoppers changed) reads every shopper.
+async fn off_main_thread<T: Send + 'static>(
+    app: AppHandle,
+    f: impl FnOnce(&mut Workspace) -> tailor_store::Result<T> + Send + 'static,
+) -> CmdResult<T> {
+    tauri::async_runtime::spawn_blocking(move || with_ws(&app, f)).await.map_err(|e| ErrorReport {
+        kind: ErrorKind::Internal,
+        message: e.to_string(),
+        position: None,
+    })?
+}
+
 #[tauri::command]
-pub fn condition_parse(app: AppHandle, text: String) -> CmdResult<Condition> {
-    with_ws(&app, |ws| ws.parse_condition(&text))
+pub async fn condition_parse(app: AppHandle, text: String) -> CmdResult<Condition> {
+    off_main_thread(app, move |ws| ws.parse_condition(&text)).await
 }
 
 #[tauri::command]
@@ -243,13 +257,13 @@ pub fn condition_print(condition: Condition) -> String {
 }
 
 #[tauri::command]
-pub fn reach(app: AppHandle, condition: Condition) -> CmdResult<ReachReport> {
-    with_ws(&app, |ws| ws.reach(&condition, 5))
+pub async fn reach(app: AppHandle, condition: Condition) -> CmdResult<ReachReport> {
+    off_main_thread(app, move |ws| ws.reach(&condition, 5)).await
 }
 
 #[tauri::command]
-pub fn lint(app: AppHandle) -> CmdResult<Vec<Finding>> {
-    with_ws(&app, |ws| ws.lint())
+pub async fn lint(app: AppHandle) -> CmdResult<Vec<Finding>> {
+    off_main_thread(app, |ws| ws.lint()).await
 }
 
 #[tauri::command]

@@ -519,7 +519,7 @@ impl Compiler {
         cat.category = ps
             .iter()
             .map(|p| match &p.category {
-                None => u32::MAX,
+                None => super::products::NO_CATEGORY,
                 Some(c) => {
                     let next = cat.category_index.len() as u32;
                     *cat.category_index.entry(c.clone()).or_insert(next)

@@ -344,8 +344,8 @@ pub(crate) struct Catalog {
     pub by_value: FastMap<String, FastMap<String, Vec<u32>>>,
     /// tag -> products, in best-seller order.
     pub by_tag: FastMap<String, Vec<u32>>,
-    /// Category name -> id, and each product's category id (`u32::MAX`
-    /// without one), so filters compare numbers.
+    /// Category name -> id, and each product's category id
+    /// (`products::NO_CATEGORY` without one), so filters compare numbers.
     pub category_index: FastMap<String, u32>,
     pub category: Vec<u32>,
     /// Per product: how many of the stock and margin filters it passes

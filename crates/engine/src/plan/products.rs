@@ -96,6 +96,12 @@ pub(crate) fn size_value(s: &str) -> Option<f64> {
     SIZES.iter().position(|w| w.eq_ignore_ascii_case(s)).map(|i| i as f64)
 }
 
+/// A product's category id when it has none ([`Catalog::category`]).
+pub(crate) const NO_CATEGORY: u32 = u32::MAX;
+/// A category filter naming a category no product has: it matches no
+/// product, not even one without a category.
+const NO_SUCH_CATEGORY: u32 = u32::MAX - 1;
+
 /// An upgrade for upsell: tagged `premium` or `bundle`, or a bigger size.
 pub(crate) fn upgrade_tagged(p: &Product) -> bool {
     p.tags.iter().any(|t| t == "premium" || t == "bundle")
@@ -188,9 +194,8 @@ impl<'a> ProductCtx<'a> {
                 Candidates::Owned(due.into_iter().map(|d| d.2).collect::<Vec<_>>().into_iter())
             }
             ProductStrategy::Upsell => {
-                let (Some(cur), Some(cur_i), Some(anchor)) = (current, self.current, current.and_then(|p| p.price)) else {
-                    return Candidates::Slice([].iter());
-                };
+                let (Some(cur_i), Some(cur)) = (self.current, current) else { return Candidates::Slice([].iter()) };
+                let Some(anchor) = cur.price else { return Candidates::Slice([].iter()) };
                 let Some(list) = cur.category.as_deref().and_then(|c| cat.by_category_price.get(c)) else {
                     return Candidates::Slice([].iter());
                 };
@@ -213,11 +218,11 @@ impl<'a> ProductCtx<'a> {
             _ => None,
         };
         let purchased = list(self.shopper, set.purchased_slot);
-        // Only non-top strategies use the set's category as a filter; by id,
-        // `u32::MAX` when no product has it.
+        // Only non-top strategies use the set's category as a filter, by id
+        // (`NO_SUCH_CATEGORY` when no product has it: nothing passes).
         let category_filter = match set.strategy {
             ProductStrategy::TopInCategory => None,
-            _ => set.category.as_deref().map(|c| cat.category_index.get(c).copied().unwrap_or(u32::MAX)),
+            _ => set.category.as_deref().map(|c| cat.category_index.get(c).copied().unwrap_or(NO_SUCH_CATEGORY)),
         };
         // The purchased products by catalog position, looked up once the
         // first candidate gets that far (ids are unique in the catalog).

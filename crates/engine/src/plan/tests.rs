@@ -447,6 +447,29 @@ fn price_jump_margin_seasonal_and_purchased_filters_apply() {
 }
 
 #[test]
+fn a_set_s_category_filter_keeps_only_that_category() {
+    // p1 has no category: neither a known nor an unknown category keeps it.
+    let with_category = |category: &str| {
+        let yaml = base_with(
+            "  - {id: more_viewed, segment: everyone, stage: evaluation, placement: product.more, content: viewed_x}\n",
+        )
+        .replace(
+            "  - {id: viewed,",
+            &format!("  - {{id: viewed_x, kind: product_set, strategy: recently_viewed, size: 4, category: {category}}}\n  - {{id: viewed,"),
+        )
+        .replace(
+            "catalog:\n",
+            "catalog:\n  - {id: p0, title: Tee, category: tops, price: 10, stock: 1}\n  - {id: p1, title: Loose, price: 12, stock: 1}\n",
+        );
+        let plan = compile(&yaml);
+        let shopper = json!({"id": "s-1", "recently_viewed": ["p0", "p1"]});
+        run(&plan, shopper, "product", AT, json!({})).blocks[1].products.clone()
+    };
+    assert_eq!(with_category("tops"), ["p0"]);
+    assert!(with_category("hats").is_empty(), "no product is in that category");
+}
+
+#[test]
 fn unknown_current_product_is_absent_and_noted() {
     let plan = compile(BASE);
     let d = run(&plan, json!({"id": "s-1"}), "product", AT, json!({"product": "nope"}));

@@ -150,12 +150,11 @@ impl Column {
     /// Makes room in the bit vectors for row `row` (a builder told too few rows).
     fn reserve_row(&mut self, row: usize) {
         let words = (row + 1).div_ceil(64);
-        for bits in [Some(&mut self.valid), self.present.as_mut()].into_iter().flatten() {
-            if bits.len() < words {
-                bits.resize(words, 0);
-            }
-        }
-        if let Data::Bool(bits) = &mut self.data {
+        let bools = match &mut self.data {
+            Data::Bool(bits) => Some(bits),
+            _ => None,
+        };
+        for bits in [Some(&mut self.valid), self.present.as_mut(), bools].into_iter().flatten() {
             if bits.len() < words {
                 bits.resize(words, 0);
             }
@@ -165,17 +164,14 @@ impl Column {
     /// Row `row`'s value as the shopper had it; `Null` for a value that was
     /// not of the column's type (which no shopper typed by the schema has).
     fn value(&self, row: usize) -> Value {
-        if self.valid[row / 64] >> (row % 64) & 1 == 0 {
+        if !bit(&self.valid, row) {
             return Value::Null;
         }
         match &self.data {
             Data::Number(v) => Value::Number(v[row]),
-            Data::Bool(bits) => Value::Bool(bits[row / 64] >> (row % 64) & 1 == 1),
+            Data::Bool(bits) => Value::Bool(bit(bits, row)),
             Data::Str { ids, dict } => Value::String(dict[ids[row] as usize].clone()),
-            Data::Date(v) => {
-                let key = v[row];
-                Date::new((key >> 9) as i16, ((key >> 5) & 0xF) as i8, (key & 0x1F) as i8).map_or(Value::Null, Value::Date)
-            }
+            Data::Date(v) => key_date(v[row]).map_or(Value::Null, Value::Date),
             Data::List { offsets, items, dict } => Value::List(
                 items[offsets[row] as usize..offsets[row + 1] as usize].iter().map(|&i| dict[i as usize].clone()).collect(),
             ),
@@ -294,8 +290,17 @@ fn date_key(d: Date) -> i32 {
     (i32::from(d.year()) << 9) | (i32::from(d.month()) << 5) | i32::from(d.day())
 }
 
+/// The date a [`date_key`] was made from.
+fn key_date(key: i32) -> Option<Date> {
+    Date::new((key >> 9) as i16, ((key >> 5) & 0xF) as i8, (key & 0x1F) as i8).ok()
+}
+
 fn set_bit(words: &mut [u64], row: usize) {
     words[row / 64] |= 1 << (row % 64);
+}
+
+fn bit(words: &[u64], row: usize) -> bool {
+    words[row / 64] >> (row % 64) & 1 == 1
 }
 
 fn dict_id(dict: &mut Dict, s: &str) -> u32 {
@@ -411,9 +416,20 @@ pub fn reach(
     max_examples: usize,
 ) -> Reach {
     debug_assert_eq!(columns.len(), shoppers.len(), "columns built from these shoppers");
+    reach_with_ids(condition, columns, |row| shoppers.get(row).map(|s| s.id.as_str()), today, max_examples)
+}
+
+/// [`reach`] for a table kept without its rows: `id(row)` names the
+/// shopper of a row (the workspace keeps the ids beside the columns).
+pub fn reach_with_ids<'i>(
+    condition: &CompiledCondition,
+    columns: &ColumnarTable,
+    id: impl Fn(usize) -> Option<&'i str>,
+    today: Date,
+    max_examples: usize,
+) -> Reach {
     let matches = columns.evaluate(condition, today);
-    let examples =
-        matches.ones().take(max_examples).filter_map(|row| shoppers.get(row)).map(|s| s.id.clone()).collect();
+    let examples = matches.ones().take(max_examples).filter_map(id).map(str::to_owned).collect();
     let (matched, total) = (matches.count(), columns.len() as u64);
     let share = if total == 0 { 0.0 } else { matched as f64 / total as f64 };
     Reach { matched, total, share, examples }

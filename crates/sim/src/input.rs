@@ -259,16 +259,16 @@ impl ParquetBatch {
     /// from the cell the importer would read (as for JSON Lines); the `id`
     /// column gives the id, else the row number (as for CSV).
     fn shopper(&self, index: usize, row: u64, schema: &Schema) -> Result<Shopper, String> {
-        let cols = crate::parquet::batch_columns(&self.batch, &self.columns);
+        let arrays = self.batch.columns();
         let mut values = vec![Value::Null; schema.len()];
-        for (c, col) in self.columns.iter().zip(&cols) {
+        for (c, array) in self.columns.iter().zip(arrays) {
             if let Some(slot) = schema.slot(&c.name) {
                 let attr = &schema.attributes()[slot];
-                values[slot] = convert(attr.ty, &col.cell(index)?)
+                values[slot] = convert(attr.ty, &c.cell(array, index)?)
                     .map_err(|message| ValueError { attribute: attr.name.clone(), message }.to_string())?;
             }
         }
-        let id = match self.id.map(|i| cols[i].cell(index)).transpose()? {
+        let id = match self.id.map(|i| self.columns[i].cell(&arrays[i], index)).transpose()? {
             Some(Json::String(s)) if !s.is_empty() => s,
             Some(Json::Number(n)) => n.to_string(),
             Some(Json::Null) | None => row.to_string(),

@@ -49,6 +49,14 @@ pub struct ParquetColumn {
     tz: jiff::tz::TimeZone,
 }
 
+impl ParquetColumn {
+    /// The cell at `row` of this column's `array` in a record batch, as
+    /// [`BatchColumn::cell`] reads it.
+    pub fn cell(&self, array: &ArrayRef, row: usize) -> std::result::Result<Json, String> {
+        cell(array.as_ref(), row, &self.tz)
+    }
+}
+
 /// One column of a record batch, ready to be read cell by cell.
 pub struct BatchColumn<'a> {
     array: &'a ArrayRef,

@@ -18,9 +18,12 @@ use crate::workspace::Workspace;
 pub(crate) struct ShopperCache {
     key: crate::workspace::CacheKey,
     schema: Arc<Schema>,
-    ids: Arc<Vec<Box<str>>>,
+    ids: ShopperIds,
     columns: Arc<ColumnarTable>,
 }
+
+/// The sample shoppers' ids, in the order of the cached columns' rows.
+pub type ShopperIds = Arc<Vec<Box<str>>>;
 
 type JsonMap = serde_json::Map<String, serde_json::Value>;
 
@@ -146,8 +149,8 @@ impl Workspace {
     }
 
     /// All sample shoppers as rows, typed by the current schema, made from
-    /// the cached columns on each call (for simulation and previews; reach
-    /// and lint read the columns).
+    /// the cached columns on each call (for simulation, impact and approval;
+    /// reach and lint read the columns).
     pub fn shopper_table(&mut self) -> Result<(Arc<Schema>, Arc<ShopperTable>)> {
         let cache = self.shopper_cache()?;
         let shoppers = cache
@@ -162,11 +165,12 @@ impl Workspace {
     /// The sample shoppers as typed columns for evaluating conditions over
     /// all of them at once, with their ids in table order; cached until the
     /// workspace changes.
-    pub fn shopper_columns(&mut self) -> Result<(Arc<Schema>, Arc<Vec<Box<str>>>, Arc<ColumnarTable>)> {
+    pub fn shopper_columns(&mut self) -> Result<(Arc<Schema>, ShopperIds, Arc<ColumnarTable>)> {
         let cache = self.shopper_cache()?;
         Ok((cache.schema.clone(), cache.ids.clone(), cache.columns.clone()))
     }
 
+    /// How many sample shoppers match a condition, with a few examples.
     pub fn reach(&mut self, condition: &Condition, examples: usize) -> Result<ReachReport> {
         let (schema, ids, columns) = self.shopper_columns()?;
         let compiled = CompiledCondition::compile(condition, &schema).map_err(|e| {
@@ -178,15 +182,18 @@ impl Workspace {
             }
         })?;
         let today = jiff::ZonedDateTime::now().date();
-        let matches = columns.evaluate(&compiled, today);
-        let examples = matches
-            .ones()
-            .take(examples)
-            .map(|row| self.shopper(&ids[row]))
+        let r = tailor_engine::columnar::reach_with_ids(&compiled, &columns, |row| ids.get(row).map(|id| &**id), today, examples);
+        let examples = r
+            .examples
+            .iter()
+            .map(|id| self.shopper(id))
             .collect::<Result<Vec<_>>>()?;
-        let (matched, total) = (matches.count(), columns.len() as u64);
-        let share = if total == 0 { 0.0 } else { matched as f64 / total as f64 };
-        Ok(ReachReport { matched, total, share, examples })
+        Ok(ReachReport {
+            matched: r.matched,
+            total: r.total,
+            share: r.share,
+            examples,
+        })
     }
 }
 

@@ -116,7 +116,7 @@ struct Explained {
 /// Decides every placement of a page for one shopper at `req.at`.
 pub fn decide(plan: &Plan, shopper: &Shopper, req: &PageRequest) -> Result<Decision, DecideError> {
     let mut out = PageOutcome::default();
-    let explained = decide_parts(plan, shopper, req, None, &mut out)?;
+    let explained = decide_parts(plan, shopper, req, req.explain, None, &mut out)?;
     let page = &plan.pages[out.page];
     let blocks = page
         .placements
@@ -124,16 +124,16 @@ pub fn decide(plan: &Plan, shopper: &Shopper, req: &PageRequest) -> Result<Decis
         .zip(&out.blocks)
         .map(|(&pl, b)| Block {
             placement: plan.placements[pl as usize].id.clone(),
-            content: b.content.map(|c| plan.contents[c as usize].content.id.clone()),
-            entry: b.entry.map(|e| plan.entries[e as usize].id.clone()),
-            segment: b.entry.map(|e| plan.segments[plan.entries[e as usize].segment as usize].name.clone()),
+            content: b.content.map(|c| plan.content_at(c).id.clone()),
+            entry: b.entry.map(|e| plan.entry_id(e).to_owned()),
+            segment: b.entry.map(|e| plan.entry_segment(e).to_owned()),
             variant: b.variant,
             personalized: b.personalized,
             holdout: b.holdout,
             propensity: b.propensity,
             products: out.products[b.products.start as usize..b.products.end as usize]
                 .iter()
-                .map(|&i| plan.catalog.products[i as usize].id.clone())
+                .map(|&i| plan.product_at(i).id.clone())
                 .collect(),
             fallback_reason: b.fallback_reason,
         })
@@ -165,17 +165,15 @@ pub fn decide_into(
     segments: Option<&[u64]>,
     out: &mut PageOutcome,
 ) -> Result<(), DecideError> {
-    if req.explain {
-        let quiet = PageRequest { explain: false, ..req.clone() };
-        return decide_parts(plan, shopper, &quiet, segments, out).map(drop);
-    }
-    decide_parts(plan, shopper, req, segments, out).map(drop)
+    decide_parts(plan, shopper, req, false, segments, out).map(drop)
 }
 
+/// Decides into `out`, gathering the trace's parts when `explain`.
 fn decide_parts(
     plan: &Plan,
     shopper: &Shopper,
     req: &PageRequest,
+    explain: bool,
     known: Option<&[u64]>,
     out: &mut PageOutcome,
 ) -> Result<Option<Explained>, DecideError> {
@@ -217,7 +215,6 @@ fn decide_parts(
             (today, closed)
         }
     };
-    let explain = req.explain;
     let mut notes = Vec::new();
     let current = req.context.product.as_deref().and_then(|id| {
         let found = plan.catalog.index.get(id).copied();
@@ -230,11 +227,9 @@ fn decide_parts(
     let checker = Checker { plan, shopper, stage, consent, at, today, known };
 
     // Steps 3–4: each placement's winner, in page order.
-    let mut winners: [Option<Winner>; 16] = [None; 16];
-    let mut more_winners: Vec<Option<Winner>> = Vec::new();
-    let many = page.placements.len() > winners.len();
+    let mut winners: Vec<Option<Winner>> = Vec::with_capacity(page.placements.len());
     let mut traces: Vec<PlacementTrace> = Vec::new();
-    for (j, &pl) in page.placements.iter().enumerate() {
+    for &pl in &page.placements {
         let placement = &plan.placements[pl as usize];
         let mut winner: Option<Winner> = None;
         let mut candidates = Vec::new();
@@ -258,16 +253,11 @@ fn decide_parts(
             let segment = plan.segments[e.segment as usize].name.clone();
             candidates.push(CandidateTrace { entry: e.id.clone(), segment, outcome });
         }
-        if many {
-            more_winners.push(winner);
-        } else {
-            winners[j] = winner;
-        }
+        winners.push(winner);
         if explain {
             traces.push(PlacementTrace { placement: placement.id.clone(), candidates, winner: None, products: Vec::new() });
         }
     }
-    let winners: &[Option<Winner>] = if many { &more_winners } else { &winners[..page.placements.len()] };
 
     // Step 7 (applied before holdout, so control and treatment pages differ
     // only in the held-out block): keep the first `max_blocks` winners in

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use tailor_store::types::ErrorReport;
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_updater::{Update, UpdaterExt};
 use ts_rs::TS;
@@ -51,6 +52,10 @@ pub struct UpdateState {
     ready: Mutex<Option<(Update, Vec<u8>)>>,
     /// An automatic check reports a failure once per session, then stays quiet.
     auto_failure_reported: AtomicBool,
+}
+
+fn poisoned<T>(_: std::sync::PoisonError<T>) -> ErrorReport {
+    invalid("update state poisoned")
 }
 
 #[derive(Serialize, TS)]
@@ -140,11 +145,9 @@ pub async fn update_check(app: AppHandle, manual: bool) -> CmdResult<UpdateCheck
         return Ok(UpdateCheck::NotConfigured { current_version });
     };
     let parsed = url.parse().map_err(|e| invalid(format!("update URL {url}: {e}")))?;
-    let checked = match app.updater_builder().timeout(Duration::from_secs(30)).endpoints(vec![parsed]) {
-        Ok(builder) => match builder.build() {
-            Ok(updater) => updater.check().await,
-            Err(e) => Err(e),
-        },
+    let built = app.updater_builder().timeout(Duration::from_secs(30)).endpoints(vec![parsed]).and_then(|b| b.build());
+    let checked = match built {
+        Ok(updater) => updater.check().await,
         Err(e) => Err(e),
     };
     let state = app.state::<UpdateState>();
@@ -157,7 +160,7 @@ pub async fn update_check(app: AppHandle, manual: bool) -> CmdResult<UpdateCheck
                 // The day is what a person reads; the time of day is noise here.
                 date: update.date.map(|d| format!("{}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())),
             };
-            *state.offered.lock().map_err(|_| invalid("update state poisoned"))? = Some(update);
+            *state.offered.lock().map_err(poisoned)? = Some(update);
             Ok(UpdateCheck::Available { offer })
         }
         Ok(None) => Ok(UpdateCheck::UpToDate { current_version }),
@@ -178,7 +181,7 @@ pub async fn update_download(app: AppHandle) -> CmdResult<String> {
     let update = state
         .offered
         .lock()
-        .map_err(|_| invalid("update state poisoned"))?
+        .map_err(poisoned)?
         .take()
         .ok_or_else(|| invalid("No update is on offer: check for updates first."))?;
     let url = update.download_url.to_string();
@@ -198,7 +201,7 @@ pub async fn update_download(app: AppHandle) -> CmdResult<String> {
             invalid(explain(&e, &url))
         })?;
     let version = update.version.clone();
-    *state.ready.lock().map_err(|_| invalid("update state poisoned"))? = Some((update, bytes));
+    *state.ready.lock().map_err(poisoned)? = Some((update, bytes));
     Ok(version)
 }
 
@@ -214,7 +217,7 @@ pub fn update_install(app: AppHandle) -> CmdResult<()> {
 
 fn install_ready(app: &AppHandle) -> CmdResult<bool> {
     let state = app.state::<UpdateState>();
-    let Some((update, bytes)) = state.ready.lock().map_err(|_| invalid("update state poisoned"))?.take() else {
+    let Some((update, bytes)) = state.ready.lock().map_err(poisoned)?.take() else {
         return Ok(false);
     };
     update.install(&bytes).map_err(|e| invalid(format!("The update could not be installed: {e}")))?;

@@ -246,6 +246,10 @@ pub struct ParquetBatch {
     columns: Arc<Vec<ParquetColumn>>,
     /// Position of the `id` column, if any.
     id: Option<usize>,
+    /// Each column's slot in the schema the batch was first typed with
+    /// (identified by address: a run types every row with one schema), so
+    /// rows do not look their columns up by name.
+    slots: std::sync::OnceLock<(usize, Vec<Option<usize>>)>,
 }
 
 impl std::fmt::Debug for ParquetBatch {
@@ -260,13 +264,19 @@ impl ParquetBatch {
     /// column gives the id, else the row number (as for CSV).
     fn shopper(&self, index: usize, row: u64, schema: &Schema) -> Result<Shopper, String> {
         let arrays = self.batch.columns();
+        let lookup = || self.columns.iter().map(|c| schema.slot(&c.name)).collect::<Vec<_>>();
+        let address = schema as *const Schema as usize;
+        let (first, cached) = self.slots.get_or_init(|| (address, lookup()));
+        let slots = if *first == address { Cow::Borrowed(cached) } else { Cow::Owned(lookup()) };
         let mut values = vec![Value::Null; schema.len()];
-        for (c, array) in self.columns.iter().zip(arrays) {
-            if let Some(slot) = schema.slot(&c.name) {
-                let attr = &schema.attributes()[slot];
-                values[slot] = convert(attr.ty, &c.cell(array, index)?)
-                    .map_err(|message| ValueError { attribute: attr.name.clone(), message }.to_string())?;
-            }
+        for ((c, array), slot) in self.columns.iter().zip(arrays).zip(slots.iter()) {
+            let Some(slot) = *slot else { continue };
+            let attr = &schema.attributes()[slot];
+            values[slot] = match crate::parquet::typed_cell(array.as_ref(), index, attr.ty) {
+                Some(value) => value,
+                None => convert(attr.ty, &c.cell(array, index)?)
+                    .map_err(|message| ValueError { attribute: attr.name.clone(), message }.to_string())?,
+            };
         }
         let id = match self.id.map(|i| self.columns[i].cell(&arrays[i], index)).transpose()? {
             Some(Json::String(s)) if !s.is_empty() => s,
@@ -303,7 +313,10 @@ pub fn shoppers_from_parquet<'a>(path: impl AsRef<Path>) -> Result<ShopperStream
             }
             match batches.next()? {
                 Err(e) => return Some(Err(e)),
-                Ok(batch) => current = Some((Arc::new(ParquetBatch { batch, columns: columns.clone(), id }), 0)),
+                Ok(batch) => {
+                    let slots = std::sync::OnceLock::new();
+                    current = Some((Arc::new(ParquetBatch { batch, columns: columns.clone(), id, slots }), 0))
+                }
             }
         }
     });

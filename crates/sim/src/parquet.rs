@@ -27,6 +27,7 @@ use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
 use serde_json::Value as Json;
+use tailor_engine::Value;
 use tailor_model::AttrType;
 
 use crate::input::InputError;
@@ -313,6 +314,49 @@ fn cell(a: &dyn Array, i: usize, tz: &jiff::tz::TimeZone) -> std::result::Result
     })
 }
 
+/// A cell as the attribute's typed value when the conversion is direct (a
+/// string column into a string or enum attribute, integers and finite
+/// floats into numbers, booleans, dates, lists of strings): the value
+/// `value_from_json(ty, &cell(…))` gives, without the JSON in between, for
+/// batch simulation. `None` in every other case, which takes that path
+/// (and gets its errors).
+pub(crate) fn typed_cell(a: &dyn Array, i: usize, ty: AttrType) -> Option<Value> {
+    use DataType as D;
+    if a.is_null(i) {
+        return Some(Value::Null);
+    }
+    let number = |n: f64| Value::Number(n);
+    Some(match (ty, a.data_type()) {
+        (AttrType::String | AttrType::Enum, D::Utf8) => Value::String(a.as_string::<i32>().value(i).into()),
+        (AttrType::String | AttrType::Enum, D::LargeUtf8) => Value::String(a.as_string::<i64>().value(i).into()),
+        (AttrType::Bool, D::Boolean) => Value::Bool(a.as_boolean().value(i)),
+        (AttrType::Number, D::Int8) => number(a.as_primitive::<Int8Type>().value(i).into()),
+        (AttrType::Number, D::Int16) => number(a.as_primitive::<Int16Type>().value(i).into()),
+        (AttrType::Number, D::Int32) => number(a.as_primitive::<Int32Type>().value(i).into()),
+        (AttrType::Number, D::Int64) => number(a.as_primitive::<Int64Type>().value(i) as f64),
+        (AttrType::Number, D::UInt8) => number(a.as_primitive::<UInt8Type>().value(i).into()),
+        (AttrType::Number, D::UInt16) => number(a.as_primitive::<UInt16Type>().value(i).into()),
+        (AttrType::Number, D::UInt32) => number(a.as_primitive::<UInt32Type>().value(i).into()),
+        (AttrType::Number, D::UInt64) => number(a.as_primitive::<UInt64Type>().value(i) as f64),
+        (AttrType::Number, D::Float32) => Some(f64::from(a.as_primitive::<Float32Type>().value(i)))
+            .filter(|f| f.is_finite())
+            .map(number)?,
+        (AttrType::Number, D::Float64) => {
+            Some(a.as_primitive::<Float64Type>().value(i)).filter(|f| f.is_finite()).map(number)?
+        }
+        // Years 0–9999 print as YYYY-MM-DD and read back as the same date.
+        (AttrType::Date, D::Date32) => days_date(a.as_primitive::<Date32Type>().value(i).into())
+            .filter(|d| (0..=9999).contains(&d.year()))
+            .map(Value::Date)?,
+        (AttrType::StringList, D::List(f)) if *f.data_type() == D::Utf8 => {
+            let list = a.as_list::<i32>().value(i);
+            let items = list.as_string::<i32>();
+            Value::List((0..items.len()).filter(|&k| !items.is_null(k)).map(|k| items.value(k).into()).collect())
+        }
+        _ => return None,
+    })
+}
+
 /// A list's items (nulls in a list are left out, as empty items are in a
 /// CSV cell).
 fn items(a: &dyn Array, tz: &jiff::tz::TimeZone) -> std::result::Result<Json, String> {
@@ -324,4 +368,55 @@ fn items(a: &dyn Array, tz: &jiff::tz::TimeZone) -> std::result::Result<Json, St
         }
     }
     Ok(Json::Array(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::builder::{ListBuilder, StringBuilder};
+    use arrow_array::{
+        BooleanArray, Date32Array, Float32Array, Float64Array, Int8Array, Int64Array, LargeStringArray, StringArray,
+        UInt64Array,
+    };
+    use tailor_engine::value_from_json;
+
+    /// Wherever the direct conversion answers, it is the JSON route's value,
+    /// for every attribute type, nulls, non-finite floats and far dates included.
+    #[test]
+    fn a_direct_cell_is_the_json_route_s_value() {
+        let mut lists = ListBuilder::new(StringBuilder::new());
+        lists.values().append_value("AP-1");
+        lists.values().append_null();
+        lists.values().append_value("");
+        lists.append(true);
+        lists.append(false);
+        lists.append(true);
+        let arrays: Vec<ArrayRef> = vec![
+            Arc::new(StringArray::from(vec![Some("gold"), None, Some(" 12 "), Some("")])),
+            Arc::new(LargeStringArray::from(vec![Some("x"), Some("true"), None])),
+            Arc::new(BooleanArray::from(vec![Some(true), None, Some(false)])),
+            Arc::new(Int8Array::from(vec![Some(-3), None])),
+            Arc::new(Int64Array::from(vec![i64::MAX, -1, 0])),
+            Arc::new(UInt64Array::from(vec![u64::MAX, 7])),
+            Arc::new(Float32Array::from(vec![1.5, f32::NAN, f32::INFINITY])),
+            Arc::new(Float64Array::from(vec![-0.0, 2.25, f64::NAN, f64::NEG_INFINITY])),
+            Arc::new(Date32Array::from(vec![Some(0), Some(20_000), Some(3_000_000), Some(-800_000), None])),
+            Arc::new(lists.finish()),
+        ];
+        let types = [AttrType::String, AttrType::Enum, AttrType::Number, AttrType::Bool, AttrType::Date, AttrType::StringList];
+        let mut direct = 0;
+        for array in &arrays {
+            for row in 0..array.len() {
+                for ty in types {
+                    let Some(fast) = typed_cell(array.as_ref(), row, ty) else { continue };
+                    direct += 1;
+                    let json = cell(array.as_ref(), row, &jiff::tz::TimeZone::UTC);
+                    let slow = json.and_then(|j| value_from_json(ty, &j));
+                    assert_eq!(Ok(fast), slow, "{} row {row} as {ty:?}", array.data_type());
+                }
+            }
+        }
+        // Every column has a direct case (the nulls alone give one per type).
+        assert!(direct > arrays.len() * types.len(), "only {direct} direct conversions");
+    }
 }

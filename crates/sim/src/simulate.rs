@@ -342,6 +342,10 @@ struct PageSetup {
     placements: Vec<String>,
     /// The page's product context (looked up once, not per view).
     context: Option<ProductContext>,
+    /// The page's requests, one per current product in the context's
+    /// rotation (the shopper at input position i gets `views[i % len]`),
+    /// with the category the breakdown counts the view under.
+    views: Vec<(PageRequest, Option<String>)>,
 }
 
 pub(crate) struct Setup<'p> {
@@ -387,7 +391,25 @@ impl<'p> Setup<'p> {
             };
             let placements = infos[index].placements.iter().map(|p| p.id.to_owned()).collect();
             let context = opts.contexts.get(&name).cloned();
-            pages.push(PageSetup { index, name, placements, context });
+            let rotation = match &context {
+                Some(ProductContext::TopOfEachCategory) => opts.category_tops.len().max(1),
+                _ => 1,
+            };
+            let views = (0..rotation as u64)
+                .map(|i| {
+                    let product = context.as_ref().and_then(|c| opts.product_in(c, i));
+                    let category = product
+                        .map(|id| plan.product(id).and_then(|p| p.category.as_deref()).unwrap_or(UNKNOWN).to_owned());
+                    let req = PageRequest {
+                        page: PageRef::Index(index),
+                        at: opts.times[0],
+                        context: Context { product: product.map(str::to_owned), ..Context::default() },
+                        explain: false,
+                    };
+                    (req, category)
+                })
+                .collect();
+            pages.push(PageSetup { index, name, placements, context, views });
         }
         let mut dates: Vec<Date> = opts.times.iter().map(|t| Offset::UTC.to_datetime(*t).date()).collect();
         dates.sort();
@@ -567,18 +589,21 @@ impl<'p> Setup<'p> {
                 }
             }
         }
-        for pi in 0..self.pages.len() {
+        // This worker's copy of the pages' requests, whose instant is set per view.
+        let mut views = std::mem::take(&mut acc.views);
+        if views.is_empty() {
+            views = self.pages.iter().map(|p| p.views.clone()).collect();
+        }
+        for (pi, rotation) in views.iter_mut().enumerate() {
             let mut seen_counts = 0u64;
+            let r = (index % rotation.len() as u64) as usize;
+            let (req, category) = &mut rotation[r];
+            let category = category.as_deref();
             for (t, &at) in self.opts.times.iter().enumerate() {
-                let req = self.request(pi, at, index, false);
+                req.at = at;
                 let d = self.time_day[t];
-                decide_into(self.plan, s, &req, Some(&known[d * words..(d + 1) * words]), &mut out)
+                decide_into(self.plan, s, req, Some(&known[d * words..(d + 1) * words]), &mut out)
                     .map_err(|e| SimError::Decide { shopper: s.id.clone(), message: e.to_string() })?;
-                let category = req
-                    .context
-                    .product
-                    .as_deref()
-                    .map(|id| self.plan.product(id).and_then(|p| p.category.as_deref()).unwrap_or(UNKNOWN));
                 acc.page_views += 1;
                 let pacc = &mut acc.pages[pi];
                 pacc.views += 1;
@@ -646,6 +671,7 @@ impl<'p> Setup<'p> {
         }
         acc.scratch = out;
         acc.known = known;
+        acc.views = views;
         for &e in &seen_entries {
             let ea = &mut acc.entries[e as usize];
             ea.shoppers += 1;
@@ -912,6 +938,8 @@ pub(crate) struct Acc {
     scratch: PageOutcome,
     /// The shopper's plan segment matches, reused from shopper to shopper.
     known: Vec<u64>,
+    /// Per page, the requests of [`PageSetup::views`] (not merged).
+    views: Vec<Vec<(PageRequest, Option<String>)>>,
 }
 
 /// A chunk's segment matches (see [`Setup::segment_matches`]).

@@ -4,8 +4,10 @@ import {
   keepPreviousData,
   useMutation,
   useQuery,
+  hashKey,
   useQueryClient,
   type QueryClient,
+  type QueryKey,
 } from "@tanstack/react-query";
 import { listenUntilCleanup } from "./events";
 import { api, WORKSPACE_CHANGED } from "./api";
@@ -103,27 +105,65 @@ export const useShopperPage = (offset: number, limit: number) =>
 
 export const useSegments = () => useQuery({ queryKey: keys.segments, queryFn: api.segmentList });
 
-/** Reach of a condition; `null` means "nothing to evaluate" (incomplete or unparsable). */
-export const useReach = (condition: Condition | null, debounceMs = 100) => {
-  const debounced = useDebounced(condition, debounceMs);
-  const settled = JSON.stringify(debounced) === JSON.stringify(condition);
+/**
+ * What to ask Rust about now, for a value that changes with every keystroke:
+ * the value itself, unless the answer for the value asked about last is still
+ * on its way. Then that one is kept, and the newest value goes out as soon as
+ * the answer lands (the values typed in between are skipped). So a keystroke
+ * is asked about at once, with no debounce, and at most one request per
+ * editor is in flight however fast the typing. Each answer is cached under
+ * its own value's key, so an older answer can never be shown for a newer
+ * value. `previous` is the value asked about before `asked`.
+ */
+function useAskWhenIdle<T>(value: T, keyOf: (v: T) => QueryKey, enabled: boolean) {
+  const qc = useQueryClient();
+  const [held, setHeld] = useState<{ asked: T; previous: T | null }>({ asked: value, previous: null });
+  const same = hashKey(keyOf(value)) === hashKey(keyOf(held.asked));
+  const busy = enabled && qc.getQueryState(keyOf(held.asked))?.fetchStatus === "fetching";
+  if (same || busy) return { asked: held.asked, previous: held.previous, settled: same };
+  // Adjusting state while rendering: React renders again before committing.
+  setHeld({ asked: value, previous: held.asked });
+  return { asked: value, previous: held.asked, settled: true };
+}
+
+/**
+ * Live reach of a condition; `null` means "nothing to evaluate" (incomplete
+ * or unparsable). While the reach of a new condition is on its way, the last
+ * one stays shown with `pending` set.
+ */
+export const useReach = (condition: Condition | null) => {
+  const { asked, settled } = useAskWhenIdle(condition, (c) => (c === null ? ["reach", null] : keys.reach(c)), condition !== null);
   const query = useQuery({
-    queryKey: keys.reach(debounced ?? "true"),
-    queryFn: () => api.reach(debounced as Condition),
-    enabled: debounced !== null,
+    queryKey: keys.reach(asked ?? "true"),
+    queryFn: () => api.reach(asked as Condition),
+    enabled: asked !== null,
     placeholderData: keepPreviousData,
   });
   return { ...query, pending: !settled || query.isFetching };
 };
 
-export const useConditionParse = (text: string, enabled: boolean, debounceMs = 150) => {
-  const debounced = useDebounced(text, debounceMs);
+/**
+ * The condition text parsed and type-checked as it is typed. While the parse
+ * of the newest text is on its way, the previous text's answer (its condition
+ * or its error) stays shown, so the editor does not flicker on every
+ * keystroke; `settled` is true once the answer shown is the current text's.
+ */
+export const useConditionParse = (text: string, enabled: boolean) => {
+  const qc = useQueryClient();
+  const { asked, previous } = useAskWhenIdle(text, keys.parse, enabled);
   const query = useQuery({
-    queryKey: keys.parse(debounced),
-    queryFn: () => api.conditionParse(debounced),
+    queryKey: keys.parse(asked),
+    queryFn: () => api.conditionParse(asked),
     enabled,
   });
-  return { ...query, settled: debounced === text };
+  const before = query.isPending && previous !== null ? qc.getQueryState<Condition, ErrorReport>(keys.parse(previous)) : undefined;
+  const data = query.isPending ? before?.data : query.data;
+  const error = query.isPending ? (before?.error ?? null) : query.error;
+  const answer =
+    data !== undefined && !error
+      ? { isSuccess: true as const, data, error: null }
+      : { isSuccess: false as const, data: undefined, error };
+  return { ...answer, isFetching: query.isFetching, settled: asked === text && !query.isPending };
 };
 
 export const useHistory = (limit: number) =>

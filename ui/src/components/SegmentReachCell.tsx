@@ -5,7 +5,7 @@ import { ReachBar } from "./ReachBar";
 
 /** The reach column of the segment list. */
 export function SegmentReachCell({ condition }: { condition: Condition }) {
-  const reach = useReach(condition, 0);
+  const reach = useReach(condition);
   if (reach.error) return <span className="text-error" title={reach.error.message}>invalid</span>;
   if (!reach.data) return <span className="muted">…</span>;
   const { matched, total } = reach.data;

@@ -297,10 +297,27 @@ proptest! {
 
     /// Batch simulation's path: segment matches evaluated for a batch of
     /// shoppers through the columnar table, then each page decided by index
-    /// with those matches, one reused outcome for every page. It gives what
-    /// `decide` gives, block by block, reasons and shortfall counts included.
+    /// with those matches, one reused outcome for every page (whose memory
+    /// of earlier pages answers repeated requests). It gives what `decide`
+    /// gives, block by block, reasons and shortfall counts included.
     #[test]
     fn deciding_by_index_with_columnar_segment_matches_is_decide(plan_seed: u64, shopper_seed: u64) {
+        check_batch_path(plan_seed, shopper_seed)?;
+    }
+}
+
+/// The batch memory is used: over a few plans, many pages come from it, and
+/// they are `decide`'s (checked block by block in `check_batch_path`).
+#[test]
+fn the_batch_path_answers_repeated_pages_from_memory() {
+    let hits: u64 = (0..20).map(|seed| check_batch_path(seed, seed * 7919).unwrap()).sum();
+    assert!(hits > 100, "only {hits} pages from memory");
+}
+
+/// [`deciding_by_index_with_columnar_segment_matches_is_decide`]: returns
+/// the pages answered from memory.
+fn check_batch_path(plan_seed: u64, shopper_seed: u64) -> Result<u64, TestCaseError> {
+    {
         let plan = Plan::compile(&gen_plan(plan_seed)).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
         let shoppers: Vec<Shopper> = (0..40).map(|i| gen_shopper(shopper_seed.wrapping_add(i), &plan)).collect();
         let rows: Vec<&Shopper> = shoppers.iter().collect();
@@ -308,7 +325,8 @@ proptest! {
         let mut out = PageOutcome::default();
         for (k, shopper) in shoppers.iter().enumerate() {
             for page in 0..2 {
-                let req = request(shopper_seed.wrapping_add(k as u64), page);
+                // Three requests per page, repeated from shopper to shopper.
+                let req = request(shopper_seed.wrapping_add(k as u64 % 3), page);
                 let today = jiff::tz::Offset::UTC.to_datetime(req.at).date();
                 let evaluators: Vec<_> = plan.segment_conditions().map(|(_, _, c)| c.on(today)).collect();
                 let matches = columns.evaluate_all(&evaluators);
@@ -339,5 +357,6 @@ proptest! {
                 }
             }
         }
+        Ok(out.memo_hits())
     }
 }

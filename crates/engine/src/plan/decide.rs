@@ -53,7 +53,7 @@ enum Check {
 }
 
 /// A placement's winner, before the page cap.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 struct Winner {
     entry: u32,
     rank_pos: u32,
@@ -103,6 +103,65 @@ pub struct PageOutcome {
     /// the closed seasonal windows), keyed by plan and instant: a batch
     /// decides millions of pages at one instant.
     instant: Option<(u64, Timestamp, jiff::civil::Date, u64)>,
+    /// Pages decided before for this plan (see [`decide_into`]).
+    memo: Memo,
+    /// Working lists, reused from page to page.
+    scratch: Scratch,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Scratch {
+    winners: Vec<Option<Winner>>,
+    picks: Vec<Pick>,
+    chosen: Vec<u32>,
+}
+
+/// Earlier batch decisions of pages that read no shopper list, by what
+/// such a page depends on: page, current product, instant, consent, and
+/// each placement's winner with its holdout or variant. Bounded: cleared
+/// when full.
+#[derive(Clone, Debug, Default)]
+struct Memo {
+    plan: u64,
+    pages: super::FastMap<Box<[u32]>, (Vec<BlockOutcome>, Vec<u32>)>,
+    /// The key being looked up, reused.
+    key: Vec<u32>,
+    hits: u64,
+}
+
+/// Pages kept in a [`Memo`] before it starts again.
+const MEMO_PAGES: usize = 1 << 16;
+
+/// What a placement's winner comes to after the page cap, holdout and A/B
+/// split (steps 5 and 7).
+#[derive(Clone, Copy, Debug)]
+enum Pick {
+    NoWinner,
+    Dropped,
+    /// Held out: the entry.
+    Control(u32),
+    /// Shown: the entry, its variant's position and content, and the propensity.
+    Shown { entry: u32, variant: u32, content: u32, propensity: f64 },
+}
+
+impl Pick {
+    /// Two words for the memo key.
+    fn key(self) -> [u32; 2] {
+        match self {
+            Pick::NoWinner => [0, 0],
+            Pick::Dropped => [0, 1],
+            Pick::Control(e) => [e + 1, 0],
+            Pick::Shown { entry, variant, .. } => [entry + 1, variant + 1],
+        }
+    }
+}
+
+impl PageOutcome {
+    /// Pages [`decide_into`] answered from its memory of earlier pages (for
+    /// tests and benchmarks).
+    pub fn memo_hits(&self) -> u64 {
+        self.memo.hits
+    }
 }
 
 /// The explanation parts [`decide_into`] gathers when the request asks.
@@ -157,7 +216,9 @@ pub fn decide(plan: &Plan, shopper: &Shopper, req: &PageRequest) -> Result<Decis
 /// segment `s`, in [`Plan::segment_conditions`] order): batch simulation
 /// evaluates them for a chunk of shoppers at once through the columnar
 /// table, which agrees with the row engine (property-tested), so the
-/// decision is the same.
+/// decision is the same. With them, a page whose product sets read no
+/// shopper list is remembered in `out` and reused for the next shopper with
+/// the same consent, winners, holdouts and variants (property-tested).
 pub fn decide_into(
     plan: &Plan,
     shopper: &Shopper,
@@ -227,7 +288,9 @@ fn decide_parts(
     let checker = Checker { plan, shopper, stage, consent, at, today, known };
 
     // Steps 3–4: each placement's winner, in page order.
-    let mut winners: Vec<Option<Winner>> = Vec::with_capacity(page.placements.len());
+    let Scratch { mut winners, mut picks, mut chosen } = std::mem::take(&mut out.scratch);
+    winners.clear();
+    picks.clear();
     let mut traces: Vec<PlacementTrace> = Vec::new();
     for &pl in &page.placements {
         let placement = &plan.placements[pl as usize];
@@ -261,9 +324,77 @@ fn decide_parts(
 
     // Step 7 (applied before holdout, so control and treatment pages differ
     // only in the held-out block): keep the first `max_blocks` winners in
-    // global rank order.
+    // global rank order. Then step 5: holdout and variant.
     let cap = page.max_blocks as usize;
     let page_rank = |w: &Winner| winners.iter().flatten().filter(|o| o.rank_pos < w.rank_pos).count();
+    for (j, winner) in winners.iter().enumerate() {
+        let Some(w) = winner else {
+            picks.push(Pick::NoWinner);
+            continue;
+        };
+        let e = &plan.entries[w.entry as usize];
+        let rank = page_rank(w);
+        let dropped = rank >= cap;
+        let mut wt = explain.then(|| WinnerTrace {
+            entry: e.id.clone(),
+            page_rank: rank as u32,
+            dropped_by_page_cap: dropped,
+            holdout: None,
+            variant: None,
+        });
+        let pick = if dropped {
+            Pick::Dropped
+        } else {
+            let b = if e.holdout > 0.0 || e.variants.len() > 1 { bucket_seeded(e.seed, &shopper.id) } else { 0.0 };
+            let control = b < e.holdout;
+            if let (true, Some(wt)) = (e.holdout > 0.0, wt.as_mut()) {
+                wt.holdout = Some(HoldoutTrace { bucket: b, threshold: e.holdout, control });
+            }
+            if control {
+                Pick::Control(w.entry)
+            } else {
+                // Rescale the bucket into the non-holdout range [h, 1).
+                let position = if e.holdout < 1.0 { (b - e.holdout) / (1.0 - e.holdout) } else { 0.0 };
+                let (vi, v) = pick_variant(e, position);
+                if let (true, Some(wt)) = (e.ab, wt.as_mut()) {
+                    let content = plan.contents[v.content as usize].content.id.clone();
+                    wt.variant = Some(VariantTrace { index: vi as u32, content, position });
+                }
+                let propensity = (1.0 - e.holdout) * v.weight;
+                Pick::Shown { entry: w.entry, variant: vi as u32, content: v.content, propensity }
+            }
+        };
+        picks.push(pick);
+        if let Some(wt) = wt {
+            traces[j].winner = Some(wt);
+        }
+    }
+
+    out.page = page_i;
+    out.blocks.clear();
+    out.products.clear();
+    // Batch decisions: the page depends on the shopper only through the key
+    // below and the lists its product sets read.
+    let memo = known.is_some() && !explain;
+    if memo {
+        if out.memo.plan != plan.uid || out.memo.pages.len() >= MEMO_PAGES {
+            out.memo.pages.clear();
+            out.memo.plan = plan.uid;
+        }
+        let key = &mut out.memo.key;
+        key.clear();
+        let second = at.as_second();
+        key.extend([page_i as u32, current.map_or(0, |c| c + 1), u32::from(consent)]);
+        key.extend([second as u32, (second >> 32) as u32, at.subsec_nanosecond() as u32]);
+        key.extend(picks.iter().flat_map(|p| p.key()));
+        if let Some((blocks, products)) = out.memo.pages.get(key.as_slice()) {
+            out.blocks.clone_from(blocks);
+            out.products.clone_from(products);
+            out.memo.hits += 1;
+            out.scratch = Scratch { winners, picks, chosen };
+            return Ok(None);
+        }
+    }
 
     let ctx = ProductCtx {
         plan,
@@ -272,11 +403,9 @@ fn decide_parts(
         today,
         closed_seasonal: closed,
     };
-    out.page = page_i;
-    out.blocks.clear();
-    out.products.clear();
-    let mut chosen: Vec<u32> = Vec::new();
-    for (j, &pl) in page.placements.iter().enumerate() {
+    // Whether a product set read a shopper list (the page is not memoized).
+    let mut read_lists = false;
+    for (j, (&pl, pick)) in page.placements.iter().zip(&picks).enumerate() {
         let placement = &plan.placements[pl as usize];
         let mut block = BlockOutcome {
             content: None,
@@ -292,48 +421,23 @@ fn decide_parts(
         // The content to show, if personalized.
         let mut personal: Option<u32> = None;
         let mut reason = if consent { FallbackReason::NoCandidate } else { FallbackReason::NoConsent };
-        if let Some(w) = winners[j] {
-            let e = &plan.entries[w.entry as usize];
-            let rank = page_rank(&w);
-            let dropped = rank >= cap;
-            let mut wt = explain.then(|| WinnerTrace {
-                entry: e.id.clone(),
-                page_rank: rank as u32,
-                dropped_by_page_cap: dropped,
-                holdout: None,
-                variant: None,
-            });
-            if dropped {
-                reason = FallbackReason::DroppedByPageCap;
-            } else {
-                let b = if e.holdout > 0.0 || e.variants.len() > 1 { bucket_seeded(e.seed, &shopper.id) } else { 0.0 };
-                let control = b < e.holdout;
-                if let (true, Some(wt)) = (e.holdout > 0.0, wt.as_mut()) {
-                    wt.holdout = Some(HoldoutTrace { bucket: b, threshold: e.holdout, control });
-                }
-                block.entry = Some(w.entry);
-                if control {
-                    block.holdout = true;
-                    block.propensity = e.holdout;
-                    reason = FallbackReason::Holdout;
-                } else {
-                    // Rescale the bucket into the non-holdout range [h, 1).
-                    let position = if e.holdout < 1.0 { (b - e.holdout) / (1.0 - e.holdout) } else { 0.0 };
-                    let (vi, v) = pick_variant(e, position);
-                    personal = Some(v.content);
-                    block.personalized = true;
-                    block.propensity = (1.0 - e.holdout) * v.weight;
-                    if e.ab {
-                        block.variant = Some(vi as u32);
-                        if let Some(wt) = wt.as_mut() {
-                            let content = plan.contents[v.content as usize].content.id.clone();
-                            wt.variant = Some(VariantTrace { index: vi as u32, content, position });
-                        }
-                    }
-                }
+        match *pick {
+            Pick::NoWinner => {}
+            Pick::Dropped => reason = FallbackReason::DroppedByPageCap,
+            Pick::Control(entry) => {
+                block.entry = Some(entry);
+                block.holdout = true;
+                block.propensity = plan.entries[entry as usize].holdout;
+                reason = FallbackReason::Holdout;
             }
-            if let Some(wt) = wt {
-                traces[j].winner = Some(wt);
+            Pick::Shown { entry, variant, content, propensity } => {
+                block.entry = Some(entry);
+                personal = Some(content);
+                block.personalized = true;
+                block.propensity = propensity;
+                if plan.entries[entry as usize].ab {
+                    block.variant = Some(variant);
+                }
             }
         }
 
@@ -342,6 +446,7 @@ fn decide_parts(
         if let Some(ci) = personal {
             chosen.clear();
             if let Some(set) = &plan.contents[ci as usize].products {
+                read_lists |= set.reads_lists();
                 let counts = ctx.resolve(set, &out.products, explain, &mut chosen);
                 if explain {
                     traces[j].products.push(product_trace(plan, ci, set, counts, &chosen));
@@ -367,6 +472,7 @@ fn decide_parts(
                     block.fallback_reason = Some(reason);
                     chosen.clear();
                     if let Some(set) = &plan.contents[di as usize].products {
+                        read_lists |= set.reads_lists();
                         let counts = ctx.resolve(set, &out.products, explain, &mut chosen);
                         if explain {
                             traces[j].products.push(product_trace(plan, di, set, counts, &chosen));
@@ -384,6 +490,11 @@ fn decide_parts(
         block.products = from..out.products.len() as u32;
         out.blocks.push(block);
     }
+    if memo && !read_lists {
+        let key = out.memo.key.as_slice().into();
+        out.memo.pages.insert(key, (out.blocks.clone(), out.products.clone()));
+    }
+    out.scratch = Scratch { winners, picks, chosen };
 
     Ok(explain.then_some(Explained { stage, consent, notes, placements: traces }))
 }

@@ -231,6 +231,14 @@ pub(crate) struct ProductSetC {
     pub purchased_slot: Option<usize>,
 }
 
+impl ProductSetC {
+    /// Whether the set reads one of the shopper's lists (recently viewed,
+    /// saved, purchased): the only way a shopper's data reaches product sets.
+    pub fn reads_lists(&self) -> bool {
+        self.source_slot.is_some() || self.purchased_slot.is_some()
+    }
+}
+
 /// A half-open window of instants: `start <= at < end`; either end open.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(crate) struct Window {

@@ -349,9 +349,11 @@ pub(crate) fn typed_cell(a: &dyn Array, i: usize, ty: AttrType) -> Option<Value>
             .filter(|d| (0..=9999).contains(&d.year()))
             .map(Value::Date)?,
         (AttrType::StringList, D::List(f)) if *f.data_type() == D::Utf8 => {
-            let list = a.as_list::<i32>().value(i);
-            let items = list.as_string::<i32>();
-            Value::List((0..items.len()).filter(|&k| !items.is_null(k)).map(|k| items.value(k).into()).collect())
+            // Read through the offsets: `value(i)` would make an array per row.
+            let list = a.as_list::<i32>();
+            let items = list.values().as_string::<i32>();
+            let range = list.value_offsets()[i] as usize..list.value_offsets()[i + 1] as usize;
+            Value::List(range.filter(|&k| !items.is_null(k)).map(|k| items.value(k).into()).collect())
         }
         _ => return None,
     })

@@ -576,7 +576,9 @@ impl<'p> Setup<'p> {
         let mut seen_segments: Vec<usize> = Vec::new();
         let mut seen_reasons = 0u32;
         let mut seen_causes = 0u32;
-        let mut out = std::mem::take(&mut acc.scratch);
+        // The worker's page outcome: its memory of pages (see `decide_into`)
+        // outlives the chunk; the pool's threads end with the run.
+        let mut out = PAGE.take();
         // The plan's segment matches per simulated day, as bit words.
         let words = self.plan.segment_conditions().len().div_ceil(64);
         let mut known = std::mem::take(&mut acc.known);
@@ -669,7 +671,7 @@ impl<'p> Setup<'p> {
                 }
             }
         }
-        acc.scratch = out;
+        PAGE.set(out);
         acc.known = known;
         acc.views = views;
         for &e in &seen_entries {
@@ -934,12 +936,15 @@ pub(crate) struct Acc {
     cause_examples: [Vec<String>; SHORTFALL_CAUSES.len()],
     breakdowns: [Cells; 4],
     traces: Vec<(u64, serde_json::Value)>,
-    /// The page being decided, reused from page to page (not merged).
-    scratch: PageOutcome,
     /// The shopper's plan segment matches, reused from shopper to shopper.
     known: Vec<u64>,
     /// Per page, the requests of [`PageSetup::views`] (not merged).
     views: Vec<Vec<(PageRequest, Option<String>)>>,
+}
+
+thread_local! {
+    /// The page being decided, reused from page to page on each worker.
+    static PAGE: std::cell::Cell<PageOutcome> = std::cell::Cell::new(PageOutcome::default());
 }
 
 /// A chunk's segment matches (see [`Setup::segment_matches`]).

@@ -130,7 +130,7 @@ struct Memo {
 }
 
 /// Pages kept in a [`Memo`] before it starts again.
-const MEMO_PAGES: usize = 1 << 16;
+const MEMO_PAGES: usize = 1 << 14;
 
 /// What a placement's winner comes to after the page cap, holdout and A/B
 /// split (steps 5 and 7).

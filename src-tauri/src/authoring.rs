@@ -9,7 +9,7 @@ use tailor_store::{CatalogImportReport, CatalogPage, Versioned};
 use tauri::AppHandle;
 use ts_rs::TS;
 
-use crate::commands::{CmdResult, mutate, with_ws};
+use crate::commands::{CmdResult, blocking, mutate, mutate_off_main_thread, off_main_thread, with_ws};
 
 /// Everything the plan screens show, in one round trip.
 #[derive(Serialize, TS)]
@@ -27,8 +27,8 @@ pub struct PlanData {
 }
 
 #[tauri::command]
-pub fn plan_data(app: AppHandle) -> CmdResult<PlanData> {
-    with_ws(&app, |ws| {
+pub async fn plan_data(app: AppHandle) -> CmdResult<PlanData> {
+    off_main_thread(app, |ws| {
         Ok(PlanData {
             stages: ws.list()?,
             page_types: ws.list()?,
@@ -40,18 +40,19 @@ pub fn plan_data(app: AppHandle) -> CmdResult<PlanData> {
             product_count: ws.catalog_page(0, 0, None, false, None)?.total,
         })
     })
+    .await
 }
 
 macro_rules! save_delete {
     ($ty:ty, $save:ident, $delete:ident) => {
         #[tauri::command]
-        pub fn $save(app: AppHandle, item: $ty, expected_revision: Option<i64>) -> CmdResult<Versioned<$ty>> {
-            mutate(&app, |ws| ws.save(&item, expected_revision))
+        pub async fn $save(app: AppHandle, item: $ty, expected_revision: Option<i64>) -> CmdResult<Versioned<$ty>> {
+            mutate_off_main_thread(app, move |ws| ws.save(&item, expected_revision)).await
         }
 
         #[tauri::command]
-        pub fn $delete(app: AppHandle, key: String, expected_revision: i64) -> CmdResult<()> {
-            mutate(&app, |ws| ws.delete::<$ty>(&key, expected_revision))
+        pub async fn $delete(app: AppHandle, key: String, expected_revision: i64) -> CmdResult<()> {
+            mutate_off_main_thread(app, move |ws| ws.delete::<$ty>(&key, expected_revision)).await
         }
     };
 }
@@ -63,27 +64,27 @@ save_delete!(Campaign, campaign_save, campaign_delete);
 save_delete!(PlanEntry, entry_save, entry_delete);
 
 #[tauri::command]
-pub fn constraints_save(app: AppHandle, constraints: Constraints) -> CmdResult<()> {
-    mutate(&app, |ws| ws.save_constraints(&constraints))
+pub async fn constraints_save(app: AppHandle, constraints: Constraints) -> CmdResult<()> {
+    mutate_off_main_thread(app, move |ws| ws.save_constraints(&constraints)).await
 }
 
 #[tauri::command]
-pub fn entry_reorder(app: AppHandle, ordered_ids: Vec<String>) -> CmdResult<()> {
-    mutate(&app, |ws| ws.reorder_entries(&ordered_ids).map(drop))
+pub async fn entry_reorder(app: AppHandle, ordered_ids: Vec<String>) -> CmdResult<()> {
+    mutate_off_main_thread(app, move |ws| ws.reorder_entries(&ordered_ids).map(drop)).await
 }
 
 #[tauri::command]
-pub fn item_history(app: AppHandle, kind: EntityKind, key: String) -> CmdResult<Vec<HistoryEntry>> {
-    with_ws(&app, |ws| ws.history(100, 50, Some((kind, &key))))
+pub async fn item_history(app: AppHandle, kind: EntityKind, key: String) -> CmdResult<Vec<HistoryEntry>> {
+    off_main_thread(app, move |ws| ws.history(100, 50, Some((kind, &key)))).await
 }
 
 #[tauri::command]
-pub fn item_revert(app: AppHandle, kind: EntityKind, key: String, txn: i64) -> CmdResult<()> {
-    mutate(&app, |ws| ws.revert(kind, &key, txn))
+pub async fn item_revert(app: AppHandle, kind: EntityKind, key: String, txn: i64) -> CmdResult<()> {
+    mutate_off_main_thread(app, move |ws| ws.revert(kind, &key, txn)).await
 }
 
 #[tauri::command]
-pub fn catalog_page(
+pub async fn catalog_page(
     app: AppHandle,
     offset: u64,
     limit: u64,
@@ -91,7 +92,10 @@ pub fn catalog_page(
     descending: bool,
     filter: Option<String>,
 ) -> CmdResult<CatalogPage> {
-    with_ws(&app, |ws| ws.catalog_page(offset, limit.min(500), sort.as_deref(), descending, filter.as_deref()))
+    off_main_thread(app, move |ws| {
+        ws.catalog_page(offset, limit.min(500), sort.as_deref(), descending, filter.as_deref())
+    })
+    .await
 }
 
 #[tauri::command]
@@ -102,13 +106,16 @@ pub async fn catalog_import(
     mapping: std::collections::BTreeMap<String, String>,
     dry_run: bool,
 ) -> CmdResult<CatalogImportReport> {
-    let run = |ws: &mut tailor_store::Workspace| {
-        ws.import_catalog_as(std::path::Path::new(&path), format, &mapping, dry_run)
-    };
-    if dry_run { with_ws(&app, run) } else { mutate(&app, run) }
+    blocking(app, move |app| {
+        let run = |ws: &mut tailor_store::Workspace| {
+            ws.import_catalog_as(std::path::Path::new(&path), format, &mapping, dry_run)
+        };
+        if dry_run { with_ws(app, run) } else { mutate(app, run) }
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn catalog_hygiene(app: AppHandle, stale_days: u32) -> CmdResult<HygieneReport> {
-    with_ws(&app, |ws| ws.catalog_hygiene(stale_days))
+pub async fn catalog_hygiene(app: AppHandle, stale_days: u32) -> CmdResult<HygieneReport> {
+    off_main_thread(app, move |ws| ws.catalog_hygiene(stale_days)).await
 }

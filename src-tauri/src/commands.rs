@@ -52,6 +52,45 @@ pub fn mutate<T>(app: &AppHandle, f: impl FnOnce(&mut Workspace) -> tailor_store
     Ok(out)
 }
 
+/// Runs `f` on a blocking thread and waits for it without holding the
+/// thread that awaits: neither the main (GTK) thread nor a tokio worker ever
+/// waits for the workspace lock or for I/O. Every command that takes the
+/// workspace, reads or writes a file, or talks to the network goes through
+/// here (or [`off_main_thread`] / [`mutate_off_main_thread`]), so the window
+/// keeps painting while the first reach after opening a large workspace holds
+/// the lock for seconds.
+pub async fn blocking<T: Send + 'static>(
+    app: AppHandle,
+    f: impl FnOnce(&AppHandle) -> CmdResult<T> + Send + 'static,
+) -> CmdResult<T> {
+    on_blocking_thread(move || f(&app)).await
+}
+
+/// [`blocking`] for work that needs no app handle (the OS keyring, key files).
+pub async fn on_blocking_thread<T: Send + 'static>(f: impl FnOnce() -> CmdResult<T> + Send + 'static) -> CmdResult<T> {
+    tauri::async_runtime::spawn_blocking(f).await.map_err(|e| ErrorReport {
+        kind: ErrorKind::Internal,
+        message: e.to_string(),
+        position: None,
+    })?
+}
+
+/// [`with_ws`] on a blocking thread.
+pub async fn off_main_thread<T: Send + 'static>(
+    app: AppHandle,
+    f: impl FnOnce(&mut Workspace) -> tailor_store::Result<T> + Send + 'static,
+) -> CmdResult<T> {
+    blocking(app, move |app| with_ws(app, f)).await
+}
+
+/// [`mutate`] on a blocking thread: the change, then the event and the title.
+pub async fn mutate_off_main_thread<T: Send + 'static>(
+    app: AppHandle,
+    f: impl FnOnce(&mut Workspace) -> tailor_store::Result<T> + Send + 'static,
+) -> CmdResult<T> {
+    blocking(app, move |app| mutate(app, f)).await
+}
+
 pub fn changed(app: &AppHandle) {
     let info = with_ws(app, |ws| ws.info()).ok();
     let title = match &info {
@@ -90,23 +129,26 @@ pub(crate) fn absolute(path: &str) -> String {
 }
 
 #[tauri::command]
-pub fn workspace_create(app: AppHandle, path: String) -> CmdResult<WorkspaceInfo> {
-    install(&app, Workspace::create(absolute(&path)).map_err(report)?)
+pub async fn workspace_create(app: AppHandle, path: String) -> CmdResult<WorkspaceInfo> {
+    blocking(app, move |app| install(app, Workspace::create(absolute(&path)).map_err(report)?)).await
 }
 
 #[tauri::command]
-pub fn workspace_create_example(app: AppHandle, path: String, example: String) -> CmdResult<WorkspaceInfo> {
-    let path = absolute(&path);
-    let mut ws = Workspace::create(&path).map_err(report)?;
-    if let Err(e) = tailor_store::load_example(&mut ws, &example) {
-        drop(ws);
-        // Leave no half-made example behind.
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+pub async fn workspace_create_example(app: AppHandle, path: String, example: String) -> CmdResult<WorkspaceInfo> {
+    blocking(app, move |app| {
+        let path = absolute(&path);
+        let mut ws = Workspace::create(&path).map_err(report)?;
+        if let Err(e) = tailor_store::load_example(&mut ws, &example) {
+            drop(ws);
+            // Leave no half-made example behind.
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+            return Err(report(e));
         }
-        return Err(report(e));
-    }
-    install(&app, ws)
+        install(app, ws)
+    })
+    .await
 }
 
 #[derive(serde::Serialize)]
@@ -124,54 +166,65 @@ pub fn example_list() -> Vec<ExampleInfo> {
 }
 
 #[tauri::command]
-pub fn workspace_open(app: AppHandle, path: String) -> CmdResult<WorkspaceInfo> {
-    open_path(&app, &absolute(&path))
+pub async fn workspace_open(app: AppHandle, path: String) -> CmdResult<WorkspaceInfo> {
+    blocking(app, move |app| open_path(app, &absolute(&path))).await
 }
 
 #[tauri::command]
-pub fn workspace_current(app: AppHandle) -> CmdResult<Option<WorkspaceInfo>> {
-    match with_ws(&app, |ws| ws.info()) {
+pub async fn workspace_current(app: AppHandle) -> CmdResult<Option<WorkspaceInfo>> {
+    match off_main_thread(app, |ws| ws.info()).await {
         Ok(i) => Ok(Some(i)),
         Err(e) if e.kind == ErrorKind::NoWorkspace => Ok(None),
         Err(e) => Err(e),
     }
 }
 
+/// Reads the recent list and checks each file is still there (file I/O).
 #[tauri::command]
-pub fn workspace_recent(app: AppHandle) -> Vec<RecentWorkspace> {
-    recent::prune(&app)
+pub async fn workspace_recent(app: AppHandle) -> Vec<RecentWorkspace> {
+    blocking(app, |app| Ok(recent::prune(app))).await.unwrap_or_default()
 }
 
 #[tauri::command]
-pub fn workspace_close(app: AppHandle) -> CmdResult<()> {
-    *state(&app).workspace.lock().map_err(|_| no_workspace())? = None;
-    changed(&app);
-    Ok(())
+pub async fn workspace_close(app: AppHandle) -> CmdResult<()> {
+    blocking(app, |app| {
+        // Closing checkpoints the file and frees the shopper columns: both
+        // after the lock is released.
+        let closed = state(app).workspace.lock().map_err(|_| no_workspace())?.take();
+        drop(closed);
+        changed(app);
+        Ok(())
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn attribute_list(app: AppHandle) -> CmdResult<Vec<AttributeRow>> {
-    with_ws(&app, |ws| ws.attributes())
+pub async fn attribute_list(app: AppHandle) -> CmdResult<Vec<AttributeRow>> {
+    off_main_thread(app, |ws| ws.attributes()).await
 }
 
 #[tauri::command]
-pub fn attribute_save(app: AppHandle, attribute: Attribute, expected_revision: Option<i64>) -> CmdResult<AttributeRow> {
-    mutate(&app, |ws| ws.save_attribute(&attribute, expected_revision))
+pub async fn attribute_save(
+    app: AppHandle,
+    attribute: Attribute,
+    expected_revision: Option<i64>,
+) -> CmdResult<AttributeRow> {
+    mutate_off_main_thread(app, move |ws| ws.save_attribute(&attribute, expected_revision)).await
 }
 
 #[tauri::command]
-pub fn attribute_delete(app: AppHandle, name: String, expected_revision: i64) -> CmdResult<()> {
-    mutate(&app, |ws| ws.delete_attribute(&name, expected_revision))
+pub async fn attribute_delete(app: AppHandle, name: String, expected_revision: i64) -> CmdResult<()> {
+    mutate_off_main_thread(app, move |ws| ws.delete_attribute(&name, expected_revision)).await
 }
 
 #[tauri::command]
-pub fn attribute_values(app: AppHandle, name: String) -> CmdResult<Vec<ValueCount>> {
-    with_ws(&app, |ws| ws.attribute_values(&name, 50))
+pub async fn attribute_values(app: AppHandle, name: String) -> CmdResult<Vec<ValueCount>> {
+    off_main_thread(app, move |ws| ws.attribute_values(&name, 50)).await
 }
 
 #[tauri::command]
-pub fn shopper_page(app: AppHandle, offset: u64, limit: u64) -> CmdResult<ShopperPage> {
-    with_ws(&app, |ws| ws.shopper_page(offset, limit.min(500)))
+pub async fn shopper_page(app: AppHandle, offset: u64, limit: u64) -> CmdResult<ShopperPage> {
+    off_main_thread(app, move |ws| ws.shopper_page(offset, limit.min(500))).await
 }
 
 #[tauri::command]
@@ -181,24 +234,28 @@ pub async fn import_shoppers(
     options: ImportOptions,
     dry_run: bool,
 ) -> CmdResult<ImportReport> {
-    // Async so a large import does not block the UI thread.
+    // On a blocking thread so a large import blocks neither the UI thread
+    // nor a tokio worker.
     if dry_run {
-        return with_ws(&app, |ws| ws.import_shoppers(Path::new(&path), &options, true));
+        return off_main_thread(app, move |ws| ws.import_shoppers(Path::new(&path), &options, true)).await;
     }
     let _busy = crate::Busy::new(&app, "A shopper import");
     let cancel = state(&app).import_cancel.clone();
     cancel.store(false, std::sync::atomic::Ordering::SeqCst);
-    // At most one event per 100 ms, and the last one always.
-    let last = std::cell::Cell::new(None::<std::time::Instant>);
-    let progress = |done: u64, total: u64| {
-        if done < total && last.get().is_some_and(|t| t.elapsed() < std::time::Duration::from_millis(100)) {
-            return;
-        }
-        last.set(Some(std::time::Instant::now()));
-        let _ = app.emit("import-progress", ImportProgress { done, total });
-    };
-    let control = tailor_store::ImportControl { progress: &progress, cancel: &cancel };
-    mutate(&app, |ws| ws.import_shoppers_with(Path::new(&path), &options, false, Some(&control)))
+    blocking(app, move |app| {
+        // At most one event per 100 ms, and the last one always.
+        let last = std::cell::Cell::new(None::<std::time::Instant>);
+        let progress = |done: u64, total: u64| {
+            if done < total && last.get().is_some_and(|t| t.elapsed() < std::time::Duration::from_millis(100)) {
+                return;
+            }
+            last.set(Some(std::time::Instant::now()));
+            let _ = app.emit("import-progress", ImportProgress { done, total });
+        };
+        let control = tailor_store::ImportControl { progress: &progress, cancel: &cancel };
+        mutate(app, |ws| ws.import_shoppers_with(Path::new(&path), &options, false, Some(&control)))
+    })
+    .await
 }
 
 /// Rows of a running import written so far (the progress bar).
@@ -218,32 +275,18 @@ pub fn import_cancel(app: AppHandle) {
 }
 
 #[tauri::command]
-pub fn segment_list(app: AppHandle) -> CmdResult<Vec<SegmentRow>> {
-    with_ws(&app, |ws| ws.segments())
+pub async fn segment_list(app: AppHandle) -> CmdResult<Vec<SegmentRow>> {
+    off_main_thread(app, |ws| ws.segments()).await
 }
 
 #[tauri::command]
-pub fn segment_save(app: AppHandle, segment: Segment, expected_revision: Option<i64>) -> CmdResult<SegmentRow> {
-    mutate(&app, |ws| ws.save_segment(&segment, expected_revision))
+pub async fn segment_save(app: AppHandle, segment: Segment, expected_revision: Option<i64>) -> CmdResult<SegmentRow> {
+    mutate_off_main_thread(app, move |ws| ws.save_segment(&segment, expected_revision)).await
 }
 
 #[tauri::command]
-pub fn segment_delete(app: AppHandle, name: String, expected_revision: i64) -> CmdResult<()> {
-    mutate(&app, |ws| ws.delete_segment(&name, expected_revision))
-}
-
-/// Runs `f` on the workspace on a blocking thread, so the window stays
-/// responsive while it waits: the first reach or lint after opening a large
-/// workspace (or after its shoppers changed) reads every shopper.
-async fn off_main_thread<T: Send + 'static>(
-    app: AppHandle,
-    f: impl FnOnce(&mut Workspace) -> tailor_store::Result<T> + Send + 'static,
-) -> CmdResult<T> {
-    tauri::async_runtime::spawn_blocking(move || with_ws(&app, f)).await.map_err(|e| ErrorReport {
-        kind: ErrorKind::Internal,
-        message: e.to_string(),
-        position: None,
-    })?
+pub async fn segment_delete(app: AppHandle, name: String, expected_revision: i64) -> CmdResult<()> {
+    mutate_off_main_thread(app, move |ws| ws.delete_segment(&name, expected_revision)).await
 }
 
 #[tauri::command]
@@ -267,22 +310,24 @@ pub async fn lint(app: AppHandle) -> CmdResult<Vec<Finding>> {
 }
 
 #[tauri::command]
-pub fn history_list(app: AppHandle, limit: u64) -> CmdResult<Vec<HistoryEntry>> {
-    with_ws(&app, |ws| ws.history(limit, 50, None))
+pub async fn history_list(app: AppHandle, limit: u64) -> CmdResult<Vec<HistoryEntry>> {
+    off_main_thread(app, move |ws| ws.history(limit, 50, None)).await
 }
 
 #[tauri::command]
-pub fn undo(app: AppHandle) -> CmdResult<WorkspaceInfo> {
-    mutate(&app, |ws| {
+pub async fn undo(app: AppHandle) -> CmdResult<WorkspaceInfo> {
+    mutate_off_main_thread(app, |ws| {
         ws.undo()?;
         ws.info()
     })
+    .await
 }
 
 #[tauri::command]
-pub fn redo(app: AppHandle) -> CmdResult<WorkspaceInfo> {
-    mutate(&app, |ws| {
+pub async fn redo(app: AppHandle) -> CmdResult<WorkspaceInfo> {
+    mutate_off_main_thread(app, |ws| {
         ws.redo()?;
         ws.info()
     })
+    .await
 }

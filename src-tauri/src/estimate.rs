@@ -8,11 +8,11 @@ use tailor_estimate::{EstimateReport, EstimateRequest};
 use tailor_store::EventSet;
 use tauri::AppHandle;
 
-use crate::commands::{CmdResult, invalid, with_ws};
+use crate::commands::{CmdResult, invalid, off_main_thread};
 
 #[tauri::command]
-pub fn event_sets(app: AppHandle) -> CmdResult<Vec<EventSet>> {
-    with_ws(&app, |ws| ws.event_sets())
+pub async fn event_sets(app: AppHandle) -> CmdResult<Vec<EventSet>> {
+    off_main_thread(app, |ws| ws.event_sets()).await
 }
 
 /// Imports a JSON Lines file of events as a new set (atomic; a bad line
@@ -36,18 +36,18 @@ pub async fn events_import(app: AppHandle, path: String, name: Option<String>) -
     let name = name
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned()));
-    with_ws(&app, |ws| ws.import_events(&name, &file.display().to_string(), &events))
+    off_main_thread(app, move |ws| ws.import_events(&name, &file.display().to_string(), &events)).await
 }
 
 #[tauri::command]
-pub fn event_set_delete(app: AppHandle, id: i64) -> CmdResult<()> {
-    with_ws(&app, |ws| ws.delete_event_set(id))
+pub async fn event_set_delete(app: AppHandle, id: i64) -> CmdResult<()> {
+    off_main_thread(app, move |ws| ws.delete_event_set(id)).await
 }
 
 /// Estimates the draft on the stored events (one set, or all).
 #[tauri::command]
 pub async fn estimate_run(app: AppHandle, request: EstimateRequest, set: Option<i64>) -> CmdResult<EstimateReport> {
-    let (snapshot, plan, events) = with_ws(&app, |ws| Ok((ws.snapshot()?, ws.plan()?, ws.events(set)?)))?;
+    let (snapshot, plan, events) = off_main_thread(app, move |ws| Ok((ws.snapshot()?, ws.plan()?, ws.events(set)?))).await?;
     if events.is_empty() {
         return Err(invalid("no events in this workspace yet: import a JSON Lines file, or use `tailor import events`"));
     }

@@ -19,7 +19,7 @@ mod update;
 
 use std::sync::Mutex;
 
-use tauri::{Emitter, Manager};
+use tauri::Manager;
 
 /// The open workspace, if any. One per window (the app has one window).
 #[derive(Default)]
@@ -88,9 +88,7 @@ fn main() {
             }
             if let Some(path) = argv.iter().skip(1).find(|a| !a.starts_with('-')) {
                 let path = std::path::Path::new(&cwd).join(path).display().to_string();
-                if let Err(e) = commands::open_path(app, &path) {
-                    let _ = app.emit("menu", menu::MenuAction { action: "error".into(), error: Some(e.message) });
-                }
+                menu::open_in_background(app, path);
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())

@@ -114,12 +114,23 @@ pub fn handle(app: &AppHandle, id: &str) {
     }
     if let Some(i) = id.strip_prefix("recent:").and_then(|i| i.parse::<usize>().ok()) {
         let Some(r) = recent::load(app).into_iter().nth(i) else { return };
-        if let Err(e) = crate::commands::open_path(app, &r.path) {
-            let _ = app.emit("menu", MenuAction { action: "error".into(), error: Some(e.message) });
-        }
+        open_in_background(app, r.path);
         return;
     }
     let _ = app.emit("menu", MenuAction { action: id.to_string(), error: None });
+}
+
+/// Opens a workspace for the shell (Open Recent, a file handed over by a
+/// second start) on a blocking thread, so the menu's main thread never waits
+/// for the workspace lock or the file; a failure reaches the page as a `menu`
+/// error.
+pub fn open_in_background(app: &AppHandle, path: String) {
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        if let Err(e) = crate::commands::open_path(&app, &path) {
+            let _ = app.emit("menu", MenuAction { action: "error".into(), error: Some(e.message) });
+        }
+    });
 }
 
 #[cfg(test)]

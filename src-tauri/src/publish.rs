@@ -7,7 +7,7 @@ use tailor_store::{Environment, PublishedBundle};
 use tauri::{AppHandle, Emitter};
 use ts_rs::TS;
 
-use crate::commands::{CmdResult, changed, with_ws};
+use crate::commands::{CmdResult, blocking, changed, off_main_thread, on_blocking_thread, with_ws};
 
 fn err(kind: ErrorKind, message: impl Into<String>) -> ErrorReport {
     ErrorReport { kind, message: message.into(), position: None }
@@ -50,18 +50,22 @@ fn saved_trust(env: &Environment) -> Option<tailor_bundle::TrustFile> {
 }
 
 #[tauri::command]
-pub fn environment_list(app: AppHandle) -> CmdResult<Vec<EnvironmentStatus>> {
-    let envs = with_ws(&app, |ws| ws.environments())?;
-    let tokens = tailor_bundle::PublishTokens::open_default();
-    Ok(envs
-        .into_iter()
-        .map(|environment| {
-            let source = tokens.get(&environment.name).map(|t| t.source.to_string());
-            let threshold = saved_trust(&environment)
-                .and_then(|t| t.environments.get(&environment.name).map(|e| e.threshold));
-            EnvironmentStatus { environment, threshold, token_available: source.is_some(), token_source: source }
-        })
-        .collect())
+pub async fn environment_list(app: AppHandle) -> CmdResult<Vec<EnvironmentStatus>> {
+    let envs = off_main_thread(app, |ws| ws.environments()).await?;
+    // The keyring and the trust files, after the workspace is let go.
+    on_blocking_thread(move || {
+        let tokens = tailor_bundle::PublishTokens::open_default();
+        Ok(envs
+            .into_iter()
+            .map(|environment| {
+                let source = tokens.get(&environment.name).map(|t| t.source.to_string());
+                let threshold = saved_trust(&environment)
+                    .and_then(|t| t.environments.get(&environment.name).map(|e| e.threshold));
+                EnvironmentStatus { environment, threshold, token_available: source.is_some(), token_source: source }
+            })
+            .collect())
+    })
+    .await
 }
 
 /// Where secrets go on this machine, for the Publish screen.
@@ -77,43 +81,59 @@ pub struct SecretStoreStatus {
 }
 
 #[tauri::command]
-pub fn secret_store_status() -> CmdResult<SecretStoreStatus> {
-    let store = keystore()?;
-    Ok(SecretStoreStatus {
-        keyring: store.uses_keyring(),
-        keys_stored_in: store.describe(),
-        note: store.note().map(str::to_owned),
+pub async fn secret_store_status() -> CmdResult<SecretStoreStatus> {
+    on_blocking_thread(|| {
+        let store = keystore()?;
+        Ok(SecretStoreStatus {
+            keyring: store.uses_keyring(),
+            keys_stored_in: store.describe(),
+            note: store.note().map(str::to_owned),
+        })
     })
+    .await
 }
 
 /// Saves `environment`'s upload token in the OS keyring (never in the workspace).
 #[tauri::command]
-pub fn token_save(environment: String, token: String) -> CmdResult<()> {
-    tailor_bundle::PublishTokens::open_default()
-        .set(&environment, &zeroize::Zeroizing::new(token))
-        .map_err(|e| err(ErrorKind::Invalid, e.to_string()))
+pub async fn token_save(environment: String, token: String) -> CmdResult<()> {
+    let token = zeroize::Zeroizing::new(token);
+    on_blocking_thread(move || {
+        tailor_bundle::PublishTokens::open_default()
+            .set(&environment, &token)
+            .map_err(|e| err(ErrorKind::Invalid, e.to_string()))
+    })
+    .await
 }
 
 /// Forgets `environment`'s upload token in the OS keyring; false if it had none.
 #[tauri::command]
-pub fn token_delete(environment: String) -> CmdResult<bool> {
-    tailor_bundle::PublishTokens::open_default()
-        .delete(&environment)
-        .map_err(|e| err(ErrorKind::Invalid, e.to_string()))
+pub async fn token_delete(environment: String) -> CmdResult<bool> {
+    on_blocking_thread(move || {
+        tailor_bundle::PublishTokens::open_default()
+            .delete(&environment)
+            .map_err(|e| err(ErrorKind::Invalid, e.to_string()))
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn environment_save(app: AppHandle, environment: Environment) -> CmdResult<()> {
-    with_ws(&app, |ws| ws.save_environment(&environment))?;
-    changed(&app);
-    Ok(())
+pub async fn environment_save(app: AppHandle, environment: Environment) -> CmdResult<()> {
+    blocking(app, move |app| {
+        with_ws(app, |ws| ws.save_environment(&environment))?;
+        changed(app);
+        Ok(())
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn environment_delete(app: AppHandle, name: String) -> CmdResult<()> {
-    with_ws(&app, |ws| ws.delete_environment(&name))?;
-    changed(&app);
-    Ok(())
+pub async fn environment_delete(app: AppHandle, name: String) -> CmdResult<()> {
+    blocking(app, move |app| {
+        with_ws(app, |ws| ws.delete_environment(&name))?;
+        changed(app);
+        Ok(())
+    })
+    .await
 }
 
 #[derive(Serialize, TS)]
@@ -131,25 +151,31 @@ fn keystore() -> CmdResult<tailor_bundle::KeyStore> {
 }
 
 #[tauri::command]
-pub fn keys_list() -> CmdResult<Vec<KeyInfo>> {
-    let store = keystore()?;
-    let keys = store.list().map_err(|e| err(ErrorKind::Io, e.to_string()))?;
-    Ok(keys
-        .into_iter()
-        .map(|k| KeyInfo { name: k.name, keyid: k.keyid.to_string(), stored_in: k.location.to_string() })
-        .collect())
+pub async fn keys_list() -> CmdResult<Vec<KeyInfo>> {
+    on_blocking_thread(|| {
+        let store = keystore()?;
+        let keys = store.list().map_err(|e| err(ErrorKind::Io, e.to_string()))?;
+        Ok(keys
+            .into_iter()
+            .map(|k| KeyInfo { name: k.name, keyid: k.keyid.to_string(), stored_in: k.location.to_string() })
+            .collect())
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn keys_generate(name: String) -> CmdResult<KeyInfo> {
-    let store = keystore()?;
-    let keyid = store.generate(&name).map_err(|e| err(ErrorKind::Invalid, e.to_string()))?;
-    let stored_in = store
-        .location(&name)
-        .map_err(|e| err(ErrorKind::Io, e.to_string()))?
-        .map(|l| l.to_string())
-        .unwrap_or_default();
-    Ok(KeyInfo { name, keyid: keyid.to_string(), stored_in })
+pub async fn keys_generate(name: String) -> CmdResult<KeyInfo> {
+    on_blocking_thread(move || {
+        let store = keystore()?;
+        let keyid = store.generate(&name).map_err(|e| err(ErrorKind::Invalid, e.to_string()))?;
+        let stored_in = store
+            .location(&name)
+            .map_err(|e| err(ErrorKind::Io, e.to_string()))?
+            .map(|l| l.to_string())
+            .unwrap_or_default();
+        Ok(KeyInfo { name, keyid: keyid.to_string(), stored_in })
+    })
+    .await
 }
 
 fn target(app: &AppHandle, environment: &str) -> CmdResult<(Target, Environment)> {
@@ -168,9 +194,12 @@ fn target(app: &AppHandle, environment: &str) -> CmdResult<(Target, Environment)
 
 #[tauri::command]
 pub async fn publish_preview(app: AppHandle, environment: String) -> CmdResult<PublishPreview> {
-    let (target, _) = target(&app, &environment)?;
-    with_ws(&app, |ws| Ok(tailor_publish::preview(ws, &target, std::time::Duration::from_secs(10))))?
-        .map_err(publish_error)
+    blocking(app, move |app| {
+        let (target, _) = target(app, &environment)?;
+        with_ws(app, |ws| Ok(tailor_publish::preview(ws, &target, std::time::Duration::from_secs(10))))?
+            .map_err(publish_error)
+    })
+    .await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -227,19 +256,22 @@ pub async fn publish_run(
     request_approval: Option<bool>,
 ) -> CmdResult<PublishOutcome> {
     let (overwrite, request_approval) = (overwrite.unwrap_or(false), request_approval.unwrap_or(false));
-    run(&app, &environment, &key, accept_warnings, approved_by, None, overwrite, request_approval)
+    blocking(app, move |app| {
+        run(app, &environment, &key, accept_warnings, approved_by, None, overwrite, request_approval)
+    })
+    .await
 }
 
 #[tauri::command]
 pub async fn rollback_run(app: AppHandle, environment: String, version: u64, key: String) -> CmdResult<PublishOutcome> {
     // A rollback republishes rules that were already reviewed: warnings about
     // today's workspace do not apply to them.
-    run(&app, &environment, &key, true, None, Some(version), false, false)
+    blocking(app, move |app| run(app, &environment, &key, true, None, Some(version), false, false)).await
 }
 
 #[tauri::command]
-pub fn published_list(app: AppHandle) -> CmdResult<Vec<PublishedBundle>> {
-    with_ws(&app, |ws| ws.published(None, false))
+pub async fn published_list(app: AppHandle) -> CmdResult<Vec<PublishedBundle>> {
+    off_main_thread(app, |ws| ws.published(None, false)).await
 }
 
 // ------------------------------------------------------------------ several authors
@@ -258,37 +290,46 @@ fn pull_source(app: &AppHandle, environment: &str) -> CmdResult<tailor_publish::
 /// Merges what the environment serves into the workspace (one undoable edit).
 #[tauri::command]
 pub async fn pull_run(app: AppHandle, environment: String) -> CmdResult<tailor_publish::PullReport> {
-    let source = pull_source(&app, &environment)?;
-    let report = with_ws(&app, |ws| Ok(tailor_publish::pull(ws, &source)))?.map_err(publish_error)?;
-    changed(&app);
-    Ok(report)
+    blocking(app, move |app| {
+        let source = pull_source(app, &environment)?;
+        let report = with_ws(app, |ws| Ok(tailor_publish::pull(ws, &source)))?.map_err(publish_error)?;
+        changed(app);
+        Ok(report)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn conflicts_list(app: AppHandle) -> CmdResult<Vec<tailor_store::ConflictRow>> {
-    with_ws(&app, |ws| ws.conflicts())
+pub async fn conflicts_list(app: AppHandle) -> CmdResult<Vec<tailor_store::ConflictRow>> {
+    off_main_thread(app, |ws| ws.conflicts()).await
 }
 
 #[tauri::command]
-pub fn conflict_resolve(app: AppHandle, id: String, how: tailor_store::Resolution) -> CmdResult<()> {
-    with_ws(&app, |ws| ws.resolve_conflict(&id, how))?;
-    changed(&app);
-    Ok(())
+pub async fn conflict_resolve(app: AppHandle, id: String, how: tailor_store::Resolution) -> CmdResult<()> {
+    blocking(app, move |app| {
+        with_ws(app, |ws| ws.resolve_conflict(&id, how))?;
+        changed(app);
+        Ok(())
+    })
+    .await
 }
 
 /// Settles a conflict with a value the user typed (the field's value, or
 /// the whole entity; `null` removes it).
 #[tauri::command]
-pub fn conflict_edit(app: AppHandle, id: String, value: serde_json::Value) -> CmdResult<()> {
-    with_ws(&app, |ws| ws.resolve_conflict_edit(&id, (!value.is_null()).then_some(value)))?;
-    changed(&app);
-    Ok(())
+pub async fn conflict_edit(app: AppHandle, id: String, value: serde_json::Value) -> CmdResult<()> {
+    blocking(app, move |app| {
+        with_ws(app, |ws| ws.resolve_conflict_edit(&id, (!value.is_null()).then_some(value)))?;
+        changed(app);
+        Ok(())
+    })
+    .await
 }
 
 /// The bases this workspace stands on, per environment.
 #[tauri::command]
-pub fn bases_list(app: AppHandle) -> CmdResult<Vec<tailor_store::Base>> {
-    with_ws(&app, |ws| ws.bases())
+pub async fn bases_list(app: AppHandle) -> CmdResult<Vec<tailor_store::Base>> {
+    off_main_thread(app, |ws| ws.bases()).await
 }
 
 /// "Start from a decision service": a new workspace at `path` whose rules
@@ -301,18 +342,22 @@ pub async fn workspace_init_from(
     environment: String,
     trust_file: Option<String>,
 ) -> CmdResult<tailor_store::types::WorkspaceInfo> {
-    let trust_file = trust_file.filter(|t| !t.trim().is_empty());
-    let (trust, _) =
-        tailor_publish::trust_for(&environment, trust_file.as_deref().map(std::path::Path::new), None).map_err(publish_error)?;
-    let source = tailor_publish::PullSource {
-        url,
-        environment,
-        trust,
-        timeout: std::time::Duration::from_secs(30),
-    };
-    let path = crate::commands::absolute(&path);
-    let (ws, _) = tailor_publish::init_from(std::path::Path::new(&path), &source, trust_file).map_err(publish_error)?;
-    crate::commands::install(&app, ws)
+    blocking(app, move |app| {
+        let trust_file = trust_file.filter(|t| !t.trim().is_empty());
+        let (trust, _) = tailor_publish::trust_for(&environment, trust_file.as_deref().map(std::path::Path::new), None)
+            .map_err(publish_error)?;
+        let source = tailor_publish::PullSource {
+            url,
+            environment,
+            trust,
+            timeout: std::time::Duration::from_secs(30),
+        };
+        let path = crate::commands::absolute(&path);
+        let (ws, _) =
+            tailor_publish::init_from(std::path::Path::new(&path), &source, trust_file).map_err(publish_error)?;
+        crate::commands::install(app, ws)
+    })
+    .await
 }
 
 // ------------------------------------------------------------------ promotion and approvals
@@ -322,10 +367,13 @@ const REVIEW_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 /// The review of promoting what `from` serves to `to` (both saved environments).
 #[tauri::command]
 pub async fn promote_preview(app: AppHandle, from: String, to: String) -> CmdResult<tailor_publish::PromoteReview> {
-    let source = pull_source(&app, &from)?;
-    let (target, _) = target(&app, &to)?;
-    let said = trust_said(&app, &from)?;
-    with_ws(&app, |ws| Ok(tailor_publish::promote_preview(ws, &source, &target, &said)))?.map_err(publish_error)
+    blocking(app, move |app| {
+        let source = pull_source(app, &from)?;
+        let (target, _) = target(app, &to)?;
+        let said = trust_said(app, &from)?;
+        with_ws(app, |ws| Ok(tailor_publish::promote_preview(ws, &source, &target, &said)))?.map_err(publish_error)
+    })
+    .await
 }
 
 /// Promotes what `from` serves to `to`, signed with `key` (submitted for
@@ -340,20 +388,28 @@ pub async fn promote_run(
     request_approval: Option<bool>,
 ) -> CmdResult<tailor_publish::PromoteOutcome> {
     let _busy = crate::Busy::new(&app, "A promotion");
-    let source = pull_source(&app, &from)?;
-    let (target, _) = target(&app, &to)?;
-    let key = keystore()?
-        .load(&key)
-        .map_err(|e| err(ErrorKind::NotFound, format!("signing key {key}: {e}")))?;
-    let opts = PublishOptions { accept_warnings, request_approval: request_approval.unwrap_or(false), ..PublishOptions::default() };
-    let handle = app.clone();
-    let mut progress = move |s: Step| {
-        let _ = handle.emit("publish-progress", s);
-    };
-    let outcome = with_ws(&app, |ws| Ok(tailor_publish::promote(ws, &source, &target, &key, &opts, &mut progress)))?
-        .map_err(publish_error)?;
-    changed(&app);
-    Ok(outcome)
+    blocking(app, move |app| {
+        let source = pull_source(app, &from)?;
+        let (target, _) = target(app, &to)?;
+        let key = keystore()?
+            .load(&key)
+            .map_err(|e| err(ErrorKind::NotFound, format!("signing key {key}: {e}")))?;
+        let opts = PublishOptions {
+            accept_warnings,
+            request_approval: request_approval.unwrap_or(false),
+            ..PublishOptions::default()
+        };
+        let handle = app.clone();
+        let mut progress = move |s: Step| {
+            let _ = handle.emit("publish-progress", s);
+        };
+        let outcome =
+            with_ws(app, |ws| Ok(tailor_publish::promote(ws, &source, &target, &key, &opts, &mut progress)))?
+                .map_err(publish_error)?;
+        changed(app);
+        Ok(outcome)
+    })
+    .await
 }
 
 /// What the trust of an environment is (for the review's "verified against").
@@ -390,8 +446,11 @@ fn service(
 /// The bundles waiting for approval on `environment`.
 #[tauri::command]
 pub async fn pending_list(app: AppHandle, environment: String, url: Option<String>) -> CmdResult<Vec<tailor_publish::PendingSummary>> {
-    let (url, _, _) = service(&app, &environment, url, None)?;
-    tailor_publish::list_pending(&url, &environment, REVIEW_TIMEOUT).map_err(publish_error)
+    blocking(app, move |app| {
+        let (url, _, _) = service(app, &environment, url, None)?;
+        tailor_publish::list_pending(&url, &environment, REVIEW_TIMEOUT).map_err(publish_error)
+    })
+    .await
 }
 
 /// Opens a pending bundle: verified, the diff against what the environment
@@ -404,12 +463,15 @@ pub async fn pending_open(
     url: Option<String>,
     trust_file: Option<String>,
 ) -> CmdResult<tailor_publish::PendingReview> {
-    let (url, trust, said) = service(&app, &environment, url, trust_file)?;
-    let digest = digest.trim().to_owned();
-    with_ws(&app, |ws| {
-        Ok(tailor_publish::open_pending(&url, &environment, &digest, &trust, &said, Some(ws), REVIEW_TIMEOUT))
-    })?
-    .map_err(publish_error)
+    blocking(app, move |app| {
+        let (url, trust, said) = service(app, &environment, url, trust_file)?;
+        let digest = digest.trim().to_owned();
+        with_ws(app, |ws| {
+            Ok(tailor_publish::open_pending(&url, &environment, &digest, &trust, &said, Some(ws), REVIEW_TIMEOUT))
+        })?
+        .map_err(publish_error)
+    })
+    .await
 }
 
 /// Signs a pending bundle with `key` and sends the approval.
@@ -424,30 +486,36 @@ pub async fn pending_approve(
     trust_file: Option<String>,
 ) -> CmdResult<tailor_publish::ApproveOutcome> {
     let _busy = crate::Busy::new(&app, "An approval");
-    let (url, trust, _) = service(&app, &environment, url, trust_file)?;
-    let signing = keystore()?
-        .load(&key)
-        .map_err(|e| err(ErrorKind::NotFound, format!("signing key {key}: {e}")))?;
-    let approver = with_ws(&app, |ws| Ok(ws.author().to_owned())).unwrap_or_else(|_| key.clone());
-    let note = note.filter(|n| !n.trim().is_empty());
-    tailor_publish::approve(
-        &url,
-        &environment,
-        digest.trim(),
-        &trust,
-        &signing,
-        &approver,
-        note.as_deref(),
-        token(&environment).as_deref(),
-        REVIEW_TIMEOUT,
-    )
-    .map_err(publish_error)
+    blocking(app, move |app| {
+        let (url, trust, _) = service(app, &environment, url, trust_file)?;
+        let signing = keystore()?
+            .load(&key)
+            .map_err(|e| err(ErrorKind::NotFound, format!("signing key {key}: {e}")))?;
+        let approver = with_ws(app, |ws| Ok(ws.author().to_owned())).unwrap_or_else(|_| key.clone());
+        let note = note.filter(|n| !n.trim().is_empty());
+        tailor_publish::approve(
+            &url,
+            &environment,
+            digest.trim(),
+            &trust,
+            &signing,
+            &approver,
+            note.as_deref(),
+            token(&environment).as_deref(),
+            REVIEW_TIMEOUT,
+        )
+        .map_err(publish_error)
+    })
+    .await
 }
 
 /// Who authored, signed and promoted each published version (History).
 #[tauri::command]
-pub fn published_provenance(app: AppHandle) -> CmdResult<Vec<tailor_publish::Provenance>> {
-    let envs = with_ws(&app, |ws| ws.environments())?;
-    let trust = |name: &str| envs.iter().find(|e| e.name == name).and_then(saved_trust);
-    with_ws(&app, |ws| Ok(tailor_publish::provenance(ws, &trust)))?.map_err(publish_error)
+pub async fn published_provenance(app: AppHandle) -> CmdResult<Vec<tailor_publish::Provenance>> {
+    blocking(app, |app| {
+        let envs = with_ws(app, |ws| ws.environments())?;
+        let trust = |name: &str| envs.iter().find(|e| e.name == name).and_then(saved_trust);
+        with_ws(app, |ws| Ok(tailor_publish::provenance(ws, &trust)))?.map_err(publish_error)
+    })
+    .await
 }

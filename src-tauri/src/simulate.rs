@@ -13,7 +13,7 @@ use tailor_store::{SavedSimulation, Workspace};
 use tauri::{AppHandle, Emitter};
 use ts_rs::TS;
 
-use crate::commands::{CmdResult, invalid, mutate, with_ws};
+use crate::commands::{CmdResult, blocking, invalid, mutate_off_main_thread, off_main_thread, with_ws};
 use crate::state;
 
 fn timestamp(s: Option<&str>, what: &str) -> CmdResult<Option<jiff::Timestamp>> {
@@ -57,8 +57,8 @@ pub struct PreviewContext {
 }
 
 #[tauri::command]
-pub fn preview_context(app: AppHandle) -> CmdResult<PreviewContext> {
-    with_ws(&app, |ws| {
+pub async fn preview_context(app: AppHandle) -> CmdResult<PreviewContext> {
+    off_main_thread(app, |ws| {
         let snapshot = ws.snapshot()?;
         Ok(PreviewContext {
             pages: snapshot
@@ -86,6 +86,7 @@ pub fn preview_context(app: AppHandle) -> CmdResult<PreviewContext> {
             digest: ws.rules_digest()?,
         })
     })
+    .await
 }
 
 #[derive(Serialize)]
@@ -98,7 +99,7 @@ pub struct PreviewResult {
 /// One shopper's whole page with the trace: the engine the service runs, on
 /// the workspace's current rules.
 #[tauri::command]
-pub fn preview_decide(
+pub async fn preview_decide(
     app: AppHandle,
     shopper: Map<String, Value>,
     page: String,
@@ -106,12 +107,12 @@ pub fn preview_decide(
     product: Option<String>,
 ) -> CmdResult<PreviewResult> {
     let at = timestamp(at.as_deref(), "time")?;
-    with_ws(&app, |ws| {
-        let plan = ws.plan()?;
-        let digest = ws.rules_digest()?;
-        Ok((plan, digest))
-    })
-    .and_then(|(plan, digest)| {
+    blocking(app, move |app| {
+        let (plan, digest) = with_ws(app, |ws| {
+            let plan = ws.plan()?;
+            let digest = ws.rules_digest()?;
+            Ok((plan, digest))
+        })?;
         let req = DecisionRequest {
             shopper,
             page,
@@ -125,32 +126,35 @@ pub fn preview_decide(
         let text = decision.render_text(&plan);
         Ok(PreviewResult { decision, text, digest })
     })
+    .await
 }
 
 #[tauri::command]
-pub fn shopper_get(app: AppHandle, id: String) -> CmdResult<ShopperRow> {
-    with_ws(&app, |ws| ws.shopper(&id))
+pub async fn shopper_get(app: AppHandle, id: String) -> CmdResult<ShopperRow> {
+    off_main_thread(app, move |ws| ws.shopper(&id)).await
 }
 
 #[tauri::command]
-pub fn persona_list(app: AppHandle) -> CmdResult<Vec<Persona>> {
-    with_ws(&app, |ws| ws.items())
+pub async fn persona_list(app: AppHandle) -> CmdResult<Vec<Persona>> {
+    off_main_thread(app, |ws| ws.items()).await
 }
 
 #[tauri::command]
-pub fn persona_save(app: AppHandle, persona: Persona) -> CmdResult<()> {
-    mutate(&app, |ws| {
+pub async fn persona_save(app: AppHandle, persona: Persona) -> CmdResult<()> {
+    mutate_off_main_thread(app, move |ws| {
         let revision = ws.get::<Persona>(&persona.name).ok().map(|v| v.revision);
         ws.save(&persona, revision).map(drop)
     })
+    .await
 }
 
 #[tauri::command]
-pub fn persona_delete(app: AppHandle, name: String) -> CmdResult<()> {
-    mutate(&app, |ws| {
+pub async fn persona_delete(app: AppHandle, name: String) -> CmdResult<()> {
+    mutate_off_main_thread(app, move |ws| {
         let v = ws.get::<Persona>(&name)?;
         ws.delete::<Persona>(&name, v.revision)
     })
+    .await
 }
 
 /// Runs the batch simulation off the UI thread; progress arrives as
@@ -179,9 +183,10 @@ pub async fn simulation_run(
         _ => return Err(invalid("a date range needs both from and to")),
     };
     // Take what the run needs, then let go of the workspace while it runs.
-    let (plan, snapshot, table, digest) = with_ws(&app, |ws: &mut Workspace| {
+    let (plan, snapshot, table, digest) = off_main_thread(app.clone(), |ws: &mut Workspace| {
         Ok((ws.plan()?, ws.snapshot()?, ws.shopper_table()?.1, ws.rules_digest()?))
-    })?;
+    })
+    .await?;
     let cancel = state(&app).sim_cancel.clone();
     cancel.store(false, Ordering::SeqCst);
     let handle = app.clone();
@@ -205,8 +210,11 @@ pub async fn simulation_run(
         }
         Err(e) => return Err(invalid(e.to_string())),
     };
-    mutate(&app, |ws| ws.save_simulation(&report, &digest))?;
-    Ok(report)
+    mutate_off_main_thread(app, move |ws| {
+        ws.save_simulation(&report, &digest)?;
+        Ok(report)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -215,28 +223,31 @@ pub fn simulation_cancel(app: AppHandle) {
 }
 
 #[tauri::command]
-pub fn simulation_last(app: AppHandle) -> CmdResult<Option<SavedSimulation>> {
-    with_ws(&app, |ws| ws.last_simulation())
+pub async fn simulation_last(app: AppHandle) -> CmdResult<Option<SavedSimulation>> {
+    off_main_thread(app, |ws| ws.last_simulation()).await
 }
 
 #[tauri::command]
-pub fn simulation_export(app: AppHandle, format: String, path: String) -> CmdResult<()> {
-    let last = with_ws(&app, |ws| ws.last_simulation())?.ok_or_else(|| invalid("run a simulation first"))?;
-    let text = match format.as_str() {
-        "csv" => last.report.to_csv(),
-        "html" => last.report.to_html(),
-        other => return Err(invalid(format!("unknown export format {other} (csv or html)"))),
-    };
-    std::fs::write(&path, text).map_err(|e| ErrorReport {
-        kind: ErrorKind::Io,
-        message: format!("writing {path}: {e}"),
-        position: None,
+pub async fn simulation_export(app: AppHandle, format: String, path: String) -> CmdResult<()> {
+    blocking(app, move |app| {
+        let last = with_ws(app, |ws| ws.last_simulation())?.ok_or_else(|| invalid("run a simulation first"))?;
+        let text = match format.as_str() {
+            "csv" => last.report.to_csv(),
+            "html" => last.report.to_html(),
+            other => return Err(invalid(format!("unknown export format {other} (csv or html)"))),
+        };
+        std::fs::write(&path, text).map_err(|e| ErrorReport {
+            kind: ErrorKind::Io,
+            message: format!("writing {path}: {e}"),
+            position: None,
+        })
     })
+    .await
 }
 
 #[tauri::command]
-pub fn simulation_drilldown(app: AppHandle, key: String) -> CmdResult<Vec<ShopperRow>> {
-    with_ws(&app, |ws| {
+pub async fn simulation_drilldown(app: AppHandle, key: String) -> CmdResult<Vec<ShopperRow>> {
+    off_main_thread(app, move |ws| {
         let ids = ws
             .last_simulation()?
             .and_then(|s| s.report.drilldown.get(&key).cloned())
@@ -244,15 +255,17 @@ pub fn simulation_drilldown(app: AppHandle, key: String) -> CmdResult<Vec<Shoppe
         // Shoppers deleted since the run are skipped.
         Ok(ids.iter().filter_map(|id| ws.shopper(id).ok()).collect())
     })
+    .await
 }
 
 /// The draft against the last bundle published (to `environment`, or any).
 #[tauri::command]
 pub async fn impact_run(app: AppHandle, environment: Option<String>) -> CmdResult<ImpactReport> {
-    let (draft, snapshot, table, base) = with_ws(&app, |ws: &mut Workspace| {
+    let (draft, snapshot, table, base) = off_main_thread(app.clone(), move |ws: &mut Workspace| {
         let published = ws.published(environment.as_deref().filter(|e| !e.is_empty()), true)?;
         Ok((ws.plan()?, ws.snapshot()?, ws.shopper_table()?.1, published.into_iter().next()))
-    })?;
+    })
+    .await?;
     let base = base.ok_or_else(|| invalid("nothing has been published from this workspace yet"))?;
     let rules = tailor_publish::rules_of_envelope(&base.envelope).map_err(|e| invalid(e.to_string()))?;
     let base_plan = tailor_engine::plan::Plan::compile(&rules)

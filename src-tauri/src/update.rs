@@ -14,7 +14,7 @@ use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_updater::{Update, UpdaterExt};
 use ts_rs::TS;
 
-use crate::commands::{CmdResult, invalid};
+use crate::commands::{CmdResult, blocking, invalid};
 
 /// Where fleets put the policy; `TAILOR_POLICY_FILE` points elsewhere (tests).
 const POLICY_FILE: &str = "/etc/tailor/policy.json";
@@ -206,13 +206,19 @@ pub async fn update_download(app: AppHandle) -> CmdResult<String> {
 }
 
 /// Installs the verified update and restarts, unless work is running.
+/// The package is written on a blocking thread; the restart from there asks
+/// the event loop to exit and restarts on its `Exit` (where
+/// [`install_on_exit`] finds nothing left to install).
 #[tauri::command]
-pub fn update_install(app: AppHandle) -> CmdResult<()> {
-    if let Some(what) = crate::busy_with(&app) {
-        return Err(invalid(format!("{what} is running: the update installs when it has finished.")));
-    }
-    install_ready(&app)?;
-    app.restart();
+pub async fn update_install(app: AppHandle) -> CmdResult<()> {
+    blocking(app, |app| {
+        if let Some(what) = crate::busy_with(app) {
+            return Err(invalid(format!("{what} is running: the update installs when it has finished.")));
+        }
+        install_ready(app)?;
+        app.restart();
+    })
+    .await
 }
 
 fn install_ready(app: &AppHandle) -> CmdResult<bool> {

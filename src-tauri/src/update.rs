@@ -14,7 +14,7 @@ use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_updater::{Update, UpdaterExt};
 use ts_rs::TS;
 
-use crate::commands::{CmdResult, blocking, invalid};
+use crate::commands::{CmdResult, invalid};
 
 /// Where fleets put the policy; `TAILOR_POLICY_FILE` points elsewhere (tests).
 const POLICY_FILE: &str = "/etc/tailor/policy.json";
@@ -205,20 +205,16 @@ pub async fn update_download(app: AppHandle) -> CmdResult<String> {
     Ok(version)
 }
 
-/// Installs the verified update and restarts, unless work is running.
-/// The package is written on a blocking thread; the restart from there asks
-/// the event loop to exit and restarts on its `Exit` (where
-/// [`install_on_exit`] finds nothing left to install).
+/// Installs the verified update and restarts, unless work is running. It
+/// stays on the main thread: it takes no workspace lock, and the restart is
+/// the path the installer tests exercise.
 #[tauri::command]
-pub async fn update_install(app: AppHandle) -> CmdResult<()> {
-    blocking(app, |app| {
-        if let Some(what) = crate::busy_with(app) {
-            return Err(invalid(format!("{what} is running: the update installs when it has finished.")));
-        }
-        install_ready(app)?;
-        app.restart();
-    })
-    .await
+pub fn update_install(app: AppHandle) -> CmdResult<()> {
+    if let Some(what) = crate::busy_with(&app) {
+        return Err(invalid(format!("{what} is running: the update installs when it has finished.")));
+    }
+    install_ready(&app)?;
+    app.restart();
 }
 
 fn install_ready(app: &AppHandle) -> CmdResult<bool> {

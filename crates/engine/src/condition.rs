@@ -125,6 +125,16 @@ impl CompiledCondition {
         self.on(today).explain_failure(shopper)
     }
 
+    /// Marks in `read` (indexed by schema slot) every attribute the
+    /// condition tests.
+    pub fn mark_slots(&self, read: &mut [bool]) {
+        self.root.visit(&mut |node| {
+            if let Some(slot) = node.slot() {
+                read[slot] = true;
+            }
+        });
+    }
+
     /// An evaluator fixed to one day, with `within_last` cutoffs worked out.
     pub fn on(&self, today: Date) -> Evaluator<'_> {
         let mut cutoffs = vec![Date::MIN; self.within_last];

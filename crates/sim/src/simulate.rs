@@ -367,6 +367,9 @@ pub(crate) struct Setup<'p> {
     entry_saw: Vec<usize>,
     /// Segments of the plan's entries, for "saw an entry" counts.
     saw_names: Vec<String>,
+    /// The plan schema's attributes that the plan's and the counted
+    /// segments test: the only columns a chunk's table needs.
+    read: Vec<bool>,
 }
 
 fn slot_of(schema: &tailor_model::Schema, names: &[&str]) -> Option<usize> {
@@ -460,7 +463,12 @@ impl<'p> Setup<'p> {
                 })
             })
             .collect();
+        let mut read = vec![false; plan.schema().len()];
+        for c in plan.segment_conditions().map(|(_, _, c)| c).chain(&segments) {
+            c.mark_slots(&mut read);
+        }
         let setup = Setup {
+            read,
             plan,
             opts,
             pages,
@@ -522,7 +530,7 @@ impl<'p> Setup<'p> {
     /// chunk at once (columnar): the plan's segments per simulated day (what
     /// the decisions read), and the counted segments on any simulated day.
     fn segment_matches(&self, shoppers: &[&Shopper]) -> ChunkMatches {
-        let columns = ColumnarTable::from_rows(self.plan.schema(), shoppers);
+        let columns = ColumnarTable::from_rows_reading(self.plan.schema(), shoppers, &self.read);
         let plan_days: Vec<Vec<Bitmap>> = self
             .dates
             .iter()

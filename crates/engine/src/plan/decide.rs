@@ -123,14 +123,31 @@ struct Scratch {
 #[derive(Clone, Debug, Default)]
 struct Memo {
     plan: u64,
-    pages: super::FastMap<Box<[u32]>, (Vec<BlockOutcome>, Vec<u32>)>,
-    /// The key being looked up, reused.
-    key: Vec<u32>,
+    pages: super::FastMap<MemoKey, (Vec<BlockOutcome>, Vec<u32>)>,
     hits: u64,
 }
 
 /// Pages kept in a [`Memo`] before it starts again.
 const MEMO_PAGES: usize = 1 << 14;
+
+/// Placements a remembered page may have (a key is kept inline, not boxed:
+/// looking it up is a large share of a remembered page's cost).
+const MEMO_PLACEMENTS: usize = 9;
+
+/// A [`Memo`] key: page and current product, consent and the instant's
+/// nanoseconds, the instant's seconds, then one word per placement; unused
+/// words are zero.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct MemoKey {
+    len: usize,
+    words: [u64; 3 + MEMO_PLACEMENTS],
+}
+
+impl std::hash::Hash for MemoKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.words[..self.len].iter().for_each(|w| state.write_u64(*w));
+    }
+}
 
 /// What a placement's winner comes to after the page cap, holdout and A/B
 /// split (steps 5 and 7).
@@ -145,14 +162,15 @@ enum Pick {
 }
 
 impl Pick {
-    /// Two words for the memo key.
-    fn key(self) -> [u32; 2] {
-        match self {
-            Pick::NoWinner => [0, 0],
-            Pick::Dropped => [0, 1],
-            Pick::Control(e) => [e + 1, 0],
-            Pick::Shown { entry, variant, .. } => [entry + 1, variant + 1],
-        }
+    /// Its word of a [`MemoKey`]: the entry (plus one) and what it came to.
+    fn key(self) -> u64 {
+        let (entry, outcome) = match self {
+            Pick::NoWinner => (0, 0),
+            Pick::Dropped => (0, 1),
+            Pick::Control(e) => (e + 1, 0),
+            Pick::Shown { entry, variant, .. } => (entry + 1, variant + 1),
+        };
+        u64::from(entry) | u64::from(outcome) << 32
     }
 }
 
@@ -375,19 +393,20 @@ fn decide_parts(
     out.products.clear();
     // Batch decisions: the page depends on the shopper only through the key
     // below and the lists its product sets read.
-    let memo = known.is_some() && !explain;
+    let memo = known.is_some() && !explain && picks.len() <= MEMO_PLACEMENTS;
+    let mut key = MemoKey { len: 3 + picks.len(), words: [0; 3 + MEMO_PLACEMENTS] };
     if memo {
         if out.memo.plan != plan.uid || out.memo.pages.len() >= MEMO_PAGES {
             out.memo.pages.clear();
             out.memo.plan = plan.uid;
         }
-        let key = &mut out.memo.key;
-        key.clear();
-        let second = at.as_second();
-        key.extend([page_i as u32, current.map_or(0, |c| c + 1), u32::from(consent)]);
-        key.extend([second as u32, (second >> 32) as u32, at.subsec_nanosecond() as u32]);
-        key.extend(picks.iter().flat_map(|p| p.key()));
-        if let Some((blocks, products)) = out.memo.pages.get(key.as_slice()) {
+        key.words[0] = page_i as u64 | u64::from(current.map_or(0, |c| c + 1)) << 32;
+        key.words[1] = u64::from(consent) | (at.subsec_nanosecond() as u64) << 1;
+        key.words[2] = at.as_second() as u64;
+        for (w, p) in key.words[3..].iter_mut().zip(&picks) {
+            *w = p.key();
+        }
+        if let Some((blocks, products)) = out.memo.pages.get(&key) {
             out.blocks.clone_from(blocks);
             out.products.clone_from(products);
             out.memo.hits += 1;
@@ -491,7 +510,6 @@ fn decide_parts(
         out.blocks.push(block);
     }
     if memo && !read_lists {
-        let key = out.memo.key.as_slice().into();
         out.memo.pages.insert(key, (out.blocks.clone(), out.products.clone()));
     }
     out.scratch = Scratch { winners, picks, chosen };

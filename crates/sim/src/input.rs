@@ -21,7 +21,7 @@ use tailor_model::{AttrType, Attribute, Schema};
 
 /// Shoppers per chunk: small enough that cancel lands quickly, large enough
 /// to amortise the fan-out.
-pub const CHUNK: usize = 2048;
+pub const CHUNK: usize = 4096;
 
 type JsonMap = serde_json::Map<String, Json>;
 
@@ -364,7 +364,8 @@ mod tests {
         let errs: Vec<_> = second.into_iter().filter_map(|r| r.typed(&schema()).err()).collect();
         assert_eq!(errs.len(), 1);
         let msg = errs[0].to_string();
-        assert!(msg.contains("row 2055") && msg.contains("attribute `n`"), "{msg}");
+        // After CHUNK + 5 rows and a blank line.
+        assert!(msg.contains(&format!("row {}:", CHUNK + 7)) && msg.contains("attribute `n`"), "{msg}");
         assert!(stream.next_chunk().is_none());
         assert_eq!(stream.fraction(0), Some(1.0));
     }

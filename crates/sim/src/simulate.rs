@@ -343,9 +343,18 @@ struct PageSetup {
     /// The page's product context (looked up once, not per view).
     context: Option<ProductContext>,
     /// The page's requests, one per current product in the context's
-    /// rotation (the shopper at input position i gets `views[i % len]`),
-    /// with the category the breakdown counts the view under.
-    views: Vec<(PageRequest, Option<String>)>,
+    /// rotation (the shopper at input position i gets `views[i % len]`).
+    views: Vec<View>,
+}
+
+/// A page request prepared for a current product.
+#[derive(Clone, Debug)]
+struct View {
+    req: PageRequest,
+    /// The category the breakdown counts the view under.
+    category: Option<String>,
+    /// That category's cell in the accumulator holding this copy, once looked up.
+    cell: Option<usize>,
 }
 
 pub(crate) struct Setup<'p> {
@@ -409,7 +418,7 @@ impl<'p> Setup<'p> {
                         context: Context { product: product.map(str::to_owned), ..Context::default() },
                         explain: false,
                     };
-                    (req, category)
+                    View { req, category, cell: None }
                 })
                 .collect();
             pages.push(PageSetup { index, name, placements, context, views });
@@ -607,8 +616,7 @@ impl<'p> Setup<'p> {
         for (pi, rotation) in views.iter_mut().enumerate() {
             let mut seen_counts = 0u64;
             let r = (index % rotation.len() as u64) as usize;
-            let (req, category) = &mut rotation[r];
-            let category = category.as_deref();
+            let View { req, category, cell } = &mut rotation[r];
             for (t, &at) in self.opts.times.iter().enumerate() {
                 req.at = at;
                 let d = self.time_day[t];
@@ -668,7 +676,7 @@ impl<'p> Setup<'p> {
                     cell_add(&mut acc.breakdowns[k].cells[i]);
                 }
                 if let Some(c) = category {
-                    let i = acc.breakdowns[3].index(c);
+                    let i = *cell.get_or_insert_with(|| acc.breakdowns[3].index(c));
                     cell_add(&mut acc.breakdowns[3].cells[i]);
                 }
                 // Which filter emptied each short set (the counts the trace would show).
@@ -947,7 +955,7 @@ pub(crate) struct Acc {
     /// The shopper's plan segment matches, reused from shopper to shopper.
     known: Vec<u64>,
     /// Per page, the requests of [`PageSetup::views`] (not merged).
-    views: Vec<Vec<(PageRequest, Option<String>)>>,
+    views: Vec<Vec<View>>,
 }
 
 thread_local! {

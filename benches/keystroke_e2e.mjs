@@ -26,10 +26,9 @@
 //   the UI's own delay.
 //
 // Needs a display (benches/keystroke_e2e.sh starts Xvfb) and tauri-driver.
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { $t, click, openApp, root, startDriver } from "../tests/e2e/driver.mjs";
+import { $t, click, root } from "../tests/e2e/driver.mjs";
+import { withBenchApp } from "./app_session.mjs";
 
 function parseArgs(argv) {
   const o = { n: 20, warmup: 2, pattern: "fresh", app: path.join(root, "target/release/tailor-app"), workspace: null, segment: "high_value_customers" };
@@ -206,19 +205,7 @@ function breakdown(k) {
 }
 
 const o = parseArgs(process.argv.slice(2));
-const tmp = mkdtempSync(path.join(os.tmpdir(), "tailor-ks-"));
-const env = {
-  XDG_DATA_HOME: path.join(tmp, "data"),
-  XDG_CONFIG_HOME: path.join(tmp, "config"),
-  XDG_CACHE_HOME: path.join(tmp, "cache"),
-  TAILOR_AUTHOR: "bench",
-};
-const driver = await startDriver(env);
-let browser = null;
-let failed = false;
-try {
-  const t0 = Date.now();
-  browser = await openApp(driver, [o.workspace], o.app);
+await withBenchApp("tailor-ks-", o.workspace, o.app, async (browser, t0) => {
   await click(browser, "nav-segments", 120000);
   const row = $t(browser, `segment-row-${o.segment}`);
   await row.waitForExist({ timeout: 120000 });
@@ -272,12 +259,4 @@ try {
   console.log(`  parse answer -> reach sent         ${fmt(summary(rows.map((r) => r.beforeReach)))}`);
   console.log(`  reach round trip (IPC + Rust)      ${fmt(summary(rows.map((r) => r.reachIpc)))}`);
   console.log(`  reach answer -> number in the DOM  ${fmt(summary(rows.map((r) => r.render)))}`);
-} catch (e) {
-  failed = true;
-  console.error(e);
-} finally {
-  if (browser) await browser.deleteSession().catch(() => {});
-  driver.stop();
-  rmSync(tmp, { recursive: true, force: true });
-}
-process.exit(failed ? 1 : 0);
+});

@@ -17,10 +17,9 @@
 //
 // Needs a display (xvfb-run -a node …) and tauri-driver; WORKSPACE as
 // benches/keystroke_e2e.sh makes it.
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { $t, click, openApp, root, startDriver } from "../tests/e2e/driver.mjs";
+import { $t, click, root } from "../tests/e2e/driver.mjs";
+import { withBenchApp } from "./app_session.mjs";
 
 function parseArgs(argv) {
   const o = { app: path.join(root, "target/debug/tailor-app"), workspace: null, screens: ["attributes", "content-plan", "shoppers", "segments"] };
@@ -86,19 +85,7 @@ function collect() {
 // ---------- in node ----------
 
 const o = parseArgs(process.argv.slice(2));
-const tmp = mkdtempSync(path.join(os.tmpdir(), "tailor-stall-"));
-const env = {
-  XDG_DATA_HOME: path.join(tmp, "data"),
-  XDG_CONFIG_HOME: path.join(tmp, "config"),
-  XDG_CACHE_HOME: path.join(tmp, "cache"),
-  TAILOR_AUTHOR: "bench",
-};
-const driver = await startDriver(env);
-let browser = null;
-let failed = false;
-try {
-  const t0 = Date.now();
-  browser = await openApp(driver, [o.workspace], o.app);
+await withBenchApp("tailor-stall-", o.workspace, o.app, async (browser, t0) => {
   await $t(browser, "nav-segments").waitForExist({ timeout: 120000 });
   await browser.execute(installProbe);
   console.log(`workspace ${o.workspace}, app ${path.relative(process.cwd(), o.app) || o.app}: probe installed ${((Date.now() - t0) / 1000).toFixed(1)} s after launch`);
@@ -128,12 +115,4 @@ try {
   for (const x of r.ipc.filter((x) => x.cmd !== "reach")) {
     console.log(`  ${x.cmd.padEnd(20)} sent at ${(x.at / 1000).toFixed(2)} s, answered in ${x.ms === null ? "—" : x.ms.toFixed(0) + " ms"}`);
   }
-} catch (e) {
-  failed = true;
-  console.error(e);
-} finally {
-  if (browser) await browser.deleteSession().catch(() => {});
-  driver.stop();
-  rmSync(tmp, { recursive: true, force: true });
-}
-process.exit(failed ? 1 : 0);
+});

@@ -353,6 +353,16 @@ impl ColumnarTable {
         builder.finish()
     }
 
+    /// A string or enum column's dictionary ids: row `r` holds the string
+    /// `dict[ids[r]]` when `ids[r]` is not `None`, else no string (null, or a
+    /// value of another type). `None` for a column of another type.
+    pub fn string_ids(&self, slot: usize) -> Option<(Vec<Option<u32>>, Vec<&str>)> {
+        let column = self.columns.get(slot)?;
+        let Data::Str { ids, dict } = &column.data else { return None };
+        let rows = ids.iter().enumerate().map(|(row, &id)| bit(&column.valid, row).then_some(id)).collect();
+        Some((rows, dict.iter().map(|s| &**s).collect()))
+    }
+
     /// Row `row`'s values in schema slot order: the shopper the row was built
     /// from, for shoppers typed by the table's schema (a table that keeps
     /// only columns can still hand out rows).

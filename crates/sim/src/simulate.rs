@@ -476,6 +476,13 @@ impl<'p> Setup<'p> {
         for c in plan.segment_conditions().map(|(_, _, c)| c).chain(&segments) {
             c.mark_slots(&mut read);
         }
+        // The breakdowns' string attributes too: a chunk looks their cells
+        // up once per distinct value (see `ChunkMatches::dims`).
+        for slot in dims.iter().filter_map(|d| d.slot) {
+            if let Some(r) = read.get_mut(slot) {
+                *r = true;
+            }
+        }
         let setup = Setup {
             read,
             plan,
@@ -560,7 +567,11 @@ impl<'p> Setup<'p> {
                 }
             }
         }
-        ChunkMatches { any_day, plan_days }
+        let dims = std::array::from_fn(|k| {
+            let (ids, dict) = columns.string_ids(self.dims[k].slot?)?;
+            Some((ids, dict.into_iter().map(str::to_owned).collect()))
+        });
+        ChunkMatches { any_day, plan_days, dims }
     }
 
     /// Everything one shopper contributes; `segments` are the chunk's
@@ -588,7 +599,16 @@ impl<'p> Setup<'p> {
             }
         }
         // Each breakdown's cell for this shopper, looked up once.
-        let dims: [usize; 3] = std::array::from_fn(|k| acc.breakdowns[k].index(&self.dims[k].value(s)));
+        let dims: [usize; 3] = std::array::from_fn(|d| {
+            if let Some((ids, dict)) = &chunk.dims[d]
+                && let Some(id) = ids[k]
+            {
+                let cells = &mut acc.dim_cells[d];
+                cells.resize(dict.len(), None);
+                return *cells[id as usize].get_or_insert_with(|| acc.breakdowns[d].index(&dict[id as usize]));
+            }
+            acc.breakdowns[d].index(&self.dims[d].value(s))
+        });
         let mut seen_entries: Vec<u32> = Vec::new();
         let mut seen_segments: Vec<usize> = Vec::new();
         let mut seen_reasons = 0u32;
@@ -954,6 +974,9 @@ pub(crate) struct Acc {
     traces: Vec<(u64, serde_json::Value)>,
     /// The shopper's plan segment matches, reused from shopper to shopper.
     known: Vec<u64>,
+    /// Per breakdown, the cell of each string of the chunk's dictionary
+    /// (`ChunkMatches::dims`), once looked up (not merged).
+    dim_cells: [Vec<Option<usize>>; 3],
     /// Per page, the requests of [`PageSetup::views`] (not merged).
     views: Vec<Vec<View>>,
 }
@@ -969,6 +992,10 @@ pub(crate) struct ChunkMatches {
     any_day: Vec<Bitmap>,
     /// Per simulated day, per plan segment.
     plan_days: Vec<Vec<Bitmap>>,
+    /// Per breakdown whose attribute is a string column of the chunk: each
+    /// row's string by its id in the chunk's dictionary (`None`: no string,
+    /// the breakdown's own fallbacks apply), and the dictionary.
+    dims: [Option<(Vec<Option<u32>>, Vec<String>)>; 3],
 }
 
 fn add<const N: usize>(a: &mut [u64; N], b: &[u64; N]) {

@@ -337,14 +337,16 @@ impl Dimension {
 }
 
 struct PageSetup {
-    index: usize,
     name: String,
     placements: Vec<String>,
-    /// The page's product context (looked up once, not per view).
-    context: Option<ProductContext>,
     /// The page's requests, one per current product in the context's
     /// rotation (the shopper at input position i gets `views[i % len]`).
     views: Vec<View>,
+}
+
+/// The position in a page's views of the shopper at input position `index`.
+fn view_of(views: &[View], index: u64) -> usize {
+    (index % views.len() as u64) as usize
 }
 
 /// A page request prepared for a current product.
@@ -402,14 +404,14 @@ impl<'p> Setup<'p> {
                 return Err(SimError::UnknownPage { page: name, known });
             };
             let placements = infos[index].placements.iter().map(|p| p.id.to_owned()).collect();
-            let context = opts.contexts.get(&name).cloned();
-            let rotation = match &context {
+            let context = opts.contexts.get(&name);
+            let rotation = match context {
                 Some(ProductContext::TopOfEachCategory) => opts.category_tops.len().max(1),
                 _ => 1,
             };
             let views = (0..rotation as u64)
                 .map(|i| {
-                    let product = context.as_ref().and_then(|c| opts.product_in(c, i));
+                    let product = context.and_then(|c| opts.product_in(c, i));
                     let category = product
                         .map(|id| plan.product(id).and_then(|p| p.category.as_deref()).unwrap_or(UNKNOWN).to_owned());
                     let req = PageRequest {
@@ -421,7 +423,7 @@ impl<'p> Setup<'p> {
                     View { req, category, cell: None }
                 })
                 .collect();
-            pages.push(PageSetup { index, name, placements, context, views });
+            pages.push(PageSetup { name, placements, views });
         }
         let mut dates: Vec<Date> = opts.times.iter().map(|t| Offset::UTC.to_datetime(*t).date()).collect();
         dates.sort();
@@ -502,17 +504,12 @@ impl<'p> Setup<'p> {
         Ok((setup, schema))
     }
 
+    /// The request of page `page` for the shopper at input position `index`
+    /// (its view in the page's rotation), at `at`.
     pub(crate) fn request(&self, page: usize, at: Timestamp, index: u64, explain: bool) -> PageRequest {
-        let p = &self.pages[page];
-        PageRequest {
-            page: PageRef::Index(p.index),
-            at,
-            context: Context {
-                product: p.context.as_ref().and_then(|c| self.opts.product_in(c, index)).map(str::to_owned),
-                ..Context::default()
-            },
-            explain,
-        }
+        let views = &self.pages[page].views;
+        let req = &views[view_of(views, index)].req;
+        PageRequest { at, explain, ..req.clone() }
     }
 
     fn decide(&self, s: &Shopper, req: &PageRequest) -> Result<Decision, SimError> {
@@ -635,7 +632,7 @@ impl<'p> Setup<'p> {
         }
         for (pi, rotation) in views.iter_mut().enumerate() {
             let mut seen_counts = 0u64;
-            let r = (index % rotation.len() as u64) as usize;
+            let r = view_of(rotation, index);
             let View { req, category, cell } = &mut rotation[r];
             for (t, &at) in self.opts.times.iter().enumerate() {
                 req.at = at;
@@ -995,8 +992,12 @@ pub(crate) struct ChunkMatches {
     /// Per breakdown whose attribute is a string column of the chunk: each
     /// row's string by its id in the chunk's dictionary (`None`: no string,
     /// the breakdown's own fallbacks apply), and the dictionary.
-    dims: [Option<(Vec<Option<u32>>, Vec<String>)>; 3],
+    dims: [Option<ChunkStrings>; 3],
 }
+
+/// A chunk's string column: each row's dictionary id, if it holds a string,
+/// and the dictionary.
+type ChunkStrings = (Vec<Option<u32>>, Vec<String>);
 
 fn add<const N: usize>(a: &mut [u64; N], b: &[u64; N]) {
     for (x, y) in a.iter_mut().zip(b) {

@@ -323,13 +323,13 @@ impl ColumnarTable {
     /// it (a value of another type than its attribute's counts as present
     /// but matches no test of that type, as in the row engine).
     pub fn new(schema: &Schema, shoppers: &ShopperTable) -> Self {
-        Self::build(schema, shoppers.len(), shoppers.iter())
+        Self::build(schema, shoppers.len(), shoppers.iter(), &[])
     }
 
     /// [`ColumnarTable::new`] for shoppers that are not in a table, such as
     /// one chunk of a simulation's input.
     pub fn from_rows(schema: &Schema, shoppers: &[&Shopper]) -> Self {
-        Self::build(schema, shoppers.len(), shoppers.iter().copied())
+        Self::build(schema, shoppers.len(), shoppers.iter().copied(), &[])
     }
 
     /// [`ColumnarTable::from_rows`] with only the attributes marked in
@@ -338,17 +338,14 @@ impl ColumnarTable {
     /// those, without hashing the strings of the others (a simulation's
     /// chunk: its segments leave most list items alone).
     pub fn from_rows_reading(schema: &Schema, shoppers: &[&Shopper], read: &[bool]) -> Self {
-        let mut builder = ColumnarBuilder::new(schema, shoppers.len());
-        for shopper in shoppers {
-            builder.push_reading(shopper, read);
-        }
-        builder.finish()
+        Self::build(schema, shoppers.len(), shoppers.iter().copied(), read)
     }
 
-    fn build<'s>(schema: &Schema, len: usize, shoppers: impl Iterator<Item = &'s Shopper>) -> Self {
+    /// The table of `shoppers`, reading the slots marked in `read` (all when empty).
+    fn build<'s>(schema: &Schema, len: usize, shoppers: impl Iterator<Item = &'s Shopper>, read: &[bool]) -> Self {
         let mut builder = ColumnarBuilder::new(schema, len);
         for shopper in shoppers {
-            builder.push(shopper);
+            builder.push_reading(shopper, read);
         }
         builder.finish()
     }

@@ -7,7 +7,7 @@ use tailor_store::{Environment, PublishedBundle};
 use tauri::{AppHandle, Emitter};
 use ts_rs::TS;
 
-use crate::commands::{CmdResult, blocking, changed, off_main_thread, on_blocking_thread, with_ws};
+use crate::commands::{CmdResult, blocking, changed, mutate_off_main_thread, off_main_thread, on_blocking_thread, with_ws};
 
 fn err(kind: ErrorKind, message: impl Into<String>) -> ErrorReport {
     ErrorReport { kind, message: message.into(), position: None }
@@ -118,22 +118,12 @@ pub async fn token_delete(environment: String) -> CmdResult<bool> {
 
 #[tauri::command]
 pub async fn environment_save(app: AppHandle, environment: Environment) -> CmdResult<()> {
-    blocking(app, move |app| {
-        with_ws(app, |ws| ws.save_environment(&environment))?;
-        changed(app);
-        Ok(())
-    })
-    .await
+    mutate_off_main_thread(app, move |ws| ws.save_environment(&environment)).await
 }
 
 #[tauri::command]
 pub async fn environment_delete(app: AppHandle, name: String) -> CmdResult<()> {
-    blocking(app, move |app| {
-        with_ws(app, |ws| ws.delete_environment(&name))?;
-        changed(app);
-        Ok(())
-    })
-    .await
+    mutate_off_main_thread(app, move |ws| ws.delete_environment(&name)).await
 }
 
 #[derive(Serialize, TS)]
@@ -306,24 +296,14 @@ pub async fn conflicts_list(app: AppHandle) -> CmdResult<Vec<tailor_store::Confl
 
 #[tauri::command]
 pub async fn conflict_resolve(app: AppHandle, id: String, how: tailor_store::Resolution) -> CmdResult<()> {
-    blocking(app, move |app| {
-        with_ws(app, |ws| ws.resolve_conflict(&id, how))?;
-        changed(app);
-        Ok(())
-    })
-    .await
+    mutate_off_main_thread(app, move |ws| ws.resolve_conflict(&id, how)).await
 }
 
 /// Settles a conflict with a value the user typed (the field's value, or
 /// the whole entity; `null` removes it).
 #[tauri::command]
 pub async fn conflict_edit(app: AppHandle, id: String, value: serde_json::Value) -> CmdResult<()> {
-    blocking(app, move |app| {
-        with_ws(app, |ws| ws.resolve_conflict_edit(&id, (!value.is_null()).then_some(value)))?;
-        changed(app);
-        Ok(())
-    })
-    .await
+    mutate_off_main_thread(app, move |ws| ws.resolve_conflict_edit(&id, (!value.is_null()).then_some(value))).await
 }
 
 /// The bases this workspace stands on, per environment.
